@@ -1,0 +1,183 @@
+"""The one error tree of orggraph.
+
+Every failure the product reports on purpose is an :class:`OrgGraphError` with a stable
+``code`` (a dotted, lower-case string that never changes between releases), an English message
+and a Chinese message. Leaves also subclass the builtin that fits, so ``except LookupError`` and
+``except ValueError`` keep working for callers who do not know this tree::
+
+    OrgGraphError
+    ├── ConfigurationError (ValueError)            config.invalid
+    │   └── KeyFileError                           config.key-file
+    ├── StoreError
+    │   ├── StoreFormatError (ValueError)          store.format
+    │   ├── StoreKeyMismatchError (ValueError)     store.key-mismatch
+    │   ├── StoreCorruptError                      store.corrupt
+    │   └── StoreUnavailableError (ConnectionError) store.unavailable
+    ├── RefusedWriteError (ValueError)             write.refused
+    │   ├── SchemaViolationError                   schema.violation
+    │   ├── TreeCycleError                         tree.cycle
+    │   ├── SecondParentError                      tree.second-parent
+    │   ├── SingleLinkError                        link.single
+    │   ├── PeriodError                            link.period
+    │   └── DanglingReferenceError (LookupError)   ref.dangling
+    ├── InvalidValueError (ValueError)             value.invalid
+    │   ├── InvalidIdNumberError                   pii.id-number
+    │   └── InvalidPhoneError                      pii.phone
+    └── NotFoundError (LookupError)                not-found
+
+Driver and file-system errors are translated into this tree at the adapter boundary with
+``raise ... from exc``; nothing above the store sees ``sqlite3`` or ``neo4j`` exceptions.
+Messages never contain whole ID numbers or phone numbers: callers pass masked values.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class OrgGraphError(Exception):
+    """Root of every error orggraph raises on purpose (orggraph 错误)."""
+
+    code: ClassVar[str] = "orggraph.error"
+    title_zh: ClassVar[str] = "orggraph 错误"
+
+    def __init__(self, message: str, *, message_zh: str | None = None, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_zh = message_zh or f"{self.title_zh}：{message}"
+        self.context = context
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as plain data: code, both messages and the context it names."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "message_zh": self.message_zh,
+            "context": {k: v for k, v in self.context.items() if v is not None},
+        }
+
+
+class ConfigurationError(OrgGraphError, ValueError):
+    """A setting or option is missing or wrong (配置错误)."""
+
+    code = "config.invalid"
+    title_zh = "配置错误"
+
+
+class KeyFileError(ConfigurationError):
+    """The personal-data key file is missing, unreadable or too open (密钥文件错误)."""
+
+    code = "config.key-file"
+    title_zh = "密钥文件错误"
+
+
+class StoreError(OrgGraphError):
+    """The graph store cannot be opened or written (图存储错误)."""
+
+    code = "store.error"
+    title_zh = "图存储错误"
+
+
+class StoreFormatError(StoreError, ValueError):
+    """The store file is not an orggraph store, or of a format version this release cannot read."""
+
+    code = "store.format"
+    title_zh = "存储格式不受支持"
+
+
+class StoreKeyMismatchError(StoreError, ValueError):
+    """The personal-data key does not belong to this store (密钥与存储不匹配)."""
+
+    code = "store.key-mismatch"
+    title_zh = "密钥与存储不匹配"
+
+
+class StoreCorruptError(StoreError):
+    """The store's content fails its integrity check (存储已损坏)."""
+
+    code = "store.corrupt"
+    title_zh = "存储已损坏"
+
+
+class StoreUnavailableError(StoreError, ConnectionError):
+    """The store cannot be reached or is locked by another writer (存储不可用)."""
+
+    code = "store.unavailable"
+    title_zh = "存储不可用"
+
+
+class RefusedWriteError(OrgGraphError, ValueError):
+    """A write batch was refused; the store is exactly as it was before (写入被拒绝)."""
+
+    code = "write.refused"
+    title_zh = "写入被拒绝"
+
+
+class SchemaViolationError(RefusedWriteError):
+    """A link joins kinds of node that the schema does not allow, or a node changes kind."""
+
+    code = "schema.violation"
+    title_zh = "违反图模式"
+
+
+class TreeCycleError(RefusedWriteError):
+    """A containment or Party-hierarchy link would close a cycle (层级成环)."""
+
+    code = "tree.cycle"
+    title_zh = "层级关系成环"
+
+
+class SecondParentError(RefusedWriteError):
+    """A node in a tree would get a second parent while the first link is open (重复上级)."""
+
+    code = "tree.second-parent"
+    title_zh = "已有上级"
+
+
+class SingleLinkError(RefusedWriteError):
+    """A link kind that allows one open link per node would get a second one (唯一关系冲突)."""
+
+    code = "link.single"
+    title_zh = "唯一关系冲突"
+
+
+class PeriodError(RefusedWriteError):
+    """A link period is wrong: ends before it starts, overlaps an earlier one, or is not open."""
+
+    code = "link.period"
+    title_zh = "起止日期错误"
+
+
+class DanglingReferenceError(RefusedWriteError, LookupError):
+    """A link names a node that does not exist (引用的节点不存在)."""
+
+    code = "ref.dangling"
+    title_zh = "引用的节点不存在"
+
+
+class InvalidValueError(OrgGraphError, ValueError):
+    """A value does not have the form its field needs (数值格式错误)."""
+
+    code = "value.invalid"
+    title_zh = "数值格式错误"
+
+
+class InvalidIdNumberError(InvalidValueError):
+    """A personal ID number (公民身份号码) is malformed or fails its GB 11643 check digit."""
+
+    code = "pii.id-number"
+    title_zh = "公民身份号码无效"
+
+
+class InvalidPhoneError(InvalidValueError):
+    """A phone number (联系电话) is neither a mainland mobile nor a landline number."""
+
+    code = "pii.phone"
+    title_zh = "联系电话无效"
+
+
+class NotFoundError(OrgGraphError, LookupError):
+    """The thing asked for does not exist (未找到)."""
+
+    code = "not-found"
+    title_zh = "未找到"

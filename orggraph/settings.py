@@ -1,0 +1,58 @@
+"""Settings, read from the environment with the prefix ``ORGGRAPH_`` (and from a ``.env`` file).
+
+No settings object is built at import time: call :func:`load_settings` (the CLI does it once per
+command, after applying ``--store``).
+
+=============================  ====================================================================
+``ORGGRAPH_STORE``             where the graph lives: a file path for the embedded engine
+                               (default ``orggraph.db``), or a ``bolt://`` / ``neo4j://`` URI
+``ORGGRAPH_KEY_FILE``          the personal-data key file; default: beside the store,
+                               ``<store>.key``, created with mode 0600 with a new store
+``ORGGRAPH_KEY``               the personal-data key itself, as hex (instead of a key file)
+``ORGGRAPH_LOG_LEVEL``         ``WARNING`` by default
+``ORGGRAPH_NEO4J_USER``        user for a Bolt store
+``ORGGRAPH_NEO4J_PASSWORD``    password for a Bolt store (a secret; never logged)
+``ORGGRAPH_NEO4J_DATABASE``    database name for a Bolt store
+``ORGGRAPH_NEO4J_BATCH_ROWS``  rows per ``UNWIND`` batch against a Bolt store
+=============================  ====================================================================
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of orggraph; see the module docstring for the environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="ORGGRAPH_", env_file=".env", extra="ignore")
+
+    store: str = Field(default="orggraph.db", description="file path of an embedded store, or a bolt:// URI")
+    key_file: Path | None = Field(default=None, description="personal-data key file (default <store>.key)")
+    key: SecretStr | None = Field(default=None, description="personal-data key as hex, instead of a file")
+    log_level: str = Field(default="WARNING", description="logging level of the orggraph.* loggers")
+    neo4j_user: str = Field(default="neo4j", description="user for a Bolt store")
+    neo4j_password: SecretStr = Field(default=SecretStr(""), description="password for a Bolt store")
+    neo4j_database: str | None = Field(default=None, description="database of a Bolt store")
+    neo4j_batch_rows: int = Field(default=10_000, ge=1, description="rows per UNWIND batch on a Bolt store")
+
+    @property
+    def is_bolt(self) -> bool:
+        return self.store.split("://", 1)[0] in {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+
+    def key_path(self) -> Path:
+        """Where the personal-data key file is (or will be created)."""
+        if self.key_file is not None:
+            return self.key_file
+        if self.is_bolt:
+            return Path("orggraph-bolt.key")
+        return Path(self.store + ".key")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with explicit overrides (``None`` values are ignored)."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,417 @@
+"""The embedded engine: networkx in memory, durable in one SQLite file (WAL).
+
+The file holds a *snapshot* of the whole graph and a *journal* of the batches written since:
+
+* ``meta`` — format name and version, the personal-data key's fingerprint, the write sequence;
+* ``snapshot`` — the graph in :mod:`marshal` form, split into parts, signed with the store key;
+* ``journal`` — one row per batch since the snapshot: the ops that changed something, signed.
+
+A write is one SQLite transaction (``BEGIN IMMEDIATE`` … ``COMMIT``) that appends a journal row, or,
+once the journal is long or the batch large, replaces the snapshot and empties the journal. The
+graph in memory changes only when the transaction commits: a refused batch or a failed commit
+is rolled back in memory too. A process killed mid-batch leaves the file at the previous batch,
+because SQLite never shows an uncommitted transaction. Opening loads the snapshot (checking its
+signature before anything is decoded, so a tampered or foreign file is refused) and replays the
+journal. Another process's writes are taken in by :meth:`EmbeddedStore.refresh`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import logging
+import marshal
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import networkx as nx
+
+from orggraph.errors import (
+    StoreCorruptError,
+    StoreError,
+    StoreFormatError,
+    StoreKeyMismatchError,
+    StoreUnavailableError,
+)
+from orggraph.model.kinds import LinkKind, NodeKind
+from orggraph.pii import PiiKey
+from orggraph.store.batch import Batch, Op
+from orggraph.store.port import Link, StoreCounts, WriteSummary
+from orggraph.store.state import GraphState, new_graph
+from orggraph.timeline import as_of_date
+
+log = logging.getLogger("orggraph.store")
+
+FORMAT = "orggraph-embedded"
+FORMAT_VERSION = 1
+#: Journalled ops after which a write folds everything into a new snapshot instead.
+SNAPSHOT_AFTER_OPS = 200_000
+_PART_BYTES = 64 * 1024 * 1024
+_MARSHAL_VERSION = 4
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE snapshot (part INTEGER PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE journal (
+    seq INTEGER PRIMARY KEY, at TEXT NOT NULL, label TEXT NOT NULL,
+    n_ops INTEGER NOT NULL, ops BLOB NOT NULL, digest BLOB NOT NULL
+);
+"""
+
+
+class EmbeddedStore:
+    """A graph store in one SQLite file; the default engine. Use :func:`orggraph.store.open_store`."""
+
+    def __init__(self, path: Path | str, key: PiiKey, *, create: bool = True) -> None:
+        self.path = Path(path)
+        self.location = str(self.path)
+        self.pii_key = key
+        self.state = GraphState()
+        self._lock = threading.RLock()
+        self._seq = 0
+        self._journal_ops = 0
+        self._data_version = -1
+        #: Called after a batch is written and before it commits (tests use it to kill the writer there).
+        self.before_commit: Callable[[], None] | None = None
+        existed = self.path.exists() and self.path.stat().st_size > 0
+        if not existed and not create:
+            raise StoreUnavailableError(
+                f"there is no store at {self.path}; run `orggraph demo` or an import to create one",
+                message_zh=f"{self.path} 处没有图存储；请先运行 orggraph demo 或导入名册",
+                path=str(self.path),
+            )
+        self._db = self._connect()
+        if existed:
+            self._check_format()
+            self._load()
+        else:
+            self._initialise()
+
+    # -- the file ---------------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            db.execute("PRAGMA busy_timeout = 30000")
+            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
+            db.execute("PRAGMA synchronous = FULL")
+        except sqlite3.DatabaseError as exc:
+            raise StoreFormatError(
+                f"{self.path} is not an orggraph store (it is not an SQLite file): {exc}",
+                message_zh=f"{self.path} 不是 orggraph 图存储文件",
+                path=str(self.path),
+            ) from exc
+        if mode is None or str(mode[0]).lower() != "wal":
+            raise StoreUnavailableError(f"{self.path}: cannot switch to WAL mode", path=str(self.path))
+        return db
+
+    def _meta(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+
+    def _check_format(self) -> None:
+        try:
+            meta = self._meta()
+        except sqlite3.DatabaseError as exc:
+            raise StoreFormatError(
+                f"{self.path} is not an orggraph store: {exc}",
+                message_zh=f"{self.path} 不是 orggraph 图存储文件",
+                path=str(self.path),
+            ) from exc
+        if meta.get("format") != FORMAT:
+            raise StoreFormatError(
+                f"{self.path} is an SQLite file but not an orggraph store; give another --store path",
+                message_zh=f"{self.path} 是 SQLite 文件，但不是 orggraph 图存储；请指定其他 --store 路径",
+                path=str(self.path),
+            )
+        version = int(meta.get("format_version", "0"))
+        if version != FORMAT_VERSION:
+            advice = (
+                "upgrade orggraph (pip install -U orggraph) to read it"
+                if version > FORMAT_VERSION
+                else "open it with the orggraph release that wrote it and export it with `orggraph export`"
+            )
+            raise StoreFormatError(
+                f"{self.path} has store format version {version}; this orggraph reads version "
+                f"{FORMAT_VERSION}: {advice}",
+                message_zh=f"{self.path} 的存储格式版本为 {version}，本程序只能读取版本 {FORMAT_VERSION}",
+                path=str(self.path),
+                version=version,
+            )
+        if meta.get("key_fingerprint") != self.pii_key.fingerprint:
+            raise StoreKeyMismatchError(
+                f"the personal-data key does not belong to {self.path}; point ORGGRAPH_KEY_FILE at the key "
+                "created with this store",
+                message_zh=f"个人信息密钥与 {self.path} 不匹配；请用 ORGGRAPH_KEY_FILE 指向创建该存储时的密钥",
+                path=str(self.path),
+            )
+
+    def _initialise(self) -> None:
+        with self._transaction():
+            for statement in _SCHEMA.strip().split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            self._db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [
+                    ("format", FORMAT),
+                    ("format_version", str(FORMAT_VERSION)),
+                    ("key_fingerprint", self.pii_key.fingerprint),
+                    ("created_at", now),
+                    ("seq", "0"),
+                    ("snapshot_seq", "0"),
+                ],
+            )
+            self._write_snapshot(0)
+        self._data_version = self._current_data_version()
+
+    def _transaction(self, *, read: bool = False) -> _Transaction:
+        return _Transaction(self._db, self.path, read=read)
+
+    def _current_data_version(self) -> int:
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    # -- snapshot and journal ---------------------------------------------------------------------
+
+    def _write_snapshot(self, seq: int) -> None:
+        graph = self.state.graph
+        blob = marshal.dumps((FORMAT_VERSION, graph._node, graph._succ, graph._pred), _MARSHAL_VERSION)
+        self._db.execute("DELETE FROM snapshot")
+        self._db.executemany(
+            "INSERT INTO snapshot VALUES (?, ?)",
+            ((i, blob[offset : offset + _PART_BYTES]) for i, offset in enumerate(range(0, len(blob) or 1, _PART_BYTES))),
+        )
+        self._db.execute("DELETE FROM journal")
+        self._set_meta(snapshot_seq=seq, snapshot_digest=self.pii_key.sign(blob).hex(), seq=seq)
+        self._journal_ops = 0
+
+    def _set_meta(self, **values: Any) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in values.items()])
+
+    def _load(self) -> None:
+        """Read the snapshot and replay the journal, in one read transaction."""
+        with self._transaction(read=True):
+            self._load_in_transaction()
+        self._data_version = self._current_data_version()
+
+    def _load_in_transaction(self) -> None:
+        meta = self._meta()
+        parts = [row[0] for row in self._db.execute("SELECT body FROM snapshot ORDER BY part")]
+        blob = b"".join(parts)
+        del parts
+        if self.pii_key.sign(blob).hex() != meta.get("snapshot_digest"):
+            raise StoreCorruptError(
+                f"the snapshot in {self.path} fails its integrity check; restore the file from a backup",
+                message_zh=f"{self.path} 中的快照未通过完整性校验；请从备份恢复",
+                path=str(self.path),
+            )
+        enabled = gc.isenabled()
+        gc.disable()  # millions of small containers: collecting while they load triples the time
+        try:
+            version, node, succ, pred = marshal.loads(blob)
+        finally:
+            if enabled:
+                gc.enable()
+        del blob
+        if version != FORMAT_VERSION:
+            raise StoreFormatError(f"snapshot version {version} in {self.path}", path=str(self.path))
+        self.state = GraphState(new_graph(node, succ, pred))
+        self._seq = int(meta["snapshot_seq"])
+        self._journal_ops = 0
+        self._replay_journal()
+
+    def _replay_journal(self) -> bool:
+        rows = self._db.execute(
+            "SELECT seq, n_ops, ops, digest FROM journal WHERE seq > ? ORDER BY seq", (self._seq,)
+        ).fetchall()
+        for seq, n_ops, body, digest in rows:
+            if self.pii_key.sign(body) != digest:
+                raise StoreCorruptError(
+                    f"journal entry {seq} in {self.path} fails its integrity check; restore the file from a backup",
+                    message_zh=f"{self.path} 的日志第 {seq} 条未通过完整性校验",
+                    path=str(self.path),
+                )
+            self.state.apply(marshal.loads(body))
+            self._seq = seq
+            self._journal_ops += n_ops
+        return bool(rows)
+
+    def _catch_up(self) -> bool:
+        """Inside a transaction: take in batches other processes committed since we last looked."""
+        meta = self._meta()
+        if int(meta["seq"]) == self._seq:
+            return False
+        if int(meta["snapshot_seq"]) > self._seq:
+            self._load_in_transaction()
+            return True
+        return self._replay_journal()
+
+    def refresh(self) -> bool:
+        """Take in what other processes wrote since this store was opened or last refreshed."""
+        with self._lock:
+            if self._current_data_version() == self._data_version:
+                return False
+            with self._transaction(read=True):
+                changed = self._catch_up()
+            self._data_version = self._current_data_version()
+            return changed
+
+    # -- the port -------------------------------------------------------------------------------
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The networkx graph (read-only: change it only through :meth:`write`)."""
+        return self.state.graph
+
+    def write(self, batch: Batch) -> WriteSummary:
+        """Apply ``batch`` whole and make it durable, or change nothing and raise."""
+        with self._lock:
+            transaction = self._transaction()
+            transaction.begin()  # holds the write lock from catch-up to commit
+            try:
+                self._catch_up()
+                applied = self.state.apply(batch.ops)  # a refused batch raises here, rolled back
+            except BaseException:
+                transaction.rollback()
+                raise
+            if not applied.effective:
+                transaction.rollback()
+                return applied.summary
+            journal_ops = self._journal_ops
+            try:
+                self._persist(applied.effective, batch.label)
+                if self.before_commit is not None:
+                    self.before_commit()
+                transaction.commit()
+            except BaseException:
+                transaction.rollback()
+                self.state.rollback(applied.undo)
+                self._journal_ops = journal_ops
+                raise
+            self._seq += 1
+            self._data_version = self._current_data_version()
+        log.info("wrote batch %r: %d changes", batch.label, applied.summary.changed)
+        return applied.summary
+
+    def _persist(self, ops: list[Op], label: str) -> None:
+        seq = self._seq + 1
+        if self._journal_ops + len(ops) > SNAPSHOT_AFTER_OPS:
+            self._write_snapshot(seq)
+        else:
+            body = marshal.dumps(ops, _MARSHAL_VERSION)
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            self._db.execute(
+                "INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?)",
+                (seq, now, label, len(ops), body, self.pii_key.sign(body)),
+            )
+            self._set_meta(seq=seq)
+            self._journal_ops += len(ops)
+
+    def checkpoint(self) -> None:
+        """Fold the journal into a new snapshot (makes the next open faster)."""
+        with self._lock:
+            with self._transaction():
+                self._catch_up()
+                self._write_snapshot(self._seq + 1)
+            self._seq += 1
+        self._data_version = self._current_data_version()
+
+    def node(self, node_id: str) -> dict[str, Any] | None:
+        attrs = self.state.graph._node.get(node_id)
+        return dict(attrs) if attrs is not None else None
+
+    def nodes(self, kind: NodeKind | None = None, *, as_of: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+        day = as_of_date(as_of)
+        wanted = None if kind is None else NodeKind(kind).value
+        for node_id, attrs in self.state.graph._node.items():
+            if (wanted is None or attrs["kind"] == wanted) and not ("ended" in attrs and attrs["ended"] <= day):
+                yield node_id, attrs
+
+    def links(
+        self,
+        node_id: str,
+        *,
+        kind: LinkKind | None = None,
+        direction: Literal["out", "in"] = "out",
+        as_of: str | None = None,
+        history: bool = False,
+    ) -> Iterator[Link]:
+        day = as_of_date(as_of)
+        adjacency = self.state.graph._succ if direction == "out" else self.state.graph._pred
+        for other, data in adjacency.get(node_id, {}).items():
+            for link_kind, periods in data.items():
+                if kind is not None and link_kind != kind:
+                    continue
+                for start, end, attrs in periods:
+                    if history or (start <= day and (end is None or day < end)):
+                        source, target = (node_id, other) if direction == "out" else (other, node_id)
+                        yield Link(LinkKind(link_kind), source, target, start, end, dict(attrs or ()))
+
+    def counts(self, *, as_of: str | None = None) -> StoreCounts:
+        day = as_of_date(as_of)
+        nodes: Counter[str] = Counter(attrs["kind"] for _, attrs in self.nodes(as_of=day))
+        links: Counter[str] = Counter()
+        for targets in self.state.graph._succ.values():
+            for data in targets.values():
+                for link_kind, periods in data.items():
+                    start, end, _ = periods[-1]
+                    if start <= day and (end is None or day < end):
+                        links[link_kind] += 1
+                    elif len(periods) > 1 and any(s <= day and (e is None or day < e) for s, e, _ in periods):
+                        links[link_kind] += 1
+        return StoreCounts(day, dict(sorted(nodes.items())), dict(sorted(links.items())))
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` (or ``BEGIN`` to read) … ``COMMIT``; as a context, rollback on any exception."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path, *, read: bool = False) -> None:
+        self.db, self.path, self.read = db, path, read
+
+    def begin(self) -> None:
+        try:
+            self.db.execute("BEGIN" if self.read else "BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailableError(
+                f"{self.path} is busy (another process is writing): {exc}",
+                message_zh=f"{self.path} 正被其他进程写入",
+                path=str(self.path),
+            ) from exc
+
+    def commit(self) -> None:
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: the write could not be committed: {error}") from error
+
+    def rollback(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+
+    def __enter__(self) -> None:
+        self.begin()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if exc_type is None:
+            try:
+                self.commit()
+            except BaseException:
+                self.rollback()
+                raise
+        else:
+            self.rollback()

@@ -1,0 +1,107 @@
+"""The graph-store port: the only way code reads or writes the graph, whatever the engine.
+
+Two adapters implement it: :class:`~orggraph.store.embedded.EmbeddedStore` (networkx in memory,
+durable in one SQLite file; the default) and a Neo4j adapter. Reads answer *as of today* unless
+given another date; ``history=True`` returns ended periods too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from orggraph.model.kinds import LinkKind, NodeKind
+from orggraph.pii import PiiKey
+from orggraph.store.batch import Batch
+
+Outcome = Literal["created", "updated", "unchanged", "ended"]
+OUTCOMES: tuple[Outcome, ...] = ("created", "updated", "unchanged", "ended")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One period of one link: kind, source and target node ids, start and end dates, attributes."""
+
+    kind: LinkKind
+    source: str
+    target: str
+    start: str
+    end: str | None
+    attrs: dict[str, Any]
+
+
+@dataclass
+class WriteSummary:
+    """What a write did, counted per node kind and per link kind and outcome."""
+
+    nodes: Counter[tuple[str, Outcome]] = field(default_factory=Counter)
+    links: Counter[tuple[str, Outcome]] = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> int:
+        """How many nodes and links were created, updated or ended."""
+        return sum(n for (_, outcome), n in (self.nodes + self.links).items() if outcome != "unchanged")
+
+    def total(self, outcome: Outcome) -> int:
+        return sum(n for (_, o), n in (self.nodes + self.links).items() if o == outcome)
+
+    def as_dict(self) -> dict[str, dict[str, dict[str, int]]]:
+        """``{"nodes": {kind: {outcome: n}}, "links": {...}}`` with every outcome present."""
+        out: dict[str, dict[str, dict[str, int]]] = {"nodes": {}, "links": {}}
+        for part, counter in (("nodes", self.nodes), ("links", self.links)):
+            for (kind, outcome), n in sorted(counter.items()):
+                out[part].setdefault(kind, dict.fromkeys(OUTCOMES, 0))[outcome] = n
+        return out
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    """Live nodes per kind and active links per kind, as of one date."""
+
+    as_of: str
+    nodes: dict[str, int]
+    links: dict[str, int]
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What every engine offers. Implementations must leave the graph unchanged on a refused write."""
+
+    location: str
+    pii_key: PiiKey
+
+    def write(self, batch: Batch) -> WriteSummary:
+        """Apply ``batch`` whole, or raise a :class:`~orggraph.errors.RefusedWriteError` and change nothing."""
+        ...
+
+    def node(self, node_id: str) -> dict[str, Any] | None:
+        """The attributes of a node (``kind`` included), or ``None`` when there is none."""
+        ...
+
+    def nodes(self, kind: NodeKind | None = None, *, as_of: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Nodes not ended as of the date, optionally of one kind."""
+        ...
+
+    def links(
+        self,
+        node_id: str,
+        *,
+        kind: LinkKind | None = None,
+        direction: Literal["out", "in"] = "out",
+        as_of: str | None = None,
+        history: bool = False,
+    ) -> Iterator[Link]:
+        """The links of one node, active as of the date (or every period with ``history``)."""
+        ...
+
+    def counts(self, *, as_of: str | None = None) -> StoreCounts:
+        """Live nodes and active links per kind."""
+        ...
+
+    def refresh(self) -> bool:
+        """Take in what other processes wrote since; whether anything was new."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,351 @@
+"""The in-memory graph and the rules every write obeys; no I/O here.
+
+The graph is a :class:`networkx.DiGraph`. A node's attributes are a plain dict with its ``kind``.
+The data of an edge ``u → v`` is ``{link kind: (period, ...)}``, a period being
+``(start, end, attrs)`` (see :mod:`orggraph.timeline`). Equal edge data are *shared*: one dict
+serves every edge with the same content, which keeps a district of half a million nodes and a
+million and a half links well under a gigabyte. Because of this, edge data are never changed in
+place; a write puts a new (interned) dict. Treat the graph as read-only outside this module.
+
+Writes are applied op by op with an undo log; the first op that breaks a rule rolls the whole batch
+back and raises, so a refused batch leaves the graph exactly as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+import networkx as nx
+
+from orggraph.errors import (
+    DanglingReferenceError,
+    PeriodError,
+    RefusedWriteError,
+    SchemaViolationError,
+    SecondParentError,
+    SingleLinkError,
+    TreeCycleError,
+)
+from orggraph.model.kinds import LinkKind, NodeKind
+from orggraph.model.nodes import PREFIX
+from orggraph.model.schema import LINK_RULES, LinkRule, describe
+from orggraph.store.batch import Op
+from orggraph.store.port import WriteSummary
+
+EdgeData = dict[str, tuple[tuple[Any, ...], ...]]
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NODE_KINDS = {k.value: k for k in NodeKind}
+_RULES = {k.value: r for k, r in LINK_RULES.items()}
+
+
+def new_graph(node: dict[str, Any], succ: dict[str, Any], pred: dict[str, Any]) -> nx.DiGraph:
+    """A DiGraph over existing adjacency dicts (how a snapshot is loaded without copying)."""
+    graph = nx.DiGraph()
+    graph._node = node
+    graph._adj = graph._succ = succ
+    graph._pred = pred
+    return graph
+
+
+class Applied(NamedTuple):
+    """The result of :meth:`GraphState.apply`: counts, the ops that changed something, the undo log."""
+
+    summary: WriteSummary
+    effective: list[Op]
+    undo: list[tuple[Any, ...]]
+
+
+class GraphState:
+    """The graph plus the write rules; ``journal`` keeps the ops that changed something."""
+
+    def __init__(self, graph: nx.DiGraph | None = None) -> None:
+        self.graph: nx.DiGraph = graph if graph is not None else nx.DiGraph()
+        self._interned: dict[tuple[Any, ...], EdgeData] = {}
+
+    # -- reading helpers -------------------------------------------------------------------------
+
+    def intern(self, data: EdgeData) -> EdgeData:
+        key = tuple(sorted(data.items()))
+        shared = self._interned.get(key)
+        if shared is None:
+            shared = self._interned[key] = data
+        return shared
+
+    def open_target(self, source: str, kind: str) -> str | None:
+        """The target of ``source``'s open link of ``kind`` (first found), or ``None``."""
+        for target, data in self.graph._succ[source].items():
+            periods = data.get(kind)
+            if periods is not None and periods[-1][1] is None:
+                return str(target)
+        return None
+
+    def has_open_in(self, target: str, kind: str) -> bool:
+        for data in self.graph._pred[target].values():
+            periods = data.get(kind)
+            if periods is not None and periods[-1][1] is None:
+                return True
+        return False
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def apply(self, ops: Iterable[Op]) -> Applied:
+        """Apply every op or none; what is returned can still be rolled back (see :meth:`rollback`)."""
+        summary = WriteSummary()
+        undo: list[tuple[Any, ...]] = []
+        effective: list[Op] = []
+        try:
+            for index, op in enumerate(ops):
+                try:
+                    changed = self._apply_one(op, summary, undo)
+                except RefusedWriteError as exc:
+                    exc.context.setdefault("op_index", index)
+                    raise
+                if changed:
+                    effective.append(op)
+        except BaseException:
+            self.rollback(undo)
+            raise
+        return Applied(summary, effective, undo)
+
+    def rollback(self, undo: list[tuple[Any, ...]]) -> None:
+        """Put back everything an undo log recorded, newest first."""
+        node, succ, pred = self.graph._node, self.graph._succ, self.graph._pred
+        for entry in reversed(undo):
+            if entry[0] == "edge":
+                _, u, v, old = entry
+                if old is None:
+                    del succ[u][v]
+                    del pred[v][u]
+                else:
+                    succ[u][v] = pred[v][u] = old
+            else:
+                _, n, old = entry
+                if old is None:
+                    del node[n], succ[n], pred[n]
+                else:
+                    node[n] = old
+
+    def _apply_one(self, op: Op, summary: WriteSummary, undo: list[tuple[Any, ...]]) -> bool:
+        verb = op[0]
+        if verb == "link":
+            return self._link(op[1], op[2], op[3], op[4], op[5], summary, undo)
+        if verb == "put":
+            return self._put(op[1], op[2], summary, undo)
+        if verb == "unlink":
+            return self._unlink(op[1], op[2], op[3], op[4], summary, undo)
+        if verb == "end":
+            return self._end_node(op[1], op[2], summary, undo)
+        raise SchemaViolationError(f"unknown operation {verb!r}", message_zh=f"未知操作 {verb!r}")
+
+    def _put(self, node_id: str, attrs: dict[str, Any], summary: WriteSummary, undo: list[Any]) -> bool:
+        kind = attrs.get("kind")
+        node_kind = _NODE_KINDS.get(kind)  # type: ignore[arg-type]
+        if node_kind is None or not node_id.startswith(PREFIX[node_kind] + ":") or len(node_id) <= len(
+            PREFIX[node_kind]
+        ) + 1:
+            raise SchemaViolationError(
+                f"node {node_id!r} of kind {kind!r}: the id must be '{PREFIX.get(node_kind, '?')}:<code>'"  # type: ignore[arg-type]
+                " for a known kind",
+                message_zh=f"节点 {node_id} 的编号或类别无效",
+                node=node_id,
+            )
+        nodes = self.graph._node
+        old = nodes.get(node_id)
+        if old is None:
+            nodes[node_id] = attrs
+            self.graph._succ[node_id] = {}
+            self.graph._pred[node_id] = {}
+            undo.append(("node", node_id, None))
+            summary.nodes[kind, "created"] += 1
+            return True
+        if old["kind"] != kind:
+            raise SchemaViolationError(
+                f"node {node_id!r} is a {old['kind']}, it cannot become a {kind}",
+                message_zh=f"节点 {node_id} 是{NodeKind(old['kind']).zh}，不能改为{node_kind.zh}",
+                node=node_id,
+            )
+        if old == attrs:
+            summary.nodes[kind, "unchanged"] += 1
+            return False
+        nodes[node_id] = attrs
+        undo.append(("node", node_id, old))
+        summary.nodes[kind, "updated"] += 1
+        return True
+
+    def _live(self, node_id: str, role: str, kind: str) -> NodeKind:
+        attrs = self.graph._node.get(node_id)
+        if attrs is None or "ended" in attrs:
+            state = "does not exist" if attrs is None else f"ended on {attrs['ended']}"
+            raise DanglingReferenceError(
+                f"{kind} link: the {role} {node_id!r} {state}",
+                message_zh=f"{LinkKind(kind).zh}关系引用的节点 {node_id} 不存在或已终止",
+                node=node_id,
+                link=kind,
+            )
+        return _NODE_KINDS[attrs["kind"]]
+
+    def _rule(self, kind: str, source: str, target: str) -> LinkRule:
+        rule = _RULES.get(kind)
+        if rule is None:
+            raise SchemaViolationError(f"unknown link kind {kind!r}", message_zh=f"未知关系类型 {kind}", link=kind)
+        source_kind = self._live(source, "source", kind)
+        target_kind = self._live(target, "target", kind)
+        if not rule.allows(source_kind, target_kind):
+            raise SchemaViolationError(
+                f"a {kind} link cannot join {source_kind} {source!r} to {target_kind} {target!r}: {describe(rule.kind)}",
+                message_zh=f"{rule.kind.zh}关系不能从{source_kind.zh}连接到{target_kind.zh}",
+                link=kind,
+                source=source,
+                target=target,
+            )
+        return rule
+
+    def _set_edge(self, u: str, v: str, data: EdgeData, old: EdgeData | None, undo: list[Any]) -> None:
+        shared = self.intern(data)
+        self.graph._succ[u][v] = shared
+        self.graph._pred[v][u] = shared
+        undo.append(("edge", u, v, old))
+
+    def _link(
+        self,
+        kind: str,
+        source: str,
+        target: str,
+        start: str,
+        attrs: tuple[Any, ...] | None,
+        summary: WriteSummary,
+        undo: list[Any],
+    ) -> bool:
+        rule = self._rule(kind, source, target)
+        if not isinstance(start, str) or not _ISO.fullmatch(start):
+            raise PeriodError(
+                f"{kind} link {source!r} → {target!r}: start {start!r} is not a date YYYY-MM-DD",
+                message_zh=f"{rule.kind.zh}关系的开始日期 {start!r} 无效",
+                link=kind,
+            )
+        old = self.graph._succ[source].get(target)
+        periods = old.get(kind) if old is not None else None
+        if periods:
+            last = periods[-1]
+            if last[1] is None:
+                if last[2] == attrs:
+                    summary.links[kind, "unchanged"] += 1
+                    return False
+                new_periods = (*periods[:-1], (last[0], None, attrs))
+                self._set_edge(source, target, {**old, kind: new_periods}, old, undo)  # type: ignore[dict-item]
+                summary.links[kind, "updated"] += 1
+                return True
+            if start < last[1]:
+                raise PeriodError(
+                    f"{kind} link {source!r} → {target!r}: a new period cannot start on {start}, "
+                    f"before the last one ended ({last[1]})",
+                    message_zh=f"{rule.kind.zh}关系新的开始日期 {start} 早于上次结束日期 {last[1]}",
+                    link=kind,
+                )
+        self._check_shape(rule, source, target)
+        new_periods = (*(periods or ()), (start, None, attrs))
+        self._set_edge(source, target, {**(old or {}), kind: new_periods}, old, undo)
+        summary.links[kind, "created"] += 1
+        return True
+
+    def _check_shape(self, rule: LinkRule, source: str, target: str) -> None:
+        kind = rule.kind.value
+        if rule.single_target:
+            other = self.open_target(source, kind)
+            if other is not None and other != target:
+                error = SecondParentError if rule.tree else SingleLinkError
+                raise error(
+                    f"{source!r} already has an open {kind} link to {other!r}; end it before linking to {target!r}",
+                    message_zh=f"{source} 已有{rule.kind.zh}关系（{other}），须先终止才能改为 {target}",
+                    link=kind,
+                    source=source,
+                    target=target,
+                    existing=other,
+                )
+        if rule.single_source:
+            for other, data in self.graph._pred[target].items():
+                periods = data.get(kind)
+                if other != source and periods is not None and periods[-1][1] is None:
+                    raise SingleLinkError(
+                        f"{target!r} already has an open {kind} link from {other!r}; end it before linking {source!r}",
+                        message_zh=f"{target} 已有{rule.kind.zh}关系（{other}），须先终止",
+                        link=kind,
+                        source=source,
+                        target=target,
+                        existing=other,
+                    )
+        if rule.tree and self.has_open_in(source, kind):
+            # Only a node with children can close a cycle: climb from the new parent.
+            seen = target
+            while seen is not None:
+                if seen == source:
+                    raise TreeCycleError(
+                        f"linking {source!r} {kind} {target!r} would close a cycle: {target!r} is below {source!r}",
+                        message_zh=f"{source} 隶属于 {target} 会形成循环：{target} 已在 {source} 之下",
+                        link=kind,
+                        source=source,
+                        target=target,
+                    )
+                seen = self.open_target(seen, kind)  # type: ignore[assignment]
+
+    def _unlink(
+        self, kind: str, source: str, target: str, end: str, summary: WriteSummary, undo: list[Any]
+    ) -> bool:
+        if not isinstance(end, str) or not _ISO.fullmatch(end):
+            raise PeriodError(f"{kind} link: end {end!r} is not a date YYYY-MM-DD", message_zh=f"结束日期 {end!r} 无效")
+        old = self.graph._succ.get(source, {}).get(target)
+        periods = old.get(kind) if old is not None else None
+        if not periods or periods[-1][1] is not None:
+            raise PeriodError(
+                f"there is no open {kind} link {source!r} → {target!r} to end",
+                message_zh=f"{source} 与 {target} 之间没有可终止的关系",
+                link=kind,
+                source=source,
+                target=target,
+            )
+        ended = _ended_periods(kind, source, target, periods, end)
+        self._set_edge(source, target, {**old, kind: ended}, old, undo)  # type: ignore[dict-item]
+        summary.links[kind, "ended"] += 1
+        return True
+
+    def _end_node(self, node_id: str, end: str, summary: WriteSummary, undo: list[Any]) -> bool:
+        attrs = self.graph._node.get(node_id)
+        if attrs is None:
+            raise DanglingReferenceError(f"node {node_id!r} does not exist", message_zh=f"节点 {node_id} 不存在")
+        if not isinstance(end, str) or not _ISO.fullmatch(end):
+            raise PeriodError(f"end {end!r} is not a date YYYY-MM-DD", message_zh=f"结束日期 {end!r} 无效")
+        if "ended" in attrs:
+            summary.nodes[attrs["kind"], "unchanged"] += 1
+            return False
+        for u, v, data in [
+            *((node_id, v, d) for v, d in self.graph._succ[node_id].items()),
+            *((u, node_id, d) for u, d in self.graph._pred[node_id].items()),
+        ]:
+            current = self.graph._succ[u][v]
+            new = dict(current)
+            for kind, periods in data.items():
+                if periods[-1][1] is None:
+                    new[kind] = _ended_periods(kind, u, v, periods, max(end, periods[-1][0]))
+                    summary.links[kind, "ended"] += 1
+            if new != current:
+                self._set_edge(u, v, new, current, undo)
+        self.graph._node[node_id] = {**attrs, "ended": end}
+        undo.append(("node", node_id, attrs))
+        summary.nodes[attrs["kind"], "ended"] += 1
+        return True
+
+
+def _ended_periods(kind: str, source: str, target: str, periods: tuple[Any, ...], end: str) -> tuple[Any, ...]:
+    """``periods`` with the open last one ended on ``end``."""
+    start = periods[-1][0]
+    if end < start:
+        raise PeriodError(
+            f"{kind} link {source!r} → {target!r} cannot end on {end}, before it started ({start})",
+            message_zh=f"结束日期 {end} 早于开始日期 {start}",
+            link=kind,
+            source=source,
+            target=target,
+        )
+    return (*periods[:-1], (start, end, periods[-1][2]))
