@@ -39,9 +39,9 @@ from orggraph.text import to_halfwidth
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"[1-9]\d{16}[\dX]")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"(0\d{2,3})-?([2-9]\d{6,7})")
+_ID_SHAPE = re.compile(r"[1-9][0-9]{16}[0-9X]")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_LANDLINE = re.compile(r"(0[0-9]{2,3})-?([2-9][0-9]{6,7})")
 _PHONE_JUNK = re.compile(r"[\s()（）+]")
 
 

@@ -42,7 +42,14 @@ class Settings(BaseSettings):
 
     @property
     def is_bolt(self) -> bool:
-        return self.store.split("://", 1)[0] in {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+        return self.store.split("://", 1)[0] in {
+            "bolt",
+            "bolt+s",
+            "bolt+ssc",
+            "neo4j",
+            "neo4j+s",
+            "neo4j+ssc",
+        }
 
     def key_path(self) -> Path:
         """Where the personal-data key file is (or will be created)."""

@@ -9,7 +9,7 @@ A link kind may be
   property company, a project one provider).
 
 >>> rule = LINK_RULES[LinkKind.MEMBER_OF]
->>> (sorted(rule.sources), sorted(rule.targets), rule.single_target)
+>>> ([str(k) for k in rule.sources], [str(k) for k in rule.targets], rule.single_target)
 (['person'], ['party_org'], True)
 >>> allowed(LinkKind.PART_OF, NodeKind.HOUSEHOLD, NodeKind.ENTRANCE)
 True
@@ -48,9 +48,12 @@ def _rule(
     kind: LinkKind,
     sources: tuple[NodeKind, ...],
     targets: tuple[NodeKind, ...],
-    **shape: bool,
+    *,
+    tree: bool = False,
+    single_target: bool = False,
+    single_source: bool = False,
 ) -> LinkRule:
-    return LinkRule(kind, frozenset(sources), frozenset(targets), **shape)
+    return LinkRule(kind, frozenset(sources), frozenset(targets), tree, single_target, single_source)
 
 
 #: Area containment (区域隶属): child kind → the kinds its parent may be.
@@ -96,7 +99,11 @@ _RULES: list[LinkRule] = [
     _rule(LinkKind.FOR, (K.PROJECT,), (K.STREET, K.COMMUNITY), single_target=True),
     _rule(LinkKind.MANAGES, (K.UNIT,), (K.COMPOUND,), single_source=True),
     _rule(
-        LinkKind.OWNERS_COMMITTEE_OF, (K.OWNERS_COMMITTEE,), (K.COMPOUND,), single_target=True, single_source=True
+        LinkKind.OWNERS_COMMITTEE_OF,
+        (K.OWNERS_COMMITTEE,),
+        (K.COMPOUND,),
+        single_target=True,
+        single_source=True,
     ),
     _rule(LinkKind.SITS_ON, (K.PERSON,), (K.OWNERS_COMMITTEE,)),
     _rule(LinkKind.SERVES, (K.SERVICE_CENTRE,), (K.STREET, K.COMMUNITY, K.GRID)),

@@ -9,7 +9,16 @@ from orggraph.store.batch import Batch
 from orggraph.store.embedded import EmbeddedStore
 from orggraph.store.port import GraphStore, Link, StoreCounts, WriteSummary
 
-__all__ = ["Batch", "EmbeddedStore", "GraphStore", "Link", "StoreCounts", "WriteSummary", "open_store", "pii_key"]
+__all__ = [
+    "Batch",
+    "EmbeddedStore",
+    "GraphStore",
+    "Link",
+    "StoreCounts",
+    "WriteSummary",
+    "open_store",
+    "pii_key",
+]
 
 
 def pii_key(settings: Settings, *, create: bool) -> PiiKey:

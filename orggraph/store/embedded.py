@@ -184,7 +184,10 @@ class EmbeddedStore:
         self._db.execute("DELETE FROM snapshot")
         self._db.executemany(
             "INSERT INTO snapshot VALUES (?, ?)",
-            ((i, blob[offset : offset + _PART_BYTES]) for i, offset in enumerate(range(0, len(blob) or 1, _PART_BYTES))),
+            (
+                (i, blob[offset : offset + _PART_BYTES])
+                for i, offset in enumerate(range(0, len(blob) or 1, _PART_BYTES))
+            ),
         )
         self._db.execute("DELETE FROM journal")
         self._set_meta(snapshot_seq=seq, snapshot_digest=self.pii_key.sign(blob).hex(), seq=seq)
@@ -213,7 +216,7 @@ class EmbeddedStore:
         enabled = gc.isenabled()
         gc.disable()  # millions of small containers: collecting while they load triples the time
         try:
-            version, node, succ, pred = marshal.loads(blob)
+            version, node, succ, pred = marshal.loads(blob)  # noqa: S302 - signature checked above
         finally:
             if enabled:
                 gc.enable()
@@ -236,7 +239,7 @@ class EmbeddedStore:
                     message_zh=f"{self.path} 的日志第 {seq} 条未通过完整性校验",
                     path=str(self.path),
                 )
-            self.state.apply(marshal.loads(body))
+            self.state.apply(marshal.loads(body))  # noqa: S302 - signature checked above
             self._seq = seq
             self._journal_ops += n_ops
         return bool(rows)
@@ -360,9 +363,9 @@ class EmbeddedStore:
             for data in targets.values():
                 for link_kind, periods in data.items():
                     start, end, _ = periods[-1]
-                    if start <= day and (end is None or day < end):
-                        links[link_kind] += 1
-                    elif len(periods) > 1 and any(s <= day and (e is None or day < e) for s, e, _ in periods):
+                    if (start <= day and (end is None or day < end)) or (
+                        len(periods) > 1 and any(s <= day and (e is None or day < e) for s, e, _ in periods)
+                    ):
                         links[link_kind] += 1
         return StoreCounts(day, dict(sorted(nodes.items())), dict(sorted(links.items())))
 

@@ -140,11 +140,13 @@ class GraphState:
         raise SchemaViolationError(f"unknown operation {verb!r}", message_zh=f"未知操作 {verb!r}")
 
     def _put(self, node_id: str, attrs: dict[str, Any], summary: WriteSummary, undo: list[Any]) -> bool:
-        kind = attrs.get("kind")
-        node_kind = _NODE_KINDS.get(kind)  # type: ignore[arg-type]
-        if node_kind is None or not node_id.startswith(PREFIX[node_kind] + ":") or len(node_id) <= len(
-            PREFIX[node_kind]
-        ) + 1:
+        kind = str(attrs.get("kind"))
+        node_kind = _NODE_KINDS.get(kind)
+        if (
+            node_kind is None
+            or not node_id.startswith(PREFIX[node_kind] + ":")
+            or len(node_id) <= len(PREFIX[node_kind]) + 1
+        ):
             raise SchemaViolationError(
                 f"node {node_id!r} of kind {kind!r}: the id must be '{PREFIX.get(node_kind, '?')}:<code>'"  # type: ignore[arg-type]
                 " for a known kind",
@@ -194,7 +196,8 @@ class GraphState:
         target_kind = self._live(target, "target", kind)
         if not rule.allows(source_kind, target_kind):
             raise SchemaViolationError(
-                f"a {kind} link cannot join {source_kind} {source!r} to {target_kind} {target!r}: {describe(rule.kind)}",
+                f"a {kind} link cannot join {source_kind} {source!r} to {target_kind} {target!r}: "
+                f"{describe(rule.kind)}",
                 message_zh=f"{rule.kind.zh}关系不能从{source_kind.zh}连接到{target_kind.zh}",
                 link=kind,
                 source=source,
@@ -234,7 +237,7 @@ class GraphState:
                     summary.links[kind, "unchanged"] += 1
                     return False
                 new_periods = (*periods[:-1], (last[0], None, attrs))
-                self._set_edge(source, target, {**old, kind: new_periods}, old, undo)  # type: ignore[dict-item]
+                self._set_edge(source, target, {**old, kind: new_periods}, old, undo)
                 summary.links[kind, "updated"] += 1
                 return True
             if start < last[1]:
@@ -290,9 +293,7 @@ class GraphState:
                     )
                 seen = self.open_target(seen, kind)  # type: ignore[assignment]
 
-    def _unlink(
-        self, kind: str, source: str, target: str, end: str, summary: WriteSummary, undo: list[Any]
-    ) -> bool:
+    def _unlink(self, kind: str, source: str, target: str, end: str, summary: WriteSummary, undo: list[Any]) -> bool:
         if not isinstance(end, str) or not _ISO.fullmatch(end):
             raise PeriodError(f"{kind} link: end {end!r} is not a date YYYY-MM-DD", message_zh=f"结束日期 {end!r} 无效")
         old = self.graph._succ.get(source, {}).get(target)
@@ -306,7 +307,7 @@ class GraphState:
                 target=target,
             )
         ended = _ended_periods(kind, source, target, periods, end)
-        self._set_edge(source, target, {**old, kind: ended}, old, undo)  # type: ignore[dict-item]
+        self._set_edge(source, target, {**old, kind: ended}, old, undo)
         summary.links[kind, "ended"] += 1
         return True
 

@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m benchmarks.run SUITE`` prints JSON figures (medians of several runs)."""

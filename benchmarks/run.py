@@ -1,0 +1,35 @@
+"""``python -m benchmarks.run SUITE [--scale S] [--repeat N]``: print one JSON object of figures.
+
+Suites: ``core`` (generate, write, save, open, memory). Figures are medians of ``--repeat`` runs;
+every run's figure is listed under ``runs``. Budgets are printed beside the figures, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from typing import Any
+
+from benchmarks import core
+from orggraph.generator import Scale
+
+SUITES = {"core": core.run}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("suite", choices=sorted(SUITES))
+    parser.add_argument("--scale", type=Scale, default=Scale.DISTRICT, choices=list(Scale))
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    figures: dict[str, Any] = SUITES[args.suite](args.scale, args.repeat)
+    figures["machine"] = {"python": platform.python_version(), "platform": platform.platform()}
+    json.dump(figures, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The ``orggraph`` command line (typer + rich)."""

@@ -1,0 +1,23 @@
+"""``orggraph info``: what a store holds."""
+
+from __future__ import annotations
+
+from orggraph.cli.common import AsOfOption, StoreOption, console, open_existing, reports_errors, settings_for
+from orggraph.cli.tables import kind_table, street_table
+from orggraph.stats import per_street
+from orggraph.store.embedded import FORMAT_VERSION
+
+
+@reports_errors
+def info(store: StoreOption = None, as_of: AsOfOption = None) -> None:
+    """Summarise a store: format, size, live nodes and active links per kind, counts per street."""
+    settings = settings_for(store)
+    with open_existing(settings) as graph_store:
+        counts = graph_store.counts(as_of=as_of)
+        size = graph_store.path.stat().st_size
+        console.print(
+            f"[bold]{graph_store.location}[/] — embedded store, format {FORMAT_VERSION}, "
+            f"{size / 1e6:,.1f} MB, as of {counts.as_of}"
+        )
+        console.print(kind_table(counts.nodes, counts.links, "Nodes and links 节点与关系"))
+        console.print(street_table(per_street(graph_store.graph, as_of=counts.as_of), "Per street 各街道"))
