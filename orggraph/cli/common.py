@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from orggraph.errors import OrgGraphError
 from orggraph.logs import configure_logging
@@ -18,8 +20,9 @@ from orggraph.store import EmbeddedStore, open_store
 P = ParamSpec("P")
 R = TypeVar("R")
 
-console = Console()
-err_console = Console(stderr=True)
+#: Wide when writing to a file or a pipe (Rich would assume 80 columns), else the terminal's width.
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 StoreOption = Annotated[
     str | None,
@@ -41,8 +44,8 @@ def open_existing(settings: Settings) -> EmbeddedStore:
 
 def fail(error: OrgGraphError) -> typer.Exit:
     """Print a coded error in English and Chinese; the command exits with status 1."""
-    err_console.print(f"[bold red]error[/] [{error.code}] {error.message}", highlight=False)
-    err_console.print(f"[red]错误[/] {error.message_zh}", highlight=False)
+    err_console.print(f"[bold red]error[/] {escape(f'[{error.code}]')} {escape(error.message)}", highlight=False)
+    err_console.print(f"[red]错误[/] {escape(error.message_zh)}", highlight=False)
     return typer.Exit(code=1)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from orggraph.errors import ConfigurationError
 from orggraph.pii import PiiKey, key_from_hex, load_or_create_key
 from orggraph.settings import Settings
 from orggraph.store.batch import Batch
-from orggraph.store.embedded import EmbeddedStore
+from orggraph.store.embedded import EmbeddedStore, missing_store
 from orggraph.store.port import GraphStore, Link, StoreCounts, WriteSummary
 
 __all__ = [
@@ -35,9 +37,9 @@ def open_store(settings: Settings, *, create: bool = False) -> EmbeddedStore:
             f"{settings.store}: the Neo4j engine is not part of this release yet; use a file path",
             message_zh="此版本尚不支持 Neo4j 存储；请使用文件路径",
         )
-    from pathlib import Path
-
     path = Path(settings.store)
     new = not path.exists() or path.stat().st_size == 0
+    if new and not create:
+        raise missing_store(path)
     key = pii_key(settings, create=create and new)
     return EmbeddedStore(path, key, create=create)

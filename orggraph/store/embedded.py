@@ -63,6 +63,15 @@ CREATE TABLE journal (
 """
 
 
+def missing_store(path: Path) -> StoreUnavailableError:
+    """The error for a store file that is not there (readers never create one)."""
+    return StoreUnavailableError(
+        f"there is no store at {path}; run `orggraph demo` or an import to create one",
+        message_zh=f"{path} 处没有图存储；请先运行 orggraph demo 或导入名册",
+        path=str(path),
+    )
+
+
 class EmbeddedStore:
     """A graph store in one SQLite file; the default engine. Use :func:`orggraph.store.open_store`."""
 
@@ -79,11 +88,7 @@ class EmbeddedStore:
         self.before_commit: Callable[[], None] | None = None
         existed = self.path.exists() and self.path.stat().st_size > 0
         if not existed and not create:
-            raise StoreUnavailableError(
-                f"there is no store at {self.path}; run `orggraph demo` or an import to create one",
-                message_zh=f"{self.path} 处没有图存储；请先运行 orggraph demo 或导入名册",
-                path=str(self.path),
-            )
+            raise missing_store(self.path)
         self._db = self._connect()
         if existed:
             self._check_format()
@@ -220,6 +225,9 @@ class EmbeddedStore:
         finally:
             if enabled:
                 gc.enable()
+        # The graph holds no reference cycles and lives long: keep the collector from walking its
+        # millions of containers again and again (pauses of a few hundred ms in a server).
+        gc.freeze()
         del blob
         if version != FORMAT_VERSION:
             raise StoreFormatError(f"snapshot version {version} in {self.path}", path=str(self.path))

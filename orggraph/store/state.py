@@ -240,6 +240,10 @@ class GraphState:
                 self._set_edge(source, target, {**old, kind: new_periods}, old, undo)
                 summary.links[kind, "updated"] += 1
                 return True
+            if any(period[0] == start and period[2] == attrs for period in periods):
+                # the same period, already recorded (and ended since): replaying history changes nothing
+                summary.links[kind, "unchanged"] += 1
+                return False
             if start < last[1]:
                 raise PeriodError(
                     f"{kind} link {source!r} → {target!r}: a new period cannot start on {start}, "
@@ -298,6 +302,9 @@ class GraphState:
             raise PeriodError(f"{kind} link: end {end!r} is not a date YYYY-MM-DD", message_zh=f"结束日期 {end!r} 无效")
         old = self.graph._succ.get(source, {}).get(target)
         periods = old.get(kind) if old is not None else None
+        if periods and periods[-1][1] == end:
+            summary.links[kind, "unchanged"] += 1  # already ended on that day
+            return False
         if not periods or periods[-1][1] is not None:
             raise PeriodError(
                 f"there is no open {kind} link {source!r} → {target!r} to end",

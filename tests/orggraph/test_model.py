@@ -36,7 +36,7 @@ def test_every_kind_has_a_model_a_chinese_name_and_every_link_a_rule() -> None:
 
 
 def test_trees_are_containment_and_party_hierarchy() -> None:
-    assert TREE_LINKS == {LinkKind.PART_OF, LinkKind.SUBORDINATE_TO}
+    assert {LinkKind.PART_OF, LinkKind.SUBORDINATE_TO} == TREE_LINKS
 
 
 @pytest.mark.parametrize(("child", "parents"), list(CONTAINMENT.items()))

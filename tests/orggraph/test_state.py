@@ -200,3 +200,19 @@ def test_single_source_rule(state: GraphState) -> None:
     second = Batch()
     second.link(LinkKind.MANAGES, "unit:U2", "area:P1", start=START)
     refused(state, second, SingleLinkError)
+
+
+def test_replaying_history_changes_nothing(state: GraphState) -> None:
+    """Regression: a batch that ends a link and starts another was refused when written twice."""
+    person = next(n for n, a in state.graph._node.items() if a["kind"] == "person")
+    move = Batch()
+    move.unlink(LinkKind.MEMBER_OF, person, "org:O2", end="2023-01-01")
+    move.link(LinkKind.MEMBER_OF, person, "org:O1", start="2023-01-01")
+    first = state.apply(move.ops)
+    assert first.summary.changed == 2
+    again = state.apply(move.ops)
+    assert again.summary.changed == 0
+    # but ending on another day what is already ended is still an error
+    other = Batch()
+    other.unlink(LinkKind.MEMBER_OF, person, "org:O2", end="2024-01-01")
+    refused(state, other, PeriodError)
