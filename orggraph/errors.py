@@ -22,7 +22,13 @@ and a Chinese message. Leaves also subclass the builtin that fits, so ``except L
     │   └── DanglingReferenceError (LookupError)   ref.dangling
     ├── InvalidValueError (ValueError)             value.invalid
     │   ├── InvalidIdNumberError                   pii.id-number
-    │   └── InvalidPhoneError                      pii.phone
+    │   ├── InvalidPhoneError                      pii.phone
+    │   └── InvalidCodeError                       value.code
+    ├── RosterError (ValueError)                   roster.invalid
+    │   ├── RosterEncodingError                    roster.encoding
+    │   ├── RosterFormatError                      roster.format
+    │   ├── RosterHeaderError                      roster.header
+    │   └── RosterRejectedError                    roster.rejected
     └── NotFoundError (LookupError)                not-found
 
 Driver and file-system errors are translated into this tree at the adapter boundary with
@@ -174,6 +180,48 @@ class InvalidPhoneError(InvalidValueError):
 
     code = "pii.phone"
     title_zh = "联系电话无效"
+
+
+class InvalidCodeError(InvalidValueError):
+    """A code (区域编码, 组织编码, 统一社会信用代码 …) is malformed or lost its digits (编码无效)."""
+
+    code = "value.code"
+    title_zh = "编码无效"
+
+
+class RosterError(OrgGraphError, ValueError):
+    """A roster file cannot be imported as it is (名册无法导入). ``context`` names file, sheet, row, column."""
+
+    code = "roster.invalid"
+    title_zh = "名册无法导入"
+
+
+class RosterEncodingError(RosterError):
+    """The file's text encoding cannot be told, or the given one does not fit (文件编码错误)."""
+
+    code = "roster.encoding"
+    title_zh = "文件编码错误"
+
+
+class RosterFormatError(RosterError):
+    """The file is empty, or not a CSV or Excel workbook (文件格式错误)."""
+
+    code = "roster.format"
+    title_zh = "文件格式错误"
+
+
+class RosterHeaderError(RosterError):
+    """No header row of a known roster, a required column missing, or an unknown column (表头错误)."""
+
+    code = "roster.header"
+    title_zh = "表头错误"
+
+
+class RosterRejectedError(RosterError):
+    """Rows were rejected, so nothing was written (atomic import) (有被拒绝的行，未写入)."""
+
+    code = "roster.rejected"
+    title_zh = "有被拒绝的行，未写入"
 
 
 class NotFoundError(OrgGraphError, LookupError):

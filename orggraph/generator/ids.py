@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import random
 
+from orggraph.codes import is_valid_credit_code, uscc_check_char
 from orggraph.pii import id_check_char
 
-#: The characters of a unified social credit code (GB 32100): no I, O, S, V, Z.
-USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_VALUE = {char: value for value, char in enumerate(USCC_CHARSET)}
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+__all__ = ["credit_code", "id_number", "is_valid_credit_code", "mobile", "uscc_check_char"]
+
 _ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 #: Mobile number prefixes of the three carriers (号段).
@@ -64,12 +63,6 @@ def mobile(rng: random.Random) -> str:
     return f"{rng.choice(_MOBILE_PREFIXES)}{rng.randrange(100_000_000):08d}"
 
 
-def uscc_check_char(first17: str) -> str:
-    """The GB 32100 check character of the first 17 characters of a credit code."""
-    total = sum(_USCC_VALUE[char] * weight for char, weight in zip(first17, _USCC_WEIGHTS, strict=True))
-    return USCC_CHARSET[(31 - total % 31) % 31]
-
-
 def _org_code_check(body: str) -> str:
     """The GB 11714 check character of an eight-character organisation code (组织机构代码)."""
     total = sum(int(char) * weight for char, weight in zip(body, _ORG_CODE_WEIGHTS, strict=True))
@@ -94,8 +87,3 @@ def credit_code(rng: random.Random, region: str, registrar: str) -> str:
     body = f"{rng.randrange(100_000_000):08d}"
     first17 = f"{registrar}{region}{body}{_org_code_check(body)}"
     return first17 + uscc_check_char(first17)
-
-
-def is_valid_credit_code(code: str) -> bool:
-    """Whether ``code`` has the shape and check character of a unified social credit code."""
-    return len(code) == 18 and all(char in _USCC_VALUE for char in code) and uscc_check_char(code[:17]) == code[17]
