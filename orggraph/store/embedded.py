@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import networkx as nx
+import orjson
 
 from orggraph.errors import (
     StoreCorruptError,
@@ -62,6 +63,9 @@ CREATE TABLE journal (
 );
 """
 
+#: The audit trail (imports, and later API access), beside the graph; created in older files on open.
+_AUDIT_SCHEMA = "CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, record TEXT NOT NULL)"
+
 
 def missing_store(path: Path) -> StoreUnavailableError:
     """The error for a store file that is not there (readers never create one)."""
@@ -92,6 +96,7 @@ class EmbeddedStore:
         self._db = self._connect()
         if existed:
             self._check_format()
+            self._db.execute(_AUDIT_SCHEMA)
             self._load()
         else:
             self._initialise()
@@ -157,7 +162,7 @@ class EmbeddedStore:
 
     def _initialise(self) -> None:
         with self._transaction():
-            for statement in _SCHEMA.strip().split(";"):
+            for statement in [*_SCHEMA.strip().split(";"), _AUDIT_SCHEMA]:
                 if statement.strip():
                     self._db.execute(statement)
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -279,8 +284,14 @@ class EmbeddedStore:
         """The networkx graph (read-only: change it only through :meth:`write`)."""
         return self.state.graph
 
-    def write(self, batch: Batch) -> WriteSummary:
-        """Apply ``batch`` whole and make it durable, or change nothing and raise."""
+    def write(
+        self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None
+    ) -> WriteSummary:
+        """Apply ``batch`` whole and make it durable, or change nothing and raise.
+
+        With ``dry_run`` the batch is checked and counted, then undone: nothing is written. ``audit``
+        (kind, record) is stored in the audit trail in the same transaction, with the counts.
+        """
         with self._lock:
             transaction = self._transaction()
             transaction.begin()  # holds the write lock from catch-up to commit
@@ -290,12 +301,19 @@ class EmbeddedStore:
             except BaseException:
                 transaction.rollback()
                 raise
-            if not applied.effective:
+            if dry_run or (not applied.effective and audit is None):
+                self.state.rollback(applied.undo)
                 transaction.rollback()
+                applied.summary.dry_run = dry_run
                 return applied.summary
             journal_ops = self._journal_ops
             try:
-                self._persist(applied.effective, batch.label)
+                if applied.effective:
+                    self._persist(applied.effective, batch.label)
+                if audit is not None:
+                    self._insert_audit(
+                        audit[0], {"label": batch.label, **audit[1], "changes": applied.summary.as_dict()}
+                    )
                 if self.before_commit is not None:
                     self.before_commit()
                 transaction.commit()
@@ -304,10 +322,31 @@ class EmbeddedStore:
                 self.state.rollback(applied.undo)
                 self._journal_ops = journal_ops
                 raise
-            self._seq += 1
+            if applied.effective:
+                self._seq += 1
             self._data_version = self._current_data_version()
         log.info("wrote batch %r: %d changes", batch.label, applied.summary.changed)
         return applied.summary
+
+    def _insert_audit(self, kind: str, record: dict[str, Any]) -> None:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self._db.execute(
+            "INSERT INTO audit (at, kind, record) VALUES (?, ?, ?)",
+            (now, kind, orjson.dumps(record, option=orjson.OPT_NON_STR_KEYS).decode()),
+        )
+
+    def record_audit(self, kind: str, record: dict[str, Any]) -> None:
+        """Add one entry to the audit trail (its own transaction)."""
+        with self._lock, self._transaction():
+            self._insert_audit(kind, record)
+
+    def audit_log(self, kind: str, *, since: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        """Audit entries of ``kind``, newest first, optionally only those at or after ``since`` (ISO)."""
+        rows = self._db.execute(
+            "SELECT id, at, record FROM audit WHERE kind = ? AND at >= ? ORDER BY id DESC LIMIT ?",
+            (kind, since or "", limit),
+        ).fetchall()
+        return [{"id": row_id, "at": at, **orjson.loads(record)} for row_id, at, record in rows]
 
     def _persist(self, ops: list[Op], label: str) -> None:
         seq = self._seq + 1

@@ -38,6 +38,10 @@ class WriteSummary:
 
     nodes: Counter[tuple[str, Outcome]] = field(default_factory=Counter)
     links: Counter[tuple[str, Outcome]] = field(default_factory=Counter)
+    #: The outcome of each op of the batch, in order (what an import report needs per row).
+    outcomes: list[Outcome] = field(default_factory=list)
+    #: True when nothing was written because the caller asked for a dry run.
+    dry_run: bool = False
 
     @property
     def changed(self) -> int:
@@ -72,8 +76,21 @@ class GraphStore(Protocol):
     location: str
     pii_key: PiiKey
 
-    def write(self, batch: Batch) -> WriteSummary:
-        """Apply ``batch`` whole, or raise a :class:`~orggraph.errors.RefusedWriteError` and change nothing."""
+    def write(
+        self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None
+    ) -> WriteSummary:
+        """Apply ``batch`` whole, or raise a :class:`~orggraph.errors.RefusedWriteError` and change nothing.
+
+        ``dry_run`` counts what would change and writes nothing; ``audit`` is recorded with the write.
+        """
+        ...
+
+    def record_audit(self, kind: str, record: dict[str, Any]) -> None:
+        """Add one entry to the audit trail."""
+        ...
+
+    def audit_log(self, kind: str, *, since: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        """Audit entries of ``kind``, newest first."""
         ...
 
     def node(self, node_id: str) -> dict[str, Any] | None:

@@ -32,7 +32,7 @@ from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.model.nodes import PREFIX
 from orggraph.model.schema import LINK_RULES, LinkRule, describe
 from orggraph.store.batch import Op
-from orggraph.store.port import WriteSummary
+from orggraph.store.port import Outcome, WriteSummary
 
 EdgeData = dict[str, tuple[tuple[Any, ...], ...]]
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -98,11 +98,12 @@ class GraphState:
         try:
             for index, op in enumerate(ops):
                 try:
-                    changed = self._apply_one(op, summary, undo)
+                    outcome = self._apply_one(op, summary, undo)
                 except RefusedWriteError as exc:
                     exc.context.setdefault("op_index", index)
                     raise
-                if changed:
+                summary.outcomes.append(outcome)
+                if outcome != "unchanged":
                     effective.append(op)
         except BaseException:
             self.rollback(undo)
@@ -127,7 +128,7 @@ class GraphState:
                 else:
                     node[n] = old
 
-    def _apply_one(self, op: Op, summary: WriteSummary, undo: list[tuple[Any, ...]]) -> bool:
+    def _apply_one(self, op: Op, summary: WriteSummary, undo: list[tuple[Any, ...]]) -> Outcome:
         verb = op[0]
         if verb == "link":
             return self._link(op[1], op[2], op[3], op[4], op[5], summary, undo)
@@ -139,7 +140,7 @@ class GraphState:
             return self._end_node(op[1], op[2], summary, undo)
         raise SchemaViolationError(f"unknown operation {verb!r}", message_zh=f"未知操作 {verb!r}")
 
-    def _put(self, node_id: str, attrs: dict[str, Any], summary: WriteSummary, undo: list[Any]) -> bool:
+    def _put(self, node_id: str, attrs: dict[str, Any], summary: WriteSummary, undo: list[Any]) -> Outcome:
         kind = str(attrs.get("kind"))
         node_kind = _NODE_KINDS.get(kind)
         if (
@@ -161,7 +162,7 @@ class GraphState:
             self.graph._pred[node_id] = {}
             undo.append(("node", node_id, None))
             summary.nodes[kind, "created"] += 1
-            return True
+            return "created"
         if old["kind"] != kind:
             raise SchemaViolationError(
                 f"node {node_id!r} is a {old['kind']}, it cannot become a {kind}",
@@ -170,11 +171,11 @@ class GraphState:
             )
         if old == attrs:
             summary.nodes[kind, "unchanged"] += 1
-            return False
+            return "unchanged"
         nodes[node_id] = attrs
         undo.append(("node", node_id, old))
         summary.nodes[kind, "updated"] += 1
-        return True
+        return "updated"
 
     def _live(self, node_id: str, role: str, kind: str) -> NodeKind:
         attrs = self.graph._node.get(node_id)
@@ -220,7 +221,7 @@ class GraphState:
         attrs: tuple[Any, ...] | None,
         summary: WriteSummary,
         undo: list[Any],
-    ) -> bool:
+    ) -> Outcome:
         rule = self._rule(kind, source, target)
         if not isinstance(start, str) or not _ISO.fullmatch(start):
             raise PeriodError(
@@ -235,15 +236,15 @@ class GraphState:
             if last[1] is None:
                 if last[2] == attrs:
                     summary.links[kind, "unchanged"] += 1
-                    return False
+                    return "unchanged"
                 new_periods = (*periods[:-1], (last[0], None, attrs))
                 self._set_edge(source, target, {**old, kind: new_periods}, old, undo)
                 summary.links[kind, "updated"] += 1
-                return True
+                return "updated"
             if any(period[0] == start and period[2] == attrs for period in periods):
                 # the same period, already recorded (and ended since): replaying history changes nothing
                 summary.links[kind, "unchanged"] += 1
-                return False
+                return "unchanged"
             if start < last[1]:
                 raise PeriodError(
                     f"{kind} link {source!r} → {target!r}: a new period cannot start on {start}, "
@@ -255,7 +256,7 @@ class GraphState:
         new_periods = (*(periods or ()), (start, None, attrs))
         self._set_edge(source, target, {**(old or {}), kind: new_periods}, old, undo)
         summary.links[kind, "created"] += 1
-        return True
+        return "created"
 
     def _check_shape(self, rule: LinkRule, source: str, target: str) -> None:
         kind = rule.kind.value
@@ -297,14 +298,14 @@ class GraphState:
                     )
                 seen = self.open_target(seen, kind)  # type: ignore[assignment]
 
-    def _unlink(self, kind: str, source: str, target: str, end: str, summary: WriteSummary, undo: list[Any]) -> bool:
+    def _unlink(self, kind: str, source: str, target: str, end: str, summary: WriteSummary, undo: list[Any]) -> Outcome:
         if not isinstance(end, str) or not _ISO.fullmatch(end):
             raise PeriodError(f"{kind} link: end {end!r} is not a date YYYY-MM-DD", message_zh=f"结束日期 {end!r} 无效")
         old = self.graph._succ.get(source, {}).get(target)
         periods = old.get(kind) if old is not None else None
         if periods and periods[-1][1] == end:
             summary.links[kind, "unchanged"] += 1  # already ended on that day
-            return False
+            return "unchanged"
         if not periods or periods[-1][1] is not None:
             raise PeriodError(
                 f"there is no open {kind} link {source!r} → {target!r} to end",
@@ -316,9 +317,9 @@ class GraphState:
         ended = _ended_periods(kind, source, target, periods, end)
         self._set_edge(source, target, {**old, kind: ended}, old, undo)
         summary.links[kind, "ended"] += 1
-        return True
+        return "ended"
 
-    def _end_node(self, node_id: str, end: str, summary: WriteSummary, undo: list[Any]) -> bool:
+    def _end_node(self, node_id: str, end: str, summary: WriteSummary, undo: list[Any]) -> Outcome:
         attrs = self.graph._node.get(node_id)
         if attrs is None:
             raise DanglingReferenceError(f"node {node_id!r} does not exist", message_zh=f"节点 {node_id} 不存在")
@@ -326,7 +327,7 @@ class GraphState:
             raise PeriodError(f"end {end!r} is not a date YYYY-MM-DD", message_zh=f"结束日期 {end!r} 无效")
         if "ended" in attrs:
             summary.nodes[attrs["kind"], "unchanged"] += 1
-            return False
+            return "unchanged"
         for u, v, data in [
             *((node_id, v, d) for v, d in self.graph._succ[node_id].items()),
             *((u, node_id, d) for u, d in self.graph._pred[node_id].items()),
@@ -342,7 +343,7 @@ class GraphState:
         self.graph._node[node_id] = {**attrs, "ended": end}
         undo.append(("node", node_id, attrs))
         summary.nodes[attrs["kind"], "ended"] += 1
-        return True
+        return "ended"
 
 
 def _ended_periods(kind: str, source: str, target: str, periods: tuple[Any, ...], end: str) -> tuple[Any, ...]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from orggraph.errors import (
+    DanglingReferenceError,
     SchemaViolationError,
     StoreCorruptError,
     StoreFormatError,
@@ -208,3 +209,35 @@ def test_writer_killed_mid_batch_loses_nothing_and_leaves_nothing(
         assert graph_digest(again.graph) == digest
         assert "household:H5" in again.graph
         assert "household:K0" not in again.graph
+
+
+def test_dry_run_counts_and_writes_nothing(store: EmbeddedStore) -> None:
+    digest = graph_digest(store.graph)
+    rows = journal_rows(store.path)
+    b = Batch()
+    b.put(Household(code="H9", room="601"))
+    b.link(LinkKind.PART_OF, "household:H9", "area:P1/3号楼/2单元", start=START)
+    b.unlink(LinkKind.IN_GRID, "household:H1", "area:G1", end="2024-01-01")
+    summary = store.write(b, dry_run=True)
+    assert summary.dry_run
+    assert summary.outcomes == ["created", "created", "ended"]
+    assert graph_digest(store.graph) == digest
+    assert journal_rows(store.path) == rows
+
+
+def test_audit_is_written_with_the_batch_even_without_changes(store: EmbeddedStore, key: PiiKey) -> None:
+    store.write(tiny_district(key), audit=("import", {"files": ["a.csv"]}))
+    b = Batch("second")
+    b.put(Household(code="H9", room="601"))
+    store.write(b, audit=("import", {"files": ["b.csv"]}))
+    log = store.audit_log("import")
+    assert [entry["files"] for entry in log] == [["b.csv"], ["a.csv"]]
+    assert log[0]["changes"]["nodes"]["household"]["created"] == 1
+    assert log[1]["changes"]["nodes"]["household"]["unchanged"] == 2
+    assert store.audit_log("access") == []
+    # a refused batch leaves no audit entry either
+    bad = Batch()
+    bad.link(LinkKind.IN_GRID, "household:H9", "area:NOPE", start=START)
+    with pytest.raises(DanglingReferenceError):
+        store.write(bad, audit=("import", {"files": ["c.csv"]}))
+    assert len(store.audit_log("import")) == 2
