@@ -9,6 +9,7 @@ from orggraph.pii import PiiKey, key_from_hex, load_or_create_key
 from orggraph.settings import Settings
 from orggraph.store.batch import Batch
 from orggraph.store.embedded import EmbeddedStore, missing_store
+from orggraph.store.memory import MemoryStore
 from orggraph.store.port import GraphStore, Link, StoreCounts, WriteSummary
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "EmbeddedStore",
     "GraphStore",
     "Link",
+    "MemoryStore",
     "StoreCounts",
     "WriteSummary",
     "open_store",

@@ -23,12 +23,10 @@ import logging
 import marshal
 import sqlite3
 import threading
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import networkx as nx
 import orjson
 
 from orggraph.errors import (
@@ -38,12 +36,11 @@ from orggraph.errors import (
     StoreKeyMismatchError,
     StoreUnavailableError,
 )
-from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.pii import PiiKey
 from orggraph.store.batch import Batch, Op
-from orggraph.store.port import Link, StoreCounts, WriteSummary
+from orggraph.store.port import WriteSummary
+from orggraph.store.reads import GraphReads
 from orggraph.store.state import GraphState, new_graph
-from orggraph.timeline import as_of_date
 
 log = logging.getLogger("orggraph.store")
 
@@ -64,7 +61,10 @@ CREATE TABLE journal (
 """
 
 #: The audit trail (imports, and later API access), beside the graph; created in older files on open.
-_AUDIT_SCHEMA = "CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, record TEXT NOT NULL)"
+_AUDIT_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS audit"
+    " (id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, record TEXT NOT NULL)"
+)
 
 
 def missing_store(path: Path) -> StoreUnavailableError:
@@ -76,7 +76,7 @@ def missing_store(path: Path) -> StoreUnavailableError:
     )
 
 
-class EmbeddedStore:
+class EmbeddedStore(GraphReads):
     """A graph store in one SQLite file; the default engine. Use :func:`orggraph.store.open_store`."""
 
     def __init__(self, path: Path | str, key: PiiKey, *, create: bool = True) -> None:
@@ -279,11 +279,6 @@ class EmbeddedStore:
 
     # -- the port -------------------------------------------------------------------------------
 
-    @property
-    def graph(self) -> nx.DiGraph:
-        """The networkx graph (read-only: change it only through :meth:`write`)."""
-        return self.state.graph
-
     def write(
         self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None
     ) -> WriteSummary:
@@ -370,51 +365,6 @@ class EmbeddedStore:
                 self._write_snapshot(self._seq + 1)
             self._seq += 1
         self._data_version = self._current_data_version()
-
-    def node(self, node_id: str) -> dict[str, Any] | None:
-        attrs = self.state.graph._node.get(node_id)
-        return dict(attrs) if attrs is not None else None
-
-    def nodes(self, kind: NodeKind | None = None, *, as_of: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
-        day = as_of_date(as_of)
-        wanted = None if kind is None else NodeKind(kind).value
-        for node_id, attrs in self.state.graph._node.items():
-            if (wanted is None or attrs["kind"] == wanted) and not ("ended" in attrs and attrs["ended"] <= day):
-                yield node_id, attrs
-
-    def links(
-        self,
-        node_id: str,
-        *,
-        kind: LinkKind | None = None,
-        direction: Literal["out", "in"] = "out",
-        as_of: str | None = None,
-        history: bool = False,
-    ) -> Iterator[Link]:
-        day = as_of_date(as_of)
-        adjacency = self.state.graph._succ if direction == "out" else self.state.graph._pred
-        for other, data in adjacency.get(node_id, {}).items():
-            for link_kind, periods in data.items():
-                if kind is not None and link_kind != kind:
-                    continue
-                for start, end, attrs in periods:
-                    if history or (start <= day and (end is None or day < end)):
-                        source, target = (node_id, other) if direction == "out" else (other, node_id)
-                        yield Link(LinkKind(link_kind), source, target, start, end, dict(attrs or ()))
-
-    def counts(self, *, as_of: str | None = None) -> StoreCounts:
-        day = as_of_date(as_of)
-        nodes: Counter[str] = Counter(attrs["kind"] for _, attrs in self.nodes(as_of=day))
-        links: Counter[str] = Counter()
-        for targets in self.state.graph._succ.values():
-            for data in targets.values():
-                for link_kind, periods in data.items():
-                    start, end, _ = periods[-1]
-                    if (start <= day and (end is None or day < end)) or (
-                        len(periods) > 1 and any(s <= day and (e is None or day < e) for s, e, _ in periods)
-                    ):
-                        links[link_kind] += 1
-        return StoreCounts(day, dict(sorted(nodes.items())), dict(sorted(links.items())))
 
     def close(self) -> None:
         with self._lock:

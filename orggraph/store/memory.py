@@ -1,0 +1,65 @@
+"""A store that lives in memory only: the same rules and reads as the embedded store, no file.
+
+For scratch work (the demo writes its generated district here before writing rosters from it) and
+for tests. Its audit trail is a list.
+
+>>> from orggraph.pii import PiiKey
+>>> from orggraph.model import Street
+>>> store = MemoryStore(PiiKey(b"k" * 32))
+>>> b = Batch(); b.put(Street(code="S1", name="新华街道"))
+>>> store.write(b).changed
+1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from orggraph.pii import PiiKey
+from orggraph.store.batch import Batch
+from orggraph.store.port import WriteSummary
+from orggraph.store.reads import GraphReads
+from orggraph.store.state import GraphState
+
+
+class MemoryStore(GraphReads):
+    """A graph store without persistence."""
+
+    def __init__(self, key: PiiKey, *, location: str = "memory") -> None:
+        self.pii_key = key
+        self.location = location
+        self.state = GraphState()
+        self._audit: list[dict[str, Any]] = []
+
+    def write(
+        self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None
+    ) -> WriteSummary:
+        applied = self.state.apply(batch.ops)
+        if dry_run:
+            self.state.rollback(applied.undo)
+            applied.summary.dry_run = True
+            return applied.summary
+        if audit is not None:
+            self.record_audit(audit[0], {"label": batch.label, **audit[1], "changes": applied.summary.as_dict()})
+        return applied.summary
+
+    def record_audit(self, kind: str, record: dict[str, Any]) -> None:
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self._audit.append({"id": len(self._audit) + 1, "at": at, "kind": kind, **record})
+
+    def audit_log(self, kind: str, *, since: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        entries = [e for e in reversed(self._audit) if e["kind"] == kind and e["at"] >= (since or "")]
+        return [{k: v for k, v in e.items() if k != "kind"} for e in entries[:limit]]
+
+    def refresh(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        return None
+
+    def __enter__(self) -> MemoryStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,70 @@
+"""Reads over an in-memory graph, shared by the embedded store and the memory store."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any, Literal
+
+import networkx as nx
+
+from orggraph.model.kinds import LinkKind, NodeKind
+from orggraph.store.port import Link, StoreCounts
+from orggraph.store.state import GraphState
+from orggraph.timeline import as_of_date
+
+
+class GraphReads:
+    """The read half of the :class:`~orggraph.store.port.GraphStore` port over ``self.state``."""
+
+    state: GraphState
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The networkx graph (read-only: change it only through :meth:`write`)."""
+        return self.state.graph
+
+    def node(self, node_id: str) -> dict[str, Any] | None:
+        attrs = self.state.graph._node.get(node_id)
+        return dict(attrs) if attrs is not None else None
+
+    def nodes(self, kind: NodeKind | None = None, *, as_of: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+        day = as_of_date(as_of)
+        wanted = None if kind is None else NodeKind(kind).value
+        for node_id, attrs in self.state.graph._node.items():
+            if (wanted is None or attrs["kind"] == wanted) and not ("ended" in attrs and attrs["ended"] <= day):
+                yield node_id, attrs
+
+    def links(
+        self,
+        node_id: str,
+        *,
+        kind: LinkKind | None = None,
+        direction: Literal["out", "in"] = "out",
+        as_of: str | None = None,
+        history: bool = False,
+    ) -> Iterator[Link]:
+        day = as_of_date(as_of)
+        adjacency = self.state.graph._succ if direction == "out" else self.state.graph._pred
+        for other, data in adjacency.get(node_id, {}).items():
+            for link_kind, periods in data.items():
+                if kind is not None and link_kind != kind:
+                    continue
+                for start, end, attrs in periods:
+                    if history or (start <= day and (end is None or day < end)):
+                        source, target = (node_id, other) if direction == "out" else (other, node_id)
+                        yield Link(LinkKind(link_kind), source, target, start, end, dict(attrs or ()))
+
+    def counts(self, *, as_of: str | None = None) -> StoreCounts:
+        day = as_of_date(as_of)
+        nodes: Counter[str] = Counter(attrs["kind"] for _, attrs in self.nodes(as_of=day))
+        links: Counter[str] = Counter()
+        for targets in self.state.graph._succ.values():
+            for data in targets.values():
+                for link_kind, periods in data.items():
+                    start, end, _ = periods[-1]
+                    if (start <= day and (end is None or day < end)) or (
+                        len(periods) > 1 and any(s <= day and (e is None or day < e) for s, e, _ in periods)
+                    ):
+                        links[link_kind] += 1
+        return StoreCounts(day, dict(sorted(nodes.items())), dict(sorted(links.items())))
