@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from orggraph.cli import demo, export, info
+from orggraph.plugins import command_registrars
 
 app = typer.Typer(
     name="orggraph",
@@ -16,6 +17,8 @@ app = typer.Typer(
 app.command("demo")(demo.demo)
 app.command("info")(info.info)
 app.command("export")(export.export)
+for register in command_registrars():
+    register(app)
 
 
 def main() -> None:

@@ -13,8 +13,9 @@ from orggraph.cli.common import StoreOption, console, remove_store_files, report
 from orggraph.cli.tables import street_table
 from orggraph.errors import ConfigurationError
 from orggraph.generator import Scale, generate
+from orggraph.plugins import hook
 from orggraph.stats import per_street
-from orggraph.store import open_store
+from orggraph.store import Batch, GraphStore, open_store
 
 
 @reports_errors
@@ -40,20 +41,31 @@ def demo(
     with open_store(settings, create=True) as graph_store:
         with console.status(f"generating a {scale.value}-scale district (seed {seed}) …"):
             district = generate(scale, seed=seed, key=graph_store.pii_key)
-        total = sum(len(b) for b in district.batches)
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console, transient=True) as progress:
-            task = progress.add_task("writing", total=total)
-            for batch in district.batches:
-                progress.update(task, description=f"writing {batch.label}")
-                graph_store.write(batch)
-                progress.advance(task, len(batch))
+        loader = hook("demo_loader")
+        if loader is not None:  # the importers load it the way a district's files come in: as rosters
+            loader(graph_store, district, folder=Path(str(path) + ".rosters"), console=console)
+        else:
+            _write_batches(graph_store, district.batches)
         counts = graph_store.counts()
         summaries = per_street(graph_store.graph, as_of=counts.as_of)
     elapsed = time.perf_counter() - started
     console.print(street_table(summaries, f"Sample district ({scale.value}, seed {seed}) 示例辖区 — {path}"))
+    report = hook("demo_report")
+    if report is not None:
+        with open_store(settings) as graph_store:
+            report(graph_store, console=console)
     console.print(
         f"{sum(counts.nodes.values()):,} nodes and {sum(counts.links.values()):,} active links "
-        f"in {elapsed:.1f} s. Deliberate gaps: "
-        + ", ".join(f"{rule} {len(ids)}" for rule, ids in sorted(district.flaws.items()))
+        f"in {elapsed:.1f} s. Deliberate gaps: " + ", ".join(f"{rule} {len(ids)}" for rule, ids in sorted(district.flaws.items()))
     )
+
+
+def _write_batches(graph_store: GraphStore, batches: list[Batch]) -> None:
+    total = sum(len(b) for b in batches)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("writing", total=total)
+        for batch in batches:
+            progress.update(task, description=f"writing {batch.label}")
+            graph_store.write(batch)
+            progress.advance(task, len(batch))

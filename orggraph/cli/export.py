@@ -8,17 +8,37 @@ from typing import Annotated
 import typer
 
 from orggraph.cli.common import StoreOption, console, open_existing, reports_errors, settings_for
+from orggraph.errors import ConfigurationError
 from orggraph.export import ExportFormat, export_graph
+from orggraph.plugins import hook
 
 
 @reports_errors
 def export(
-    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The graph file to write.")] = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", help="graphml, gexf or json.")] = ExportFormat.GRAPHML,
+    rosters: Annotated[
+        Path | None, typer.Option("--rosters", help="Write the store as rosters (名册) into this folder instead.")
+    ] = None,
+    roster_format: Annotated[str, typer.Option("--roster-format", help="xlsx, or csv in GB18030.")] = "xlsx",
     store: StoreOption = None,
 ) -> None:
-    """Write the whole graph, with link history and masked personal data, to one file."""
+    """Write the whole graph (link history, masked personal data) to one file, or the rosters to a folder."""
     settings = settings_for(store)
-    with open_existing(settings) as graph_store, console.status(f"writing {output} …"):
-        export_graph(graph_store.graph, output, fmt)
+    if (output is None) == (rosters is None):
+        raise ConfigurationError("give either --output FILE or --rosters DIR", message_zh="请指定 --output 或 --rosters 之一")
+    with open_existing(settings) as graph_store:
+        if rosters is not None:
+            writer = hook("roster_writer")
+            if writer is None:
+                raise ConfigurationError(
+                    "writing rosters needs the importers package installed", message_zh="导出名册需要安装 importers 包"
+                )
+            with console.status(f"writing rosters into {rosters} …"):
+                paths = writer(graph_store, rosters, fmt=roster_format)
+            console.print(f"wrote {len(paths)} rosters into {rosters}: " + ", ".join(p.name for p in paths))
+            return
+        assert output is not None
+        with console.status(f"writing {output} …"):
+            export_graph(graph_store.graph, output, fmt)
     console.print(f"wrote {output} ({fmt.value}, {output.stat().st_size / 1e6:,.1f} MB)")

@@ -1,0 +1,327 @@
+"""Row models (pydantic): one per roster kind, every cell normalised and validated.
+
+A model's fields are the roster's column fields; a cell is cleaned by the functions of
+:mod:`importers.values` before pydantic sees it. A row that fails becomes a :class:`Rejection`
+naming file, sheet, row, column, the value (personal data masked) and the reason in English and
+Chinese.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from importers import values
+from importers.rosters import COLUMNS, RosterKind
+from orggraph.errors import InvalidValueError, OrgGraphError
+from orggraph.model.enums import Gender, MemberStatus, OrgKind, ProjectStatus, Rank, UnitKind, ZhEnum
+from orggraph.model.kinds import LinkKind, NodeKind
+from orggraph.pii import mask_id_number, mask_phone
+
+
+class AreaLevel(ZhEnum):
+    """层级 of the area roster; 镇 and 村 are read as street and community, 楼院 as compound."""
+
+    DISTRICT = ("district", "区")
+    STREET = ("street", "街道")
+    COMMUNITY = ("community", "社区")
+    GRID = ("grid", "网格")
+    COMPOUND = ("compound", "小区")
+
+    @classmethod
+    def parse(cls, text: str) -> AreaLevel:
+        aliases = {"镇": "街道", "乡": "街道", "村": "社区", "楼院": "小区", "县": "区"}
+        key = str(text).strip()
+        return super().parse(aliases.get(key, key))
+
+    @property
+    def node_kind(self) -> NodeKind:
+        return NodeKind(self.value)
+
+
+class Post(ZhEnum):
+    """党内职务 of the member roster, as the link it makes to the member's org."""
+
+    SECRETARY = ("secretary", "书记")
+    DEPUTY = ("deputy", "副书记")
+    COMMITTEE = ("committee", "委员")
+    GROUP_LEADER = ("group_leader", "党小组长")
+
+    @property
+    def link(self) -> LinkKind:
+        return {
+            Post.SECRETARY: LinkKind.SECRETARY_OF,
+            Post.DEPUTY: LinkKind.DEPUTY_SECRETARY_OF,
+            Post.COMMITTEE: LinkKind.COMMITTEE_MEMBER_OF,
+            Post.GROUP_LEADER: LinkKind.SECRETARY_OF,
+        }[self]
+
+
+class StaffRole(ZhEnum):
+    """岗位 of the grid-staff roster, as the link it makes to the grid."""
+
+    COMMUNITY_WORKER = ("community_worker", "社区工作者")
+    GRID_WORKER = ("grid_worker", "专职网格员")
+    PROPERTY_MANAGER = ("property_manager", "物业管理员")
+    GRID_LEADER = ("grid_leader", "网格长")
+    ENFORCEMENT_OFFICER = ("enforcement_officer", "执法队员")
+
+    @property
+    def link(self) -> LinkKind:
+        return LinkKind(f"{self.value.upper()}_OF")
+
+
+class RegistrationKind(ZhEnum):
+    """报到类型: a member registering where he or she lives, or a unit's Party org."""
+
+    PERSONAL = ("personal", "个人")
+    ORGANISATIONAL = ("organisational", "组织")
+
+
+def _enum(cls: type[ZhEnum]) -> BeforeValidator:
+    return BeforeValidator(lambda v: cls.parse(values.text(v) or ""))
+
+
+Code = Annotated[str, BeforeValidator(values.code)]
+Text = Annotated[str, BeforeValidator(values.text)]
+Date = Annotated[str, BeforeValidator(values.date)]
+Int = Annotated[int, BeforeValidator(values.integer)]
+IdNumber = Annotated[str, BeforeValidator(values.id_number)]
+Phone = Annotated[str, BeforeValidator(values.phone)]
+UnitCode = Annotated[str, BeforeValidator(values.credit_or_unit_code)]
+Number = Annotated[int | float, BeforeValidator(lambda v: _whole(values.decimal(v)))]
+TextOrNumber = Annotated[str | int, BeforeValidator(lambda v: _text_or_int(v))]
+
+
+def _whole(number: float) -> int | float:
+    return int(number) if float(number).is_integer() else number
+
+
+def _text_or_int(value: Any) -> str | int:
+    text = values.text(value) or ""
+    try:
+        return values.integer(text)
+    except InvalidValueError:
+        return text
+
+
+class Row(BaseModel):
+    """Base of the row models."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AreaRow(Row):
+    area_code: Code
+    name: Text
+    level: Annotated[AreaLevel, _enum(AreaLevel)]
+    parent_code: Code | None = None
+    grid_level: Annotated[int, BeforeValidator(values.integer), Field(ge=1, le=5)] | None = None
+    residents: Annotated[int, BeforeValidator(values.integer), Field(ge=0)] | None = None
+    property_company: UnitCode | None = None
+
+    @model_validator(mode="after")
+    def _grid_has_level(self) -> Self:
+        if self.level is AreaLevel.GRID and self.grid_level is None:
+            raise InvalidValueError("a grid needs its grid level (1–5)", message_zh="网格须填写网格级别（1–5）")
+        return self
+
+
+class OrgRow(Row):
+    org_code: Code
+    name: Text
+    kind: Annotated[OrgKind, _enum(OrgKind)]
+    parent_code: Code | None = None
+    area_code: Code | None = None
+    building: Text | None = None
+
+
+class UnitRow(Row):
+    unit_code: UnitCode
+    name: Text
+    kind: Annotated[UnitKind, _enum(UnitKind)]
+    area_code: Code | None = None
+    org_code: Code | None = None
+    handles: Annotated[list[str], BeforeValidator(values.split_list)] = Field(default_factory=list)
+
+
+class HouseholdRow(Row):
+    household_code: Code
+    grid_code: Code
+    compound_code: Code
+    building: Text
+    entrance: Text
+    room: Code
+    residents: Annotated[int, BeforeValidator(values.integer), Field(ge=0)] = 0
+    care_tags: Annotated[list[str], BeforeValidator(lambda v: [t.value for t in values.care_tags(v)])] = Field(
+        default_factory=list
+    )
+    is_central: Annotated[bool, BeforeValidator(values.yes_no)] = False
+
+
+class PersonRow(Row):
+    name: Text
+    id_number: IdNumber
+
+
+class MemberRow(PersonRow):
+    org_code: Code
+    gender: Annotated[Gender, _enum(Gender)] | None = None
+    phone: Phone | None = None
+    status: Annotated[MemberStatus, _enum(MemberStatus)] | None = None
+    unit_code: UnitCode | None = None
+    post: Annotated[Post, _enum(Post)] | None = None
+    household_code: Code | None = None
+    address: Text | None = None
+
+
+class GridStaffRow(PersonRow):
+    grid_code: Code
+    role: Annotated[StaffRole, _enum(StaffRole)]
+    phone: Phone | None = None
+
+
+class ContactRow(Row):
+    member_id_number: IdNumber
+    household_code: Code
+
+
+class RegistrationRow(Row):
+    kind: Annotated[RegistrationKind, _enum(RegistrationKind)]
+    community_code: Code
+    id_number: IdNumber | None = None
+    unit_code: UnitCode | None = None
+    registered_on: Date
+    tasks: TextOrNumber | None = None
+    service_hours: Annotated[int | float, Field(ge=0), BeforeValidator(lambda v: _whole(values.decimal(v)))] | None = None
+
+    @model_validator(mode="after")
+    def _who(self) -> Self:
+        if self.kind is RegistrationKind.PERSONAL and not self.id_number:
+            raise InvalidValueError(
+                "a personal registration needs the member's ID number (公民身份号码)",
+                message_zh="个人报到须填写公民身份号码",
+            )
+        if self.kind is RegistrationKind.ORGANISATIONAL and not self.unit_code:
+            raise InvalidValueError(
+                "an organisational registration needs the unit code (单位编码)", message_zh="组织报到须填写单位编码"
+            )
+        return self
+
+
+class LiaisonRow(PersonRow):
+    rank: Annotated[Rank, _enum(Rank)]
+    area_code: Code
+    unit_code: UnitCode | None = None
+    since: Date | None = None
+
+
+class ProjectRow(Row):
+    project_code: Code
+    name: Text
+    unit_code: UnitCode
+    area_code: Code
+    category: Text | None = None
+    start: Date
+    end: Date | None = None
+    status: Annotated[ProjectStatus, _enum(ProjectStatus)] | None = None
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Self:
+        if self.end is not None and self.end < self.start:
+            raise InvalidValueError(
+                f"the project ends ({self.end}) before it starts ({self.start})",
+                message_zh=f"结束日期 {self.end} 早于开始日期 {self.start}",
+                column="end",
+            )
+        return self
+
+
+class OwnersCommitteeRow(PersonRow):
+    compound_code: Code
+    post: Text | None = None
+    is_party_member: Annotated[bool, BeforeValidator(values.yes_no)] | None = None
+
+
+MODELS: dict[RosterKind, type[Row]] = {
+    RosterKind.AREAS: AreaRow,
+    RosterKind.ORGS: OrgRow,
+    RosterKind.UNITS: UnitRow,
+    RosterKind.HOUSEHOLDS: HouseholdRow,
+    RosterKind.MEMBERS: MemberRow,
+    RosterKind.GRID_STAFF: GridStaffRow,
+    RosterKind.CONTACTS: ContactRow,
+    RosterKind.REGISTRATIONS: RegistrationRow,
+    RosterKind.LIAISON: LiaisonRow,
+    RosterKind.PROJECTS: ProjectRow,
+    RosterKind.OWNERS_COMMITTEES: OwnersCommitteeRow,
+}
+
+_PERSONAL = {"id_number": mask_id_number, "member_id_number": mask_id_number, "phone": mask_phone}
+
+
+def shown(field: str, value: Any) -> str:
+    """A cell as a report may show it: personal data masked."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    mask = _PERSONAL.get(field)
+    return mask(text) if mask else text
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One refused row (or file problem): where, what, why — in English and Chinese."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str
+    reason: str
+    reason_zh: str
+
+
+def parse_row(
+    kind: RosterKind, cells: dict[str, Any], *, file: str, sheet: str | None, row: int, headers: dict[str, str]
+) -> Row | list[Rejection]:
+    """Validate one row; the model, or the rejections (one per failing column)."""
+    for col in COLUMNS[kind]:
+        if col.required and values.text(cells.get(col.field)) is None:
+            return [
+                Rejection(
+                    file,
+                    sheet,
+                    row,
+                    headers.get(col.field, col.zh),
+                    "",
+                    f"the required column {col.zh} [{col.field}] is empty",
+                    f"必填列 {col.zh} 为空",
+                )
+            ]
+    try:
+        return MODELS[kind].model_validate(cells)
+    except ValidationError as exc:
+        rejections = []
+        for error in exc.errors(include_url=False):
+            field = str(error["loc"][0]) if error["loc"] else ""
+            cause = (error.get("ctx") or {}).get("error")
+            if isinstance(cause, OrgGraphError):
+                field = str(cause.context.get("column", field))
+                reason, reason_zh = cause.message, cause.message_zh
+            else:
+                reason, reason_zh = error["msg"], f"取值无效：{error['msg']}"
+            rejections.append(
+                Rejection(
+                    file,
+                    sheet,
+                    row,
+                    headers.get(field, field) or None,
+                    shown(field, cells.get(field)),
+                    reason,
+                    reason_zh,
+                )
+            )
+        return rejections

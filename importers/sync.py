@@ -1,0 +1,464 @@
+"""Sync rosters into the store (名册同步): read, recognise, validate, plan, end what is missing, write.
+
+One call imports any number of files as one change: applied in dependency order whatever order
+they are given in, atomic by default (one rejected row and nothing is written), or best effort.
+Re-importing unchanged rosters changes nothing; ``dry_run`` reports the change and writes nothing.
+Every import that reaches the store is recorded in its audit trail (``orggraph history``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from importers.addresses import AddressIndex, parse_address
+from importers.handlers import HANDLERS, Context, area
+from importers.headers import HeaderMapping, HeaderMatch, find_header
+from importers.plan import Plan, RowOps, RowProblem, Source
+from importers.readers import RawSheet, read_file
+from importers.report import FileReport, ImportReport
+from importers.rosters import COLUMNS, IMPORT_ORDER, RosterKind
+from importers.rows import Rejection, Row, parse_row, shown
+from importers.scope import Areas, anchors, owned_links, owned_nodes
+from orggraph.errors import InvalidValueError, OrgGraphError, RefusedWriteError, RosterError
+from orggraph.model.kinds import LinkKind, NodeKind
+from orggraph.model.schema import LINK_RULES
+from orggraph.store import Batch, GraphStore, WriteSummary
+from orggraph.timeline import as_of_date
+
+log = logging.getLogger("orggraph.importers")
+
+#: How many times an atomic import re-checks after the store refuses a row (to report them all).
+MAX_STORE_REFUSALS = 200
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """The options of ``orggraph import``."""
+
+    dry_run: bool = False
+    partial: bool = False
+    scope: str | None = None
+    best_effort: bool = False
+    encoding: str | None = None
+    kind: RosterKind | None = None
+    mapping: HeaderMapping | None = None
+    date: str | None = None
+
+
+@dataclass
+class ParsedSheet:
+    kind: RosterKind
+    file: str
+    sheet: str | None
+    rows: list[tuple[Source, Row]] = field(default_factory=list)
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def read_rosters(
+    paths: Sequence[Path], options: ImportOptions, report: ImportReport, progress: Progress | None = None
+) -> list[ParsedSheet]:
+    """Read and validate every file; problems go to ``report.rejections``."""
+    parsed: list[ParsedSheet] = []
+    for path in paths:
+        file = str(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            report.rejections.append(
+                Rejection(file, None, None, None, "", f"cannot read the file: {exc}", f"无法读取文件：{exc}")
+            )
+            continue
+        info = FileReport(file, hashlib.sha256(data).hexdigest())
+        report.files.append(info)
+        try:
+            sheets = read_file(path, encoding=options.encoding)
+        except RosterError as exc:
+            report.rejections.append(_problem(file, None, exc))
+            continue
+        matched = 0
+        for raw in sheets:
+            info.encoding = raw.encoding or info.encoding
+            where = f"{file}{f' [{raw.sheet}]' if raw.sheet else ''}: "
+            try:
+                header = find_header(raw.rows, kind=options.kind, mapping=options.mapping, where=where)
+            except RosterError as exc:
+                if len(sheets) == 1:
+                    report.rejections.append(_problem(file, raw.sheet, exc))
+                continue
+            matched += 1
+            sheet = _parse_sheet(raw, header, report, progress)
+            info.sheets.append((raw.sheet, header.kind.value, len(sheet.rows)))
+            parsed.append(sheet)
+        if not matched and len(sheets) > 1:
+            report.rejections.append(
+                Rejection(
+                    file,
+                    None,
+                    None,
+                    None,
+                    "",
+                    "no sheet of this workbook has the header of a known roster",
+                    "工作簿中没有任何工作表具有已知名册的表头",
+                )
+            )
+    parsed.sort(key=lambda s: IMPORT_ORDER.index(s.kind))
+    return parsed
+
+
+def _problem(file: str, sheet: str | None, exc: OrgGraphError) -> Rejection:
+    row = exc.context.get("row")
+    return Rejection(
+        file, sheet, int(row) if row is not None else None, exc.context.get("column"), "", exc.message, exc.message_zh
+    )
+
+
+def _parse_sheet(raw: RawSheet, header: HeaderMatch, report: ImportReport, progress: Progress | None) -> ParsedSheet:
+    kind = header.kind
+    sheet = ParsedSheet(kind, raw.file, raw.sheet)
+    for _, text in header.unknown:
+        report.rejections.append(
+            Rejection(
+                raw.file,
+                raw.sheet,
+                header.row,
+                text,
+                text,
+                f"unknown column {text!r} for a {kind.value} roster; rename it, or map it with --mapping "
+                f'(map it to "ignore" to skip it)',
+                f'未知列“{text}”（{kind.zh}名册）；请改名，或用 --mapping 映射（映射为 "ignore" 可忽略）',
+            )
+        )
+    headers = {f: header.headers[i] for f, i in header.fields.items()}
+    fields = [(f, i) for f, i in header.fields.items()]
+    body = [(n, cells) for n, cells in raw.rows if n > header.row]
+    for done, (number, cells) in enumerate(body, start=1):
+        values = {f: cells[i] for f, i in fields if i < len(cells) and cells[i] is not None}
+        result = parse_row(kind, values, file=raw.file, sheet=raw.sheet, row=number, headers=headers)
+        if isinstance(result, list):
+            report.rejections.extend(result)
+            report.count(kind, "rejected")
+        else:
+            sheet.rows.append((Source(raw.file, raw.sheet, number, kind), result))
+        if progress is not None and done % 5000 == 0:
+            progress(raw.file, done, len(body))
+    if progress is not None:
+        progress(raw.file, len(body), len(body))
+    return sheet
+
+
+def import_rosters(
+    store: GraphStore, paths: Sequence[Path], options: ImportOptions, progress: Progress | None = None
+) -> ImportReport:
+    """Import ``paths`` into ``store`` as one change; see the module docstring."""
+    day = as_of_date(options.date)
+    report = ImportReport(dry_run=options.dry_run, atomic=not options.best_effort, date=day)
+    sheets = read_rosters(paths, options, report, progress)
+    plan = Plan(store, day)
+    ctx = Context(plan, store.pii_key, lambda text: _resolve_address(plan, text))
+    rows = [(source, row) for sheet in sheets for source, row in sheet.rows]
+    headers = {(s.file, s.sheet): {c.field: c.zh for c in COLUMNS[s.kind]} for s in sheets}
+    accepted = _plan_rows(ctx, rows, report, headers)
+    ends = _ends(plan, accepted, sheets, options, report, headers)
+    batch, sources = _batch(plan, ends, options)
+    if report.rejections and report.atomic:
+        _record(store, report, options, paths)
+        return report
+    summary = _write(store, batch, sources, report, options, headers, paths)
+    if summary is not None:
+        _count(report, summary.outcomes, sources)
+        report.changes = summary.as_dict()
+    return report
+
+
+def _plan_rows(
+    ctx: Context, rows: list[tuple[Source, Row]], report: ImportReport, headers: dict[Any, dict[str, str]]
+) -> list[tuple[Source, Row]]:
+    accepted: list[tuple[Source, Row, RowOps]] = []
+    for source, row in rows:
+        ops = RowOps(source)
+        try:
+            HANDLERS[source.kind][0](ctx, row, ops)
+        except (RowProblem, InvalidValueError) as exc:
+            _reject(report, source, exc, headers)
+            continue
+        ops.commit(ctx.plan)
+        accepted.append((source, row, ops))
+    kept: list[tuple[Source, Row]] = []
+    for source, row, _ in accepted:
+        ops = RowOps(source)
+        try:
+            HANDLERS[source.kind][1](ctx, row, ops)
+        except (RowProblem, InvalidValueError) as exc:
+            _reject(report, source, exc, headers)
+            continue
+        ops.commit(ctx.plan)
+        kept.append((source, row))
+    return kept
+
+
+def _reject(report: ImportReport, source: Source, exc: OrgGraphError, headers: dict[Any, dict[str, str]]) -> None:
+    column = exc.context.get("column")
+    header = headers.get((source.file, source.sheet), {}).get(column, column) if column else None
+    value = str(exc.context.get("value") or "")
+    report.rejections.append(
+        Rejection(source.file, source.sheet, source.row, header, shown(column or "", value), exc.message, exc.message_zh)
+    )
+    report.count(source.kind, "rejected")
+
+
+def _resolve_address(plan: Plan, text: str) -> str:
+    index = getattr(plan, "address_index", None)
+    if index is None:
+        index = AddressIndex()
+        for household, attrs in _households(plan):
+            index.add(household, **attrs)
+        plan.address_index = index  # type: ignore[attr-defined]
+    try:
+        return index.resolve(parse_address(text))
+    except InvalidValueError as exc:
+        raise RowProblem("address", exc.message, exc.message_zh, text) from exc
+
+
+def _households(plan: Plan) -> Any:
+    areas = Areas(plan)
+    for household, attrs in plan.store.nodes(NodeKind.HOUSEHOLD, as_of=plan.day):
+        yield household, _address_parts(plan, areas, household, attrs)
+    for household, (attrs, _) in plan.nodes.items():
+        if attrs["kind"] == NodeKind.HOUSEHOLD.value:
+            yield household, _address_parts(plan, areas, household, attrs)
+
+
+def _address_parts(plan: Plan, areas: Areas, household: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    chain = areas.chain(household)
+    entrance, building, compound = (*chain, "", "", "")[1:4]
+    compound_attrs = plan.attrs(compound) or {}
+    return {
+        "compound_code": compound.split(":", 1)[-1],
+        "compound_name": compound_attrs.get("name"),
+        "building": str((plan.attrs(building) or {}).get("name", building.rsplit("/", 1)[-1])),
+        "entrance": str((plan.attrs(entrance) or {}).get("name", entrance.rsplit("/", 1)[-1])),
+        "room": str(attrs.get("room", "")),
+    }
+
+
+@dataclass(frozen=True)
+class Ending:
+    """An end the sync adds (a thing missing from a full roster, or moved by a row), and whose it is."""
+
+    kind: RosterKind
+
+
+def _ends(
+    plan: Plan,
+    rows: list[tuple[Source, Row]],
+    sheets: list[ParsedSheet],
+    options: ImportOptions,
+    report: ImportReport,
+    headers: dict[Any, dict[str, str]],
+) -> tuple[list[tuple[str, RosterKind]], list[tuple[tuple[str, str, str], RosterKind]]]:
+    """Nodes and links to end: moved by a row, or (full rosters) missing within the scope."""
+    areas = Areas(plan)
+    link_ends: dict[tuple[str, str, str], RosterKind] = dict(_moves(plan))
+    node_ends: dict[str, RosterKind] = {}
+    scope: set[str] | None = None
+    if options.scope is not None:
+        scope_id = area(options.scope)
+        if not plan.exists(scope_id):
+            report.rejections.append(
+                Rejection(
+                    "--scope",
+                    None,
+                    None,
+                    None,
+                    options.scope,
+                    f"there is no area {options.scope!r}",
+                    f"不存在区域“{options.scope}”",
+                )
+            )
+            return [], []
+        scope = {scope_id}
+        for anchor, source in anchors(plan, areas):
+            if not areas.within(anchor, scope):
+                _reject(
+                    report,
+                    source,
+                    RowProblem(None, f"the row lies outside the scope {options.scope}", f"该行不在指定范围 {options.scope} 内"),
+                    headers,
+                )
+    if not options.partial:
+        for kind in sorted({s.kind for s in sheets}, key=IMPORT_ORDER.index):
+            kind_scope = scope or {
+                street
+                for anchor, source in anchors(plan, areas)
+                if source.kind is kind
+                if (street := areas.street(anchor)) is not None
+            }
+            if not kind_scope:
+                continue
+            for node in owned_nodes(plan, areas, kind, kind_scope):
+                if node not in plan.nodes:
+                    node_ends[node] = kind
+            for key in owned_links(plan, areas, kind, kind_scope):
+                if key not in plan.links:
+                    link_ends.setdefault(key, kind)
+    plan.ending = set(node_ends)
+    for (_, src, dst), planned in plan.links.items():
+        ended = src if src in plan.ending else dst if dst in plan.ending else None
+        if ended is not None:
+            _reject(
+                report,
+                planned.source,
+                RowProblem(
+                    None,
+                    f"{ended} is missing from its full {node_ends[ended].value} roster and is ended; it cannot be linked",
+                    f"{ended} 不在完整的{node_ends[ended].zh}名册中，将被终止，不能再建立关系",
+                ),
+                headers,
+            )
+    links = [(key, kind) for key, kind in link_ends.items() if key[1] not in plan.ending and key[2] not in plan.ending]
+    return list(node_ends.items()), links
+
+
+def _moves(plan: Plan) -> dict[tuple[str, str, str], RosterKind]:
+    """Open store links a row replaces: the old org of a moved member, the old grid of a household …"""
+    moved: dict[tuple[str, str, str], RosterKind] = {}
+    for (kind_value, src, dst), planned in plan.links.items():
+        rule = LINK_RULES[LinkKind(kind_value)]
+        if rule.single_target:
+            for link in plan.store.links(src, kind=rule.kind, as_of=plan.day):
+                if link.target != dst:
+                    moved[kind_value, src, link.target] = planned.source.kind
+        if rule.single_source:
+            for link in plan.store.links(dst, kind=rule.kind, direction="in", as_of=plan.day):
+                if link.source != src:
+                    moved[kind_value, link.source, dst] = planned.source.kind
+    return moved
+
+
+def _batch(
+    plan: Plan,
+    ends: tuple[list[tuple[str, RosterKind]], list[tuple[tuple[str, str, str], RosterKind]]],
+    options: ImportOptions,
+) -> tuple[Batch, list[Source | Ending]]:
+    """One batch: nodes, then ends, then links; with the row (or ending) behind every op."""
+    batch = Batch(f"import:{plan.day}")
+    sources: list[Source | Ending] = []
+    day = plan.day
+    for node, (attrs, source) in plan.nodes.items():
+        batch.put_attrs(node, attrs)
+        sources.append(source)
+    node_ends, link_ends = ends
+    for node, kind in node_ends:
+        batch.end_node(node, end=day)
+        sources.append(Ending(kind))
+    for (kind_value, src, dst), kind in link_ends:
+        start = next(
+            (lk.start for lk in plan.store.links(src, as_of=day) if lk.kind.value == kind_value and lk.target == dst),
+            day,
+        )
+        batch.unlink(LinkKind(kind_value), src, dst, end=max(day, start))
+        sources.append(Ending(kind))
+    for (kind_value, src, dst), planned in plan.links.items():
+        start = _restart(plan, LinkKind(kind_value), src, dst, planned.start)
+        batch.link(LinkKind(kind_value), src, dst, start=start, attrs=planned.attrs)
+        sources.append(planned.source)
+    return batch, sources
+
+
+def _restart(plan: Plan, kind: LinkKind, src: str, dst: str, start: str) -> str:
+    """A link that comes back starts a new period, never before the last one ended."""
+    last_end: str | None = None
+    for link in plan.store.links(src, kind=kind, history=True):
+        if link.target != dst:
+            continue
+        if link.end is None:
+            return start
+        last_end = max(last_end or link.end, link.end)
+    return max(start, last_end) if last_end else start
+
+
+def _write(
+    store: GraphStore,
+    batch: Batch,
+    sources: list[Source | Ending],
+    report: ImportReport,
+    options: ImportOptions,
+    headers: dict[Any, dict[str, str]],
+    paths: Sequence[Path],
+) -> WriteSummary | None:
+    """Write (or dry-run) the batch; a row the store refuses is rejected, and the rest retried."""
+    dry_run = options.dry_run
+    for _ in range(MAX_STORE_REFUSALS):
+        audit = None if dry_run else ("import", _audit_record(report, options, paths))
+        try:
+            summary = store.write(batch, dry_run=dry_run, audit=audit)
+        except RefusedWriteError as exc:
+            index = exc.context.get("op_index")
+            culprit = sources[index] if isinstance(index, int) and index < len(sources) else None
+            if not isinstance(culprit, Source):
+                report.rejections.append(Rejection("", None, None, None, "", exc.message, exc.message_zh))
+                break
+            _reject(report, culprit, RowProblem(None, exc.message, exc.message_zh), headers)
+            keep = [i for i, s in enumerate(sources) if s != culprit]
+            batch = Batch(batch.label, [batch.ops[i] for i in keep])
+            sources[:] = [sources[i] for i in keep]
+            if report.atomic:
+                dry_run = True  # keep looking for other refused rows, write nothing
+            continue
+        if report.atomic and report.rejections:
+            _record(store, report, options, paths)
+            return None
+        report.written = not dry_run
+        return summary
+    _record(store, report, options, paths)
+    return None
+
+
+def _audit_record(report: ImportReport, options: ImportOptions, paths: Sequence[Path]) -> dict[str, Any]:
+    return {
+        "files": [{"file": f.file, "sha256": f.sha256, "sheets": f.sheets} for f in report.files],
+        "options": {
+            "partial": options.partial,
+            "scope": options.scope,
+            "best_effort": options.best_effort,
+            "kind": options.kind.value if options.kind else None,
+            "encoding": options.encoding,
+            "date": report.date,
+        },
+        "rejected": len(report.rejections),
+        "status": "written",
+    }
+
+
+def _record(store: GraphStore, report: ImportReport, options: ImportOptions, paths: Sequence[Path]) -> None:
+    """An import that wrote nothing because rows were rejected is recorded too (not a dry run)."""
+    if options.dry_run:
+        return
+    record = _audit_record(report, options, paths)
+    record["status"] = "rejected"
+    store.record_audit("import", record)
+
+
+def _count(report: ImportReport, outcomes: Sequence[str], sources: list[Source | Ending]) -> None:
+    """Per-row outcomes from per-op outcomes: created, updated or unchanged; ended per roster kind."""
+    rows: dict[Source, list[str]] = {}
+    for outcome, source in zip(outcomes, sources, strict=True):
+        if isinstance(source, Ending):
+            if outcome == "ended":
+                report.count(source.kind, "ended")
+        else:
+            rows.setdefault(source, []).append(outcome)
+    for source, row_outcomes in rows.items():
+        if row_outcomes[0] == "created":
+            report.count(source.kind, "created")
+        elif any(o != "unchanged" for o in row_outcomes):
+            report.count(source.kind, "updated")
+        else:
+            report.count(source.kind, "unchanged")
