@@ -62,8 +62,7 @@ CREATE TABLE journal (
 
 #: The audit trail (imports, and later API access), beside the graph; created in older files on open.
 _AUDIT_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS audit"
-    " (id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, record TEXT NOT NULL)"
+    "CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, record TEXT NOT NULL)"
 )
 
 
@@ -146,8 +145,7 @@ class EmbeddedStore(GraphReads):
                 else "open it with the orggraph release that wrote it and export it with `orggraph export`"
             )
             raise StoreFormatError(
-                f"{self.path} has store format version {version}; this orggraph reads version "
-                f"{FORMAT_VERSION}: {advice}",
+                f"{self.path} has store format version {version}; this orggraph reads version {FORMAT_VERSION}: {advice}",
                 message_zh=f"{self.path} 的存储格式版本为 {version}，本程序只能读取版本 {FORMAT_VERSION}",
                 path=str(self.path),
                 version=version,
@@ -194,10 +192,7 @@ class EmbeddedStore(GraphReads):
         self._db.execute("DELETE FROM snapshot")
         self._db.executemany(
             "INSERT INTO snapshot VALUES (?, ?)",
-            (
-                (i, blob[offset : offset + _PART_BYTES])
-                for i, offset in enumerate(range(0, len(blob) or 1, _PART_BYTES))
-            ),
+            ((i, blob[offset : offset + _PART_BYTES]) for i, offset in enumerate(range(0, len(blob) or 1, _PART_BYTES))),
         )
         self._db.execute("DELETE FROM journal")
         self._set_meta(snapshot_seq=seq, snapshot_digest=self.pii_key.sign(blob).hex(), seq=seq)
@@ -242,9 +237,7 @@ class EmbeddedStore(GraphReads):
         self._replay_journal()
 
     def _replay_journal(self) -> bool:
-        rows = self._db.execute(
-            "SELECT seq, n_ops, ops, digest FROM journal WHERE seq > ? ORDER BY seq", (self._seq,)
-        ).fetchall()
+        rows = self._db.execute("SELECT seq, n_ops, ops, digest FROM journal WHERE seq > ? ORDER BY seq", (self._seq,)).fetchall()
         for seq, n_ops, body, digest in rows:
             if self.pii_key.sign(body) != digest:
                 raise StoreCorruptError(
@@ -279,9 +272,7 @@ class EmbeddedStore(GraphReads):
 
     # -- the port -------------------------------------------------------------------------------
 
-    def write(
-        self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None
-    ) -> WriteSummary:
+    def write(self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None) -> WriteSummary:
         """Apply ``batch`` whole and make it durable, or change nothing and raise.
 
         With ``dry_run`` the batch is checked and counted, then undone: nothing is written. ``audit``
@@ -306,9 +297,7 @@ class EmbeddedStore(GraphReads):
                 if applied.effective:
                     self._persist(applied.effective, batch.label)
                 if audit is not None:
-                    self._insert_audit(
-                        audit[0], {"label": batch.label, **audit[1], "changes": applied.summary.as_dict()}
-                    )
+                    self._insert_audit(audit[0], {"label": batch.label, **audit[1], "changes": applied.summary.as_dict()})
                 if self.before_commit is not None:
                     self.before_commit()
                 transaction.commit()

@@ -32,9 +32,7 @@ class MemoryStore(GraphReads):
         self.state = GraphState()
         self._audit: list[dict[str, Any]] = []
 
-    def write(
-        self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None
-    ) -> WriteSummary:
+    def write(self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None) -> WriteSummary:
         applied = self.state.apply(batch.ops)
         if dry_run:
             self.state.rollback(applied.undo)

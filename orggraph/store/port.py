@@ -76,9 +76,7 @@ class GraphStore(Protocol):
     location: str
     pii_key: PiiKey
 
-    def write(
-        self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None
-    ) -> WriteSummary:
+    def write(self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None) -> WriteSummary:
         """Apply ``batch`` whole, or raise a :class:`~orggraph.errors.RefusedWriteError` and change nothing.
 
         ``dry_run`` counts what would change and writes nothing; ``audit`` is recorded with the write.

@@ -143,11 +143,7 @@ class GraphState:
     def _put(self, node_id: str, attrs: dict[str, Any], summary: WriteSummary, undo: list[Any]) -> Outcome:
         kind = str(attrs.get("kind"))
         node_kind = _NODE_KINDS.get(kind)
-        if (
-            node_kind is None
-            or not node_id.startswith(PREFIX[node_kind] + ":")
-            or len(node_id) <= len(PREFIX[node_kind]) + 1
-        ):
+        if node_kind is None or not node_id.startswith(PREFIX[node_kind] + ":") or len(node_id) <= len(PREFIX[node_kind]) + 1:
             raise SchemaViolationError(
                 f"node {node_id!r} of kind {kind!r}: the id must be '{PREFIX.get(node_kind, '?')}:<code>'"  # type: ignore[arg-type]
                 " for a known kind",
@@ -197,8 +193,7 @@ class GraphState:
         target_kind = self._live(target, "target", kind)
         if not rule.allows(source_kind, target_kind):
             raise SchemaViolationError(
-                f"a {kind} link cannot join {source_kind} {source!r} to {target_kind} {target!r}: "
-                f"{describe(rule.kind)}",
+                f"a {kind} link cannot join {source_kind} {source!r} to {target_kind} {target!r}: {describe(rule.kind)}",
                 message_zh=f"{rule.kind.zh}关系不能从{source_kind.zh}连接到{target_kind.zh}",
                 link=kind,
                 source=source,

@@ -186,9 +186,7 @@ _WRITER = textwrap.dedent(
 
 
 @pytest.mark.parametrize("snapshot_after", [10**9, 10], ids=["journal", "snapshot"])
-def test_writer_killed_mid_batch_loses_nothing_and_leaves_nothing(
-    store: EmbeddedStore, key: PiiKey, snapshot_after: int
-) -> None:
+def test_writer_killed_mid_batch_loses_nothing_and_leaves_nothing(store: EmbeddedStore, key: PiiKey, snapshot_after: int) -> None:
     committed = Batch()
     committed.put(Household(code="H5", room="505"))
     store.write(committed)

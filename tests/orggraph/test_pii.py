@@ -45,9 +45,7 @@ def test_invalid_numbers_are_refused_with_the_reason_and_never_whole(value: str,
     assert value not in info.value.message_zh
 
 
-@given(
-    st.from_regex(r"[1-9][0-9]{5}(19[5-9][0-9]|200[0-9])(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])[0-9]{3}", fullmatch=True)
-)
+@given(st.from_regex(r"[1-9][0-9]{5}(19[5-9][0-9]|200[0-9])(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])[0-9]{3}", fullmatch=True))
 def test_every_number_with_its_check_char_is_valid(first17: str) -> None:
     number = first17 + id_check_char(first17)
     assert normalize_id_number(number) == number
