@@ -11,13 +11,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from importers import demo
 from importers.headers import HeaderMapping
 from importers.rosters import RosterKind
 from importers.sync import ImportOptions, import_rosters
 from importers.writer import RosterFormat, write_rosters
 from orggraph.cli.common import StoreOption, console, reports_errors, settings_for
-from orggraph.errors import ConfigurationError, RosterRejectedError
-from orggraph.store import GraphStore, MemoryStore, open_store
+from orggraph.errors import ConfigurationError
+from orggraph.store import GraphStore, open_store
 
 
 @reports_errors
@@ -119,23 +120,6 @@ def export_rosters(graph_store: GraphStore, folder: Path, *, fmt: str = "xlsx") 
     return write_rosters(graph_store, folder, fmt=RosterFormat(fmt))
 
 
-#: The demo writes these rosters as GB18030 CSV (the rest as .xlsx), as districts' own exports come.
-DEMO_CSV = (RosterKind.HOUSEHOLDS, RosterKind.CONTACTS, RosterKind.MEMBERS)
-
-
 def load_demo(graph_store: GraphStore, district: Any, *, folder: Path, console: Console) -> None:
-    """Hook ``demo_loader``: write the generated district as rosters into ``folder``, then import them."""
-    scratch = MemoryStore(graph_store.pii_key)
-    with console.status("laying out the sample district …"):
-        for batch in district.batches:
-            scratch.write(batch)
-    with console.status(f"writing rosters into {folder} …"):
-        formats = {kind: RosterFormat.CSV for kind in DEMO_CSV}
-        paths = write_rosters(scratch, folder, formats=formats, as_of=district.as_of)
-    del scratch
-    result = _run_import(graph_store, paths, ImportOptions(date=district.as_of), console)
-    if result.rejections:
-        raise RosterRejectedError(
-            f"the demo's own rosters were rejected ({len(result.rejections)} rows)", message_zh="示例名册被拒绝"
-        )
-    console.print(f"rosters kept in {folder} — edit them in a spreadsheet and run `orggraph import` again")
+    """Hook ``demo_loader``: see :func:`importers.demo.load_demo`."""
+    demo.load_demo(graph_store, district, folder=folder, console=console, run=_run_import)

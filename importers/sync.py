@@ -191,15 +191,23 @@ def _plan_rows(
         ops.commit(ctx.plan)
         accepted.append((source, row, ops))
     kept: list[tuple[Source, Row]] = []
-    for source, row, _ in accepted:
+    dropped: list[RowOps] = []
+    for source, row, defined in accepted:
         ops = RowOps(source)
         try:
             HANDLERS[source.kind][1](ctx, row, ops)
         except (RowProblem, InvalidValueError) as exc:
             _reject(report, source, exc, headers)
+            dropped.append(defined)
             continue
         ops.commit(ctx.plan)
         kept.append((source, row))
+    if dropped:  # a rejected row's own nodes go too, unless a kept row links to them
+        used = {end for _, src, dst in ctx.plan.links for end in (src, dst)}
+        for defined in dropped:
+            for node, _ in defined.nodes:
+                if node not in used and ctx.plan.nodes.get(node, (None, None))[1] == defined.source:
+                    del ctx.plan.nodes[node]
     return kept
 
 
