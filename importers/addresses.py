@@ -1,0 +1,256 @@
+"""Addresses (居住地址) read and resolved to households (户): 小区 + 楼栋 + 单元 + 室.
+
+A members' roster may give a member's home as an address instead of a household code (户编码).
+:func:`parse_address` reads the forms residents and clerks write; :class:`AddressIndex` holds the
+households of the graph by compound, building, entrance and room and resolves a parsed address to
+one household, or says exactly which part did not match.
+
+>>> address = parse_address("幸福里小区３号楼２单元５０１室")
+>>> address.describe()
+'小区 幸福里小区, 楼栋 3, 单元 2, 室 501'
+>>> index = AddressIndex()
+>>> index.add("H0001", compound_code="C01", compound_name="幸福里小区", building="3号楼", entrance="2单元",
+...           room="501")
+>>> index.resolve(parse_address("幸福里 3-2-501"))
+'H0001'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from orggraph.errors import InvalidValueError
+from orggraph.text import to_halfwidth
+
+__all__ = ["Address", "AddressIndex", "parse_address"]
+
+_NUMERALS = "一二三四五六七八九十"
+_TOKEN = rf"[0-9A-Za-z{_NUMERALS}]+"
+_ADDRESS = re.compile(
+    rf"(?P<compound>.+?)\s*(?<![0-9A-Za-z])(?P<building>{_TOKEN})\s*(?:号楼|栋|幢|座|楼|号|#|-)\s*"
+    rf"(?P<entrance>{_TOKEN})\s*(?:单元|-)\s*(?P<room>[0-9A-Za-z]+)\s*(?:室|号|户)?"
+)
+_DASHES = str.maketrans({"—": "-", "–": "-", "‐": "-", "−": "-"})
+_BUILDING_SUFFIX = re.compile(r"(?:号楼|栋|幢|座|楼|号|#)$")
+_ENTRANCE_SUFFIX = re.compile(r"(?:单元|号)$")
+_ROOM_SUFFIX = re.compile(r"(?:室|号|户)$")
+_COMPOUND_SUFFIXES = ("小区", "花园", "家园", "社区")
+_FORMS = (
+    "幸福里小区3号楼2单元501室, 幸福里小区3栋2单元501, 幸福里小区 3-2-501, 幸福里小区3#2-501, "
+    "or a compound code, a space, then 3-2-501"
+)
+_FORMS_ZH = (
+    "幸福里小区3号楼2单元501室、幸福里小区3栋2单元501、幸福里小区 3-2-501、幸福里小区3#2-501，或小区编码加空格再加 3-2-501"
+)
+
+
+@dataclass(frozen=True)
+class Address:
+    """An address as read (地址): the compound (小区) as written, and normalised building (楼栋),
+    entrance (单元) and room (室) labels — digits without leading zeros, letters upper-case,
+    without 号楼/栋/幢, 单元 or 室."""
+
+    compound: str
+    building: str
+    entrance: str
+    room: str
+
+    def describe(self) -> str:
+        """How the address was read, to show beside an error: ``小区 …, 楼栋 …, 单元 …, 室 …``."""
+        return f"小区 {self.compound}, 楼栋 {self.building}, 单元 {self.entrance}, 室 {self.room}"
+
+
+def parse_address(value: str) -> Address:
+    """Read an address (解析地址) written in one of the forms clerks use.
+
+    Understood, with full-width digits and spaces anywhere: ``幸福里小区3号楼2单元501室``,
+    ``幸福里小区3栋2单元501``, ``幸福里小区3幢2单元501号``, ``幸福里小区 3-2-501``,
+    ``幸福里小区3#2-501``, and a compound code in place of the name (``130705001001X01 3-2-501``;
+    a code needs a space before the building number).
+
+    Raises
+    ------
+    InvalidValueError
+        The address is blank or in none of these forms.
+    """
+    written = to_halfwidth(str(value)).translate(_DASHES).strip() if value is not None else ""
+    if not written:
+        raise InvalidValueError("the address is empty", message_zh="地址为空", value="")
+    match = _ADDRESS.fullmatch(written)
+    compound = match.group("compound").strip().rstrip("-#,;:").removesuffix("第").strip() if match else ""
+    if match is None or not compound:
+        shown = str(value).strip() if value is not None else ""
+        raise InvalidValueError(
+            f"address {shown!r} cannot be read as compound, building, entrance and room; write it like {_FORMS}",
+            message_zh=f"无法从地址“{shown}”读出小区、楼栋、单元和室；请写成：{_FORMS_ZH}",
+            value=shown,
+        )
+    return Address(
+        compound=compound,
+        building=_label(match.group("building"), None),
+        entrance=_label(match.group("entrance"), None),
+        room=_label(match.group("room"), None),
+    )
+
+
+def _label(value: str, suffix: re.Pattern[str] | None) -> str:
+    """A building, entrance or room label in comparable form: ``"03号楼"`` → ``"3"``, ``"a座"`` → ``"A"``."""
+    text = "".join(to_halfwidth(str(value)).split()).translate(_DASHES)
+    if suffix is not None:
+        text = suffix.sub("", text.removeprefix("第")) or text
+    text = text.upper()
+    if text and all(char in _NUMERALS for char in text):
+        text = _chinese_number(text)
+    if text.isascii() and text.isdigit():
+        text = text.lstrip("0") or "0"
+    return text
+
+
+def _chinese_number(text: str) -> str:
+    """``三`` → ``3``, ``十二`` → ``12``, ``二十一`` → ``21`` (1–99); other forms are left as they are."""
+    digits = {char: index + 1 for index, char in enumerate(_NUMERALS[:9])}
+    if text in digits:
+        return str(digits[text])
+    tens, ten, ones = text.partition("十")
+    if ten and len(tens) <= 1 and len(ones) <= 1 and all(char in digits for char in tens + ones):
+        return str((digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0))
+    return text
+
+
+def _name_key(name: str) -> str:
+    return "".join(to_halfwidth(name).split())
+
+
+def _stem(name: str) -> str:
+    for suffix in _COMPOUND_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+@dataclass
+class _Compound:
+    code: str
+    names: list[str] = field(default_factory=list)
+    buildings: dict[str, dict[str, dict[str, list[str]]]] = field(default_factory=dict)
+
+    def title(self) -> str:
+        return f"{self.names[0]} ({self.code})" if self.names else self.code
+
+
+class AddressIndex:
+    """The households of the graph by compound, building, entrance and room (地址索引).
+
+    A compound is found by its exact code (小区编码), else its exact name, else its name with a
+    trailing 小区/花园/家园/社区 left out on either side; a name that fits several compounds is an
+    error, never a guess.
+    """
+
+    def __init__(self) -> None:
+        self._compounds: dict[str, _Compound] = {}
+        self._by_name: dict[str, list[str]] = {}
+        self._by_stem: dict[str, list[str]] = {}
+
+    def add(
+        self,
+        household_id: str,
+        *,
+        compound_code: str,
+        compound_name: str | None,
+        building: str,
+        entrance: str,
+        room: str,
+    ) -> None:
+        """Index one household (户) at its compound, building, entrance and room.
+
+        ``building`` and ``entrance`` are the labels as stored (``"3号楼"``, ``"3栋"``, ``"A座"``,
+        ``"2单元"``); they are normalised the way :func:`parse_address` normalises an address.
+        Two households at one address are kept, and resolving that address is then an error.
+        """
+        code = _name_key(compound_code).upper()
+        compound = self._compounds.get(code)
+        if compound is None:
+            compound = self._compounds[code] = _Compound(code=compound_code.strip())
+        if compound_name and compound_name.strip() not in compound.names:
+            compound.names.append(compound_name.strip())
+            key = _name_key(compound_name)
+            self._by_name.setdefault(key, []).append(code)
+            self._by_stem.setdefault(_stem(key), []).append(code)
+        rooms = compound.buildings.setdefault(_label(building, _BUILDING_SUFFIX), {}).setdefault(
+            _label(entrance, _ENTRANCE_SUFFIX), {}
+        )
+        households = rooms.setdefault(_label(room, _ROOM_SUFFIX), [])
+        if household_id not in households:
+            households.append(household_id)
+
+    def resolve(self, address: Address) -> str:
+        """The household id (户) at ``address``.
+
+        Raises
+        ------
+        InvalidValueError
+            Naming how the address was read (:meth:`Address.describe`) and why it does not resolve:
+            no such compound, building, entrance or room; a compound name that fits several
+            compounds; or two households at one address.
+        """
+        compound = self._compound(address)
+        entrances = compound.buildings.get(address.building)
+        if entrances is None:
+            raise self._missing(address, compound, "building", "楼栋", address.building, compound.buildings)
+        rooms = entrances.get(address.entrance)
+        if rooms is None:
+            raise self._missing(address, compound, "entrance", "单元", address.entrance, entrances)
+        households = rooms.get(address.room)
+        if households is None:
+            raise self._missing(address, compound, "room", "室", address.room, rooms)
+        if len(households) > 1:
+            raise _unresolved(
+                address,
+                f"{len(households)} households are at this address ({', '.join(households)}); give the household code",
+                f"该地址有{len(households)}户（{'、'.join(households)}）；请填写户编码",
+            )
+        return households[0]
+
+    def _compound(self, address: Address) -> _Compound:
+        key = _name_key(address.compound)
+        compound = self._compounds.get(key.upper())
+        if compound is not None:
+            return compound
+        codes = self._by_name.get(key) or sorted({*self._by_stem.get(_stem(key), ()), *self._by_stem.get(key, ())})
+        if len(set(codes)) == 1:
+            return self._compounds[codes[0]]
+        if not codes:
+            raise _unresolved(
+                address,
+                f"there is no compound with code or name {address.compound!r}",
+                f"没有编码或名称为“{address.compound}”的小区",
+            )
+        listed = ", ".join(self._compounds[code].title() for code in sorted(set(codes)))
+        raise _unresolved(
+            address,
+            f"the compound name {address.compound!r} fits several compounds ({listed}); give the compound code",
+            f"小区名称“{address.compound}”对应多个小区（{listed}）；请填写小区编码",
+        )
+
+    @staticmethod
+    def _missing(
+        address: Address, compound: _Compound, what: str, what_zh: str, label: str, known: Iterable[str]
+    ) -> InvalidValueError:
+        labels = sorted(known, key=lambda text: (len(text), text))
+        shown = ", ".join(labels[:12]) + (" …" if len(labels) > 12 else "")
+        return _unresolved(
+            address,
+            f"compound {compound.title()} has no {what} {label!r} there (known: {shown or 'none'})",
+            f"小区 {compound.title()} 在该处没有{what_zh}“{label}”（已有：{shown or '无'}）",
+        )
+
+
+def _unresolved(address: Address, reason: str, reason_zh: str) -> InvalidValueError:
+    described = address.describe()
+    return InvalidValueError(
+        f"address read as {described}: {reason}",
+        message_zh=f"地址读作 {described}：{reason_zh}",
+        value=described,
+    )
