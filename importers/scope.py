@@ -17,6 +17,7 @@ from orggraph.model.nodes import node_id
 
 K = NodeKind
 _PART_OF = LinkKind.PART_OF.value
+_STREET = K.STREET.value
 
 
 class Areas:
@@ -26,6 +27,7 @@ class Areas:
         self.plan = plan
         self.planned_parent = {src: dst for kind, src, dst in plan.links if kind == _PART_OF}
         self._chain: dict[str, tuple[str, ...]] = {}
+        self._street: dict[str, str] = {}
 
     def parent(self, node: str) -> str | None:
         planned = self.planned_parent.get(node)
@@ -47,11 +49,17 @@ class Areas:
         return chain
 
     def street(self, node: str) -> str | None:
-        for area in self.chain(node):
-            attrs = self.plan.attrs(area)
-            if attrs is not None and attrs["kind"] == K.STREET.value:
-                return area
-        return None
+        """The street (街道) at or above ``node``, if any (memoised per node)."""
+        cached = self._street.get(node)
+        if cached is None:
+            attrs = self.plan.attrs(node)
+            if attrs is not None and attrs["kind"] == _STREET:
+                cached = node
+            else:
+                parent = self.parent(node)
+                cached = (self.street(parent) or "") if parent is not None and parent != node else ""
+            self._street[node] = cached
+        return cached or None
 
     def within(self, node: str, scope: set[str]) -> bool:
         return any(area in scope for area in self.chain(node))
@@ -80,29 +88,45 @@ def _planned_or_stored(plan: Plan, source: str, kind: LinkKind) -> str | None:
     return None
 
 
-def anchors(plan: Plan, areas: Areas) -> Iterator[tuple[str, Source]]:
+#: For each roster kind, the link kinds whose (source or target) end places a row, and which end.
+_PLACING: dict[RosterKind, dict[str, str]] = {
+    RosterKind.ORGS: {LinkKind.SUBORDINATE_TO.value: "org", LinkKind.RESPONSIBLE_FOR.value: "org"},
+    RosterKind.MEMBERS: {LinkKind.MEMBER_OF.value: "org-target"},
+    RosterKind.AREAS: {_PART_OF: "source"},
+    RosterKind.HOUSEHOLDS: {LinkKind.IN_GRID.value: "source"},
+    RosterKind.UNITS: {LinkKind.LOCATED_IN.value: "target"},
+    RosterKind.PROJECTS: {LinkKind.FOR.value: "target"},
+    RosterKind.GRID_STAFF: {k.value: "target" for k in GRID_STAFF_LINKS},
+    RosterKind.CONTACTS: {LinkKind.CONTACTS.value: "target"},
+    RosterKind.REGISTRATIONS: {LinkKind.REGISTERED_WITH.value: "target"},
+    RosterKind.LIAISON: {LinkKind.LIAISES_WITH.value: "target"},
+    RosterKind.OWNERS_COMMITTEES: {LinkKind.SITS_ON.value: "committee"},
+}
+
+
+def anchors(plan: Plan, areas: Areas) -> list[tuple[str, Source]]:
     """The area of every planned row, with the row: what scopes are made of and checked against."""
+    found: list[tuple[str, Source]] = []
+    orgs: dict[str, str | None] = {}
     for (link_kind, src, dst), planned in plan.links.items():
-        kind = planned.source.kind
-        anchor: str | None
-        if kind is RosterKind.ORGS and link_kind in (LinkKind.SUBORDINATE_TO.value, LinkKind.RESPONSIBLE_FOR.value):
-            anchor = org_anchor(plan, areas, src)
-        elif kind is RosterKind.MEMBERS and link_kind == LinkKind.MEMBER_OF.value:
-            anchor = org_anchor(plan, areas, dst)
-        elif (kind is RosterKind.AREAS and link_kind == _PART_OF) or (
-            kind is RosterKind.HOUSEHOLDS and link_kind == LinkKind.IN_GRID.value
-        ):
-            anchor = src
-        elif (kind is RosterKind.UNITS and link_kind == LinkKind.LOCATED_IN.value) or (
-            kind is RosterKind.PROJECTS and link_kind == LinkKind.FOR.value
-        ):
-            anchor = dst
-        elif kind in _LINK_OWNERS and link_kind in _LINK_OWNERS[kind]:
-            anchor = dst if kind is not RosterKind.OWNERS_COMMITTEES else _compound_of_committee(dst)
-        else:
+        end = _PLACING[planned.source.kind].get(link_kind)
+        if end is None:
             continue
+        anchor: str | None
+        if end == "source":
+            anchor = src
+        elif end == "target":
+            anchor = dst
+        elif end == "committee":
+            anchor = _compound_of_committee(dst)
+        else:
+            org = src if end == "org" else dst
+            if org not in orgs:
+                orgs[org] = org_anchor(plan, areas, org)
+            anchor = orgs[org]
         if anchor is not None:
-            yield anchor, planned.source
+            found.append((anchor, planned.source))
+    return found
 
 
 def _compound_of_committee(committee: str) -> str:

@@ -274,6 +274,7 @@ def _ends(
     """Nodes and links to end: moved by a row, or (full rosters) missing within the scope."""
     areas = Areas(plan)
     link_ends: dict[tuple[str, str, str], RosterKind] = dict(_moves(plan))
+    placed = anchors(plan, areas)
     node_ends: dict[str, RosterKind] = {}
     scope: set[str] | None = None
     if options.scope is not None:
@@ -292,7 +293,7 @@ def _ends(
             )
             return [], []
         scope = {scope_id}
-        for anchor, source in anchors(plan, areas):
+        for anchor, source in placed:
             if not areas.within(anchor, scope):
                 _reject(
                     report,
@@ -301,13 +302,14 @@ def _ends(
                     headers,
                 )
     if not options.partial:
+        streets: dict[RosterKind, set[str]] = {}
+        if scope is None:
+            for anchor, source in placed:
+                street = areas.street(anchor)
+                if street is not None:
+                    streets.setdefault(source.kind, set()).add(street)
         for kind in sorted({s.kind for s in sheets}, key=IMPORT_ORDER.index):
-            kind_scope = scope or {
-                street
-                for anchor, source in anchors(plan, areas)
-                if source.kind is kind
-                if (street := areas.street(anchor)) is not None
-            }
+            kind_scope = scope or streets.get(kind, set())
             if not kind_scope:
                 continue
             for node in owned_nodes(plan, areas, kind, kind_scope):

@@ -71,9 +71,7 @@ def build_areas(ctx: Context, code: str, name: str, *, streets: int, communities
         district.streets.append(street)
         for c in range(1, communities_per_street + 1):
             community_code = f"{street_code}{c:03d}"
-            community = CommunityPlan(
-                node_id(NodeKind.COMMUNITY, community_code), community_code, next(community_names), street
-            )
+            community = CommunityPlan(node_id(NodeKind.COMMUNITY, community_code), community_code, next(community_names), street)
             street.communities.append(community)
             _plan_community(ctx, community, compound_names, odd=len(district.communities) - 1 in odd)
             for grid in community.basic_grids:

@@ -74,11 +74,7 @@ class _Contacts:
         if missing <= 0 or member not in self.over:
             return
         households = [
-            h
-            for b in grid.buildings
-            for e in b.entrances
-            for h in e.households
-            if h not in left_out and h != member.household
+            h for b in grid.buildings for e in b.entrances for h in e.households if h not in left_out and h != member.household
         ]
         mine = set(self.over[member])
         households = [h for h in households if h not in mine]

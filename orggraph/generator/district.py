@@ -135,9 +135,7 @@ def generate(scale: Scale, *, seed: int = 1, key: PiiKey, as_of: str | None = No
 
 def _district(ctx: Context, code: str, name: str, shape: Shape) -> None:
     """Generate one district into the batches ``ctx`` has open; the steps depend on each other in order."""
-    district = areas.build_areas(
-        ctx, code, name, streets=shape.streets, communities_per_street=shape.communities_per_street
-    )
+    district = areas.build_areas(ctx, code, name, streets=shape.streets, communities_per_street=shape.communities_per_street)
     units.build_units(ctx, district, others=shape.other_units, property_companies=shape.property_companies)
     people.plan_members(ctx, district)
     party.plan_orgs(ctx, district)

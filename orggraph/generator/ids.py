@@ -34,8 +34,7 @@ _ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 #: Mobile number prefixes of the three carriers (号段).
 _MOBILE_PREFIXES = tuple(
-    f"1{n}"
-    for n in (*range(30, 40), 50, 51, 52, 53, 55, 56, 57, 58, 59, 66, 73, *range(75, 79), *range(80, 90), 91, 98, 99)
+    f"1{n}" for n in (*range(30, 40), 50, 51, 52, 53, 55, 56, 57, 58, 59, 66, 73, *range(75, 79), *range(80, 90), 91, 98, 99)
 )
 
 

@@ -8,6 +8,9 @@ branch per compound (小区党支部) and for some basic grids (网格党支部)
 their community's org. Every org has a secretary (书记; a group its leader, 党小组长) except a few
 vacant posts; committees and general branches also have deputies (副书记) and members (委员). The
 community secretary is also director of the residents' committee (一肩挑).
+
+As the members roster (党员名册) records it — one 所在党组织编码 and one 党内职务 in that org a row —
+whoever holds a post holds only that one, and is a member (MEMBER_OF) of the org he or she holds it in.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from orggraph.generator.context import Context
 from orggraph.generator.people import employ, reserve
 from orggraph.generator.plans import CommunityPlan, DistrictPlan, PersonPlan, UnitPlan
 from orggraph.generator.units import CORE_ORGANS
-from orggraph.model.enums import MemberStatus, OrgKind, Rank, UnitKind
+from orggraph.model.enums import MemberStatus, OrgKind, UnitKind
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.model.nodes import PartyOrg, node_id
 
@@ -36,38 +39,71 @@ def org_id(code: str) -> str:
     return node_id(NodeKind.PARTY_ORG, code)
 
 
+def alliance_id(street_code: str) -> str:
+    """The node id of the Party-building alliance (区域化党建联盟) of the street ``street_code``."""
+    return org_id(f"PA{street_code}")
+
+
+def organs_org_id(district: DistrictPlan) -> str:
+    """The node id of the district organs' working committee (区直机关工委)."""
+    return org_id(f"PJ{district.code}")
+
+
+def _post(district: DistrictPlan, kind: LinkKind, person: PersonPlan, org: str) -> None:
+    """``person`` holds the post ``kind`` in ``org``, and so is a member of it; nobody holds two posts."""
+    assert person.org is None, "a person holds one post, in the org he or she is a member of"
+    person.org = org
+    district.posts.append((kind, person, org))
+
+
 def _hold(district: DistrictPlan, people: list[PersonPlan], org: str, deputies: int) -> None:
     """Post ``people`` to ``org``: the first as secretary, the next ``deputies`` as deputies, the rest as members."""
     for i, person in enumerate(people):
-        kind = _SECRETARY if i == 0 else _DEPUTY if i <= deputies else _COMMITTEE
-        district.posts.append((kind, person, org))
+        _post(district, _SECRETARY if i == 0 else _DEPUTY if i <= deputies else _COMMITTEE, person, org)
+
+
+def _lead(ctx: Context, district: DistrictPlan, people: list[PersonPlan], org: str, deputies: int) -> None:
+    """Like :func:`_hold`; with nobody left to post, the secretary's post is vacant (``org-without-secretary``)."""
+    if not people:
+        ctx.flag("org-without-secretary", org)
+    _hold(district, people, org, deputies)
+
+
+def _first_free(pools: tuple[list[PersonPlan], ...]) -> list[PersonPlan]:
+    """The people not yet a member of an org (and so holding no post) of the first of ``pools`` that has any."""
+    for pool in pools:
+        free = [p for p in pool if p.org is None]
+        if free:
+            return free
+    return []
 
 
 def plan_orgs(ctx: Context, district: DistrictPlan) -> None:
     """Decide the org tree and the leading posts, before the remaining members get their units.
 
-    District committee members work at the core organs (处级); working committee members at their
-    street office (科级); community secretaries at their street office too, and belong to the
-    community org they lead.
+    District committee members, and the secretary of the organs' working committee, work at the core
+    organs; street working committee members, and the secretary of the street's Party-building
+    alliance, at their street office; community secretaries at their street office too. Each is a
+    member of the org he or she holds a post in.
     """
     rng = ctx.rng
     district.org = org_id(f"P{district.code}")
     in_service = [m for m in district.members if m.status is MemberStatus.IN_SERVICE]
     organs = district.units_of(UnitKind.ORGAN)[:CORE_ORGANS]
-    leaders = reserve(ctx, in_service, 10)
+    leaders = reserve(ctx, in_service, 11)
     for i, person in enumerate(leaders):
         employ(person, organs[0] if i < 4 else organs[i % len(organs)])
-        person.rank = Rank.DIVISION
-    _hold(district, leaders, district.org, 3)
+    _lead(ctx, district, leaders[:10], district.org, 3)
+    _lead(ctx, district, leaders[10:], organs_org_id(district), 0)
     for street in district.streets:
         assert street.office is not None
         street.org = org_id(f"P{street.code}")
         pool = [m for c in street.communities for m in c.residents if m.status is MemberStatus.IN_SERVICE]
-        committee = reserve(ctx, pool, 7)
+        committee = reserve(ctx, pool, 8)
         for person in committee:
             employ(person, street.office)
-            person.rank = Rank.SECTION
-        _hold(district, committee, street.org, 2)
+        _lead(ctx, district, committee[:7], street.org, 2)
+        _lead(ctx, district, committee[7:], alliance_id(street.code), 0)
         for community in street.communities:
             _plan_community(ctx, district, community, street.office)
     no_branch = {c.node_id for c in ctx.pick(district.compounds, NO_BRANCH_SHARE)}
@@ -102,11 +138,12 @@ def _plan_community(ctx: Context, district: DistrictPlan, community: CommunityPl
         employ(person, office)
     deputies = reserve(ctx, [m for m in community.residents if m.status in _AT_HOME], rng.randint(1, 2) + big)
     members = reserve(ctx, [m for m in community.residents if m.status in _AT_HOME], rng.randint(2, 3) + 2 * big)
-    for person in (*secretary, *deputies, *members):
-        person.org = community.org
-    district.posts.extend((_DEPUTY, p, community.org) for p in deputies)
-    district.posts.extend((_COMMITTEE, p, community.org) for p in members)
-    district.posts.extend((_SECRETARY, p, community.org) for p in secretary)
+    for person in deputies:
+        _post(district, _DEPUTY, person, community.org)
+    for person in members:
+        _post(district, _COMMITTEE, person, community.org)
+    for person in secretary:
+        _post(district, _SECRETARY, person, community.org)
     director = (secretary or deputies)[:1]
     district.posts.extend((LinkKind.DIRECTOR_OF, p, community.node_id) for p in director)
 
@@ -115,22 +152,16 @@ def write_orgs(ctx: Context, district: DistrictPlan) -> None:
     """Write the org tree (SUBORDINATE_TO), their areas (RESPONSIBLE_FOR), units (PARTY_ORG_OF) and posts."""
     writer = _OrgWriter(ctx, district)
     d = district.name
-    organs_org = org_id(f"PJ{district.code}")
+    organs_org = organs_org_id(district)
     writer.org(district.org, f"中共{d}委员会", OrgKind.DISTRICT_COMMITTEE, None, district.node_id)
     writer.org(organs_org, f"中共{d}直属机关工作委员会", OrgKind.WORKING_COMMITTEE, district.org, None)
-    head = [p for kind, p, o in district.posts if o == district.org and kind is _COMMITTEE][:1]
-    district.posts.extend((_SECRETARY, p, organs_org) for p in head)
     for street in district.streets:
         writer.org(street.org, f"中共{street.name}工作委员会", OrgKind.WORKING_COMMITTEE, district.org, street.node_id)
-        alliance = org_id(f"PA{street.code}")
+        alliance = alliance_id(street.code)
         writer.org(alliance, f"{street.name}区域化党建联盟", OrgKind.ALLIANCE, street.org, None)
-        head = [p for kind, p, o in district.posts if o == street.org and kind is _SECRETARY]
-        district.posts.extend((_SECRETARY, p, alliance) for p in head)
         for community in street.communities:
             suffix = "委员会" if community.org_kind is OrgKind.PARTY_COMMITTEE else "总支部委员会"
-            writer.org(
-                community.org, f"中共{community.name}{suffix}", community.org_kind, street.org, community.node_id
-            )
+            writer.org(community.org, f"中共{community.name}{suffix}", community.org_kind, street.org, community.node_id)
             writer.community(community)
     office_of = {s.office.node_id: s for s in district.streets if s.office is not None}
     for unit in district.units:
@@ -145,19 +176,26 @@ def write_orgs(ctx: Context, district: DistrictPlan) -> None:
         else:
             parent = organs_org
         writer.unit(unit, parent)
+    writer.fill()
     _assign_members(district)
     posts = ctx.batch("posts")
     for kind, person, target in district.posts:
         posts.link(kind, person.node_id, target, start=ctx.start())
 
 
+#: The order secretaries are chosen in: unit orgs from their staff, then building groups from the few
+#: members of their building, then branches from their compound or grid.
+_UNIT_STAGE, _GROUP_STAGE, _BRANCH_STAGE = 0, 1, 2
+
+
 class _OrgWriter:
-    """Writes org nodes with their parent and area, and fills their posts (or leaves one vacant)."""
+    """Writes org nodes with their parent and area, then fills their posts (or leaves one vacant)."""
 
     def __init__(self, ctx: Context, district: DistrictPlan) -> None:
         self.ctx = ctx
         self.district = district
         self.batch = ctx.batch("orgs")
+        self.pending: list[tuple[int, str, tuple[list[PersonPlan], ...], int, int]] = []
 
     def org(self, org: str, name: str, kind: OrgKind, parent: str | None, area: str | None) -> None:
         since = self.ctx.start()
@@ -168,24 +206,35 @@ class _OrgWriter:
             self.batch.link(LinkKind.RESPONSIBLE_FOR, org, area, start=since)
         self.district.orgs.append(org)
 
-    def posts(self, org: str, pool: list[PersonPlan], *, deputies: int = 0, members: int = 0) -> None:
-        """A secretary from ``pool`` (or a vacancy, ``org-without-secretary``), deputies and members."""
+    def posts(self, stage: int, org: str, *pools: list[PersonPlan], deputies: int = 0, members: int = 0) -> None:
+        """Post ``org`` at ``stage`` from the first of ``pools`` with anyone left who holds no post yet."""
+        self.pending.append((stage, org, pools, deputies, members))
+
+    def fill(self) -> None:
+        """Fill the posts: every org's secretary first (or a vacancy, ``org-without-secretary``), stage by
+        stage, then deputies and members from who is left; each person is posted once, in his or her own org.
+        """
         rng = self.ctx.rng
-        people = rng.sample(pool, min(len(pool), 1 + deputies + members))
-        if people and rng.random() >= VACANT_SHARE:
-            _hold(self.district, people, org, deputies)
-            return
-        self.ctx.flag("org-without-secretary", org)
-        self.district.posts.extend((_DEPUTY if i < deputies else _COMMITTEE, p, org) for i, p in enumerate(people[1:]))
+        pending = sorted(self.pending, key=lambda p: p[0])
+        for _, org, pools, _, _ in pending:
+            pool = _first_free(pools)
+            if pool and rng.random() >= VACANT_SHARE:
+                _post(self.district, _SECRETARY, rng.choice(pool), org)
+            else:
+                self.ctx.flag("org-without-secretary", org)
+        for _, org, pools, deputies, members in pending:
+            pool = _first_free(pools)
+            for i, person in enumerate(rng.sample(pool, min(len(pool), deputies + members))):
+                _post(self.district, _DEPUTY if i < deputies else _COMMITTEE, person, org)
 
     def community(self, community: CommunityPlan) -> None:
         """Compound and grid branches (党支部) and building groups (党小组) of one community."""
         rng = self.ctx.rng
         for compound in community.compounds:
+            residents = [m for b in compound.buildings for m in b.members if m.status in _RESIDENT]
             if compound.branch is not None:
                 self.org(compound.branch, f"{compound.name}党支部", OrgKind.BRANCH, community.org, compound.node_id)
-                residents = [m for b in compound.buildings for m in b.members if m.status in _RESIDENT]
-                self.posts(compound.branch, residents, members=rng.randint(0, 2))
+                self.posts(_BRANCH_STAGE, compound.branch, residents, members=rng.randint(0, 2))
             parent = compound.branch or community.org
             for building in compound.buildings:
                 if building.group is None:
@@ -194,12 +243,13 @@ class _OrgWriter:
                 self.org(building.group, name, OrgKind.GROUP, parent, building.node_id)
                 members = building.members
                 leaders = [m for m in members if m.status in _RESIDENT]
-                self.posts(building.group, leaders or [m for m in members if m.status is MemberStatus.IN_SERVICE])
+                in_service = [m for m in members if m.status is MemberStatus.IN_SERVICE]
+                self.posts(_GROUP_STAGE, building.group, leaders, in_service, residents)
         for grid in community.basic_grids:
             if grid.branch is not None:
                 self.org(grid.branch, f"{grid.name}党支部", OrgKind.BRANCH, community.org, grid.node_id)
                 residents = [m for b in grid.buildings for m in b.members if m.status in _AT_HOME]
-                self.posts(grid.branch, residents, members=rng.randint(0, 2))
+                self.posts(_BRANCH_STAGE, grid.branch, residents, members=rng.randint(0, 2))
 
     def unit(self, unit: UnitPlan, parent: str) -> None:
         """A unit's Party org (单位党组织), PARTY_ORG_OF the unit, its posts from the unit's staff."""
@@ -210,7 +260,8 @@ class _OrgWriter:
         self.org(unit.org, f"中共{unit.name}{suffix}", kind, parent, None)
         self.batch.link(LinkKind.PARTY_ORG_OF, unit.org, unit.node_id, start=self.ctx.start())
         big = kind is not OrgKind.BRANCH
-        self.posts(unit.org, unit.staff, deputies=big + (kind is OrgKind.PARTY_COMMITTEE), members=2 + 2 * big)
+        deputies = big + (kind is OrgKind.PARTY_COMMITTEE)
+        self.posts(_UNIT_STAGE, unit.org, unit.staff, deputies=deputies, members=2 + 2 * big)
 
 
 def _assign_members(district: DistrictPlan) -> None:

@@ -3,8 +3,9 @@
 There is about one Party member per entrance (单元): one in almost every entrance, the rest spread
 at random, so that nearly every entrance can have a member's household as its central household.
 Members are in service (在职, ~40 %), retired (离退休, ~45 %), mobile (流动) or other (其他).
-In-service members work at a unit (WORKS_AT) and belong to its Party org when it has one; the others
-belong to the group of their building, else their compound's branch, else their community's org.
+Members holding a post (书记, 副书记, 委员) belong to the org they hold it in. Other in-service members
+work at a unit (WORKS_AT) and belong to its Party org when it has one; the rest belong to the group of
+their building, else their compound's branch, else their community's org.
 In-service members also register with the community where they live (双报到, personal registration).
 """
 
@@ -103,18 +104,22 @@ def employ(person: PersonPlan, unit: UnitPlan) -> None:
 
 
 def assign_units(ctx: Context, district: DistrictPlan) -> None:
-    """Give every in-service member without one a unit; every unit with a Party org gets one first."""
+    """Give every in-service member without one a unit.
+
+    First every unit with a Party org gets a member who holds no post elsewhere yet, so that its
+    own posts can be filled from its staff.
+    """
     rng = ctx.rng
     free = [m for m in district.members if m.status is MemberStatus.IN_SERVICE and m.unit is None]
     rng.shuffle(free)
-    waiting = iter(free)
+    unposted = iter([m for m in free if m.org is None])
     for unit in district.units:
-        if unit.org is not None and not unit.staff:
-            person = next(waiting, None)
+        if unit.org is not None and all(p.org is not None for p in unit.staff):
+            person = next(unposted, None)
             if person is None:
-                return
+                break
             employ(person, unit)
-    rest = list(waiting)
+    rest = [m for m in free if m.unit is None]
     weights = list(itertools.accumulate(_STAFF_WEIGHTS[u.kind] for u in district.units))
     for person, unit in zip(rest, rng.choices(district.units, cum_weights=weights, k=len(rest)), strict=True):
         employ(person, unit)
@@ -123,6 +128,7 @@ def assign_units(ctx: Context, district: DistrictPlan) -> None:
 def write_people(ctx: Context, district: DistrictPlan) -> None:
     """Write every person (``persons``), and where each lives, works and is a member (``members``).
 
+    Gender (性别) and status (人员类别) are written for Party members only: no other roster carries them.
     A few members moved here from another org: their old MEMBER_OF period is ended the day the
     new one starts.
     """
@@ -130,8 +136,15 @@ def write_people(ctx: Context, district: DistrictPlan) -> None:
     persons, links = ctx.batch("persons"), ctx.batch("members")
     moved = {p.node_id for p in ctx.pick([m for m in district.people if m.org], MOVED_SHARE)}
     for p in district.people:
+        member = p.org is not None
         person = Person.from_id_number(
-            ctx.key, p.id_number, name=p.name, phone=p.phone, gender=p.gender, status=p.status, rank=p.rank
+            ctx.key,
+            p.id_number,
+            name=p.name,
+            phone=p.phone,
+            gender=p.gender if member else None,
+            status=p.status if member else None,
+            rank=p.rank,
         )
         persons.put(person)
         if p.household is not None:

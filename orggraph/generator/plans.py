@@ -15,13 +15,18 @@ from orggraph.model.kinds import LinkKind
 
 @dataclass(slots=True, eq=False)
 class PersonPlan:
-    """A person (人员) to be written; ``org`` set makes a Party member (党员)."""
+    """A person (人员) to be written; ``org`` set makes a Party member (党员).
+
+    Only what a roster the person is on carries is written: ``gender`` and ``status`` only for members,
+    ``rank`` only for liaison cadres, ``phone`` only for members and grid staff (``None`` otherwise),
+    ``household`` only for members, ``unit`` only for members and liaison cadres.
+    """
 
     node_id: str
     id_number: str
     name: str
     gender: Gender
-    phone: str
+    phone: str | None
     status: MemberStatus | None = None
     rank: Rank | None = None
     household: str | None = None

@@ -2,19 +2,23 @@
 
 Every basic grid gets one or more community workers (社区工作者), a full-time grid worker (专职网格员)
 and a property manager (物业管理员) — except a few grids that miss one of the three
-(``grid-missing-role``) — and a grid leader (网格长), most often a Party member living there. About
-one grid in three has an enforcement officer (执法队员) of the enforcement department.
+(``grid-missing-role``; nobody is made up for the missing role) — and a grid leader (网格长), most
+often a Party member living there. About one grid in three has an enforcement officer (执法队员).
 
 About 60 % of compounds have an owners' committee of five to nine owners, roughly half of them Party
 members; a few committees have none (``owners-committee-without-party-member``).
+
+Staff and owners who are not Party members are known only from the grid-staff roster (name, ID number,
+phone) and the owners'-committee roster (name, ID number): they get nothing else — no gender, home or
+work unit, and owners no phone.
 """
 
 from __future__ import annotations
 
 from orggraph.generator.context import Context
 from orggraph.generator.people import new_person
-from orggraph.generator.plans import CompoundPlan, DistrictPlan, GridPlan, PersonPlan, UnitPlan
-from orggraph.model.enums import MemberStatus, UnitKind
+from orggraph.generator.plans import CompoundPlan, DistrictPlan, GridPlan, PersonPlan
+from orggraph.model.enums import MemberStatus
 from orggraph.model.kinds import LinkKind
 from orggraph.model.nodes import OwnersCommittee
 
@@ -31,34 +35,21 @@ NO_PARTY_MEMBER_SHARE = 0.1
 def write_grid_staff(ctx: Context, district: DistrictPlan) -> None:
     """Staff every basic grid (COMMUNITY_WORKER_OF, GRID_WORKER_OF, PROPERTY_MANAGER_OF, GRID_LEADER_OF …)."""
     rng = ctx.rng
-    enforcement = next(u for u in district.units_of(UnitKind.DEPARTMENT) if "违章搭建" in u.handles)
     missing = {g.node_id for g in ctx.pick(district.basic_grids, MISSING_ROLE_SHARE)}
     for grid in district.basic_grids:
         dropped = rng.choice(THREE_ROLES) if grid.node_id in missing else None
         if dropped is not None:
             ctx.flag("grid-missing-role", grid.node_id)
-        workers = [new_person(ctx, district) for _ in range(rng.choice((1, 2, 2, 2, 2, 2, 2, 2, 3, 3)))]
-        staff: list[tuple[LinkKind, PersonPlan]] = [(LinkKind.COMMUNITY_WORKER_OF, p) for p in workers]
-        staff.append((LinkKind.GRID_WORKER_OF, new_person(ctx, district)))
-        manager = new_person(ctx, district)
-        company = grid.buildings[0].compound.property_company
-        if company is not None:
-            _works_at(manager, company)
-        staff.append((LinkKind.PROPERTY_MANAGER_OF, manager))
-        staff = [(role, p) for role, p in staff if role is not dropped]
+        workers = rng.choice((1, 2, 2, 2, 2, 2, 2, 2, 3, 3))
+        roles = [*[LinkKind.COMMUNITY_WORKER_OF] * workers, LinkKind.GRID_WORKER_OF, LinkKind.PROPERTY_MANAGER_OF]
+        # nobody is made up for a missing role: a person on no roster would be lost on import
+        staff = [(role, new_person(ctx, district)) for role in roles if role is not dropped]
         staff.append((LinkKind.GRID_LEADER_OF, _leader(ctx, grid, staff)))
         if rng.random() < ENFORCEMENT_SHARE:
-            officer = new_person(ctx, district)
-            _works_at(officer, enforcement)
-            staff.append((LinkKind.ENFORCEMENT_OFFICER_OF, officer))
+            staff.append((LinkKind.ENFORCEMENT_OFFICER_OF, new_person(ctx, district)))
         batch = ctx.batch("grid-staff")
         for role, person in staff:
             batch.link(role, person.node_id, grid.node_id, start=ctx.start())
-
-
-def _works_at(person: PersonPlan, unit: UnitPlan) -> None:
-    """Staff who are not Party members work at a unit but take no part in its Party org."""
-    person.unit = unit
 
 
 def _leader(ctx: Context, grid: GridPlan, staff: list[tuple[LinkKind, PersonPlan]]) -> PersonPlan:
@@ -93,10 +84,9 @@ def _seats(ctx: Context, district: DistrictPlan, compound: CompoundPlan, *, part
     members = [m for b in compound.buildings for m in b.members if m.status is not MemberStatus.MOBILE]
     count = min(len(members), max(1, round(seats * rng.uniform(0.3, 0.65)))) if party else 0
     people = rng.sample(members, count)
-    households = [h for b in compound.buildings for e in b.entrances for h in e.households]
     for _ in range(seats - count):
         owner = new_person(ctx, district, ages=(30, 75))
-        owner.household = rng.choice(households)
+        owner.phone = None  # the owners' committee roster has no phone column
         people.append(owner)
     rng.shuffle(people)
     return people

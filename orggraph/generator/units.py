@@ -132,9 +132,7 @@ def build_service_centres(ctx: Context, district: DistrictPlan) -> None:
             places.append((community.node_id, community.code, community.name, area))
     for area_id, code, name, floor_area in places:
         hours = rng.choice(("08:30-17:30", "08:00-18:00", "08:00-20:00", "09:00-21:00"))
-        centre = ServiceCentre(
-            code=f"SC{code}", name=f"{name}党群服务中心", floor_area_m2=floor_area, opening_hours=hours
-        )
+        centre = ServiceCentre(code=f"SC{code}", name=f"{name}党群服务中心", floor_area_m2=floor_area, opening_hours=hours)
         since = ctx.start()
         batch.put(centre)
         batch.link(LinkKind.SERVES, centre.node_id, area_id, start=since)

@@ -20,7 +20,7 @@ from orggraph.generator import district as district_module
 from orggraph.generator.ids import is_valid_credit_code
 from orggraph.generator.names import ISSUE_CATEGORIES
 from orggraph.model import Household, model_of
-from orggraph.model.kinds import GRID_STAFF_LINKS
+from orggraph.model.kinds import GRID_STAFF_LINKS, POST_LINKS
 from orggraph.pii import PiiKey, normalize_id_number, normalize_phone
 from orggraph.store.state import GraphState
 from orggraph.timeline import today
@@ -68,6 +68,18 @@ def nodes(graph: nx.DiGraph, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def basic_grids(graph: nx.DiGraph) -> list[str]:
     return [n for n, a in nodes(graph, "grid") if a["level"] == 4]
+
+
+def is_member(graph: nx.DiGraph, person: str) -> bool:
+    return bool(open_out(graph, person, "MEMBER_OF"))
+
+
+def is_grid_staff(graph: nx.DiGraph, person: str) -> bool:
+    return any(open_out(graph, person, str(role)) for role in GRID_STAFF_LINKS)
+
+
+def is_liaison_cadre(graph: nx.DiGraph, person: str) -> bool:
+    return any("LIAISES_WITH" in data for data in graph.succ[person].values())
 
 
 def community_of_household(graph: nx.DiGraph, household: str) -> str:
@@ -215,14 +227,10 @@ def test_units_departments_handle_every_category_and_codes_are_valid(street_grap
 def test_liaison_leaders_and_history(street_graph: nx.DiGraph, street: Any) -> None:
     graph = street_graph
     division = {p for p, a in nodes(graph, "person") if a.get("rank") == "division"}
-    per_community = [
-        sum(1 for p in open_in(graph, c, "LIAISES_WITH") if p in division) for c, _ in nodes(graph, "community")
-    ]
+    per_community = [sum(1 for p in open_in(graph, c, "LIAISES_WITH") if p in division) for c, _ in nodes(graph, "community")]
     assert sum(n in (2, 3) for n in per_community) >= 0.9 * len(per_community)
     ended = sum(1 for _, _, data in graph.edges(data=True) if "LIAISES_WITH" in data and data["LIAISES_WITH"][-1][1])
-    moved = sum(
-        1 for _, _, data in graph.edges(data=True) if "MEMBER_OF" in data and data["MEMBER_OF"][-1][1] is not None
-    )
+    moved = sum(1 for _, _, data in graph.edges(data=True) if "MEMBER_OF" in data and data["MEMBER_OF"][-1][1] is not None)
     assert ended > 0
     assert moved > 0
 
@@ -232,10 +240,14 @@ def test_liaison_leaders_and_history(street_graph: nx.DiGraph, street: Any) -> N
 
 def test_every_id_number_and_phone_is_valid_and_unique(street_graph: nx.DiGraph) -> None:
     numbers = []
-    for _, attrs in nodes(street_graph, "person"):
+    for person, attrs in nodes(street_graph, "person"):
         number = KEY.unseal("id_number", bytes.fromhex(attrs["id_sealed"]))
         assert normalize_id_number(number) == number
-        assert normalize_phone(KEY.unseal("phone", bytes.fromhex(attrs["phone_sealed"])))
+        if "phone_sealed" in attrs:
+            assert normalize_phone(KEY.unseal("phone", bytes.fromhex(attrs["phone_sealed"])))
+        else:  # only the members and grid-staff rosters carry a phone
+            assert not is_member(street_graph, person)
+            assert not is_grid_staff(street_graph, person)
         numbers.append(number)
     assert len(numbers) == len(set(numbers))
 
@@ -269,6 +281,76 @@ def test_node_attributes_are_what_the_models_give(street_graph: nx.DiGraph) -> N
         "residents": 2,
         "care_tags": ["empty_nest"],
     }
+
+
+# -- persons as the rosters carry them (rosters.md) -----------------------------------------------
+
+
+def test_every_post_is_in_the_holders_own_org_and_nobody_holds_two(street_graph: nx.DiGraph) -> None:
+    """The members roster has one 所在党组织编码 and one 党内职务 (in that org) per member."""
+    graph = street_graph
+    held: Counter[str] = Counter()
+    for person, _ in nodes(graph, "person"):
+        posts = [(str(kind), org) for kind in POST_LINKS for org in open_out(graph, person, str(kind))]
+        assert len(posts) <= 1, posts
+        if posts:
+            ((_, org),) = posts
+            assert open_out(graph, person, "MEMBER_OF") == [org]
+            held[graph.nodes[org]["org_kind"]] += 1
+    kinds = {"district_committee", "working_committee", "alliance", "party_committee", "general_branch", "branch", "group"}
+    assert set(held) == kinds
+
+
+def test_persons_who_are_not_members_have_no_gender_or_status(street_graph: nx.DiGraph) -> None:
+    graph = street_graph
+    members = others = 0
+    for person, attrs in nodes(graph, "person"):
+        if is_member(graph, person):
+            members += 1
+            assert {"gender", "status"} <= set(attrs)
+        else:
+            others += 1
+            assert not {"gender", "status"} & set(attrs), attrs
+    assert members
+    assert others
+
+
+def test_only_liaison_cadres_have_a_rank(street_graph: nx.DiGraph) -> None:
+    graph = street_graph
+    ranked = {p for p, a in nodes(graph, "person") if "rank" in a}
+    cadres = {p for p, _ in nodes(graph, "person") if is_liaison_cadre(graph, p)}
+    assert ranked == cadres
+    assert cadres
+
+
+def test_lives_in_only_from_members(street_graph: nx.DiGraph) -> None:
+    graph = street_graph
+    residents = {p for p, _ in nodes(graph, "person") if open_out(graph, p, "LIVES_IN")}
+    assert residents
+    assert {p for p in residents if not is_member(graph, p)} == set()
+
+
+def test_works_at_only_from_members_and_liaison_cadres(street_graph: nx.DiGraph) -> None:
+    graph = street_graph
+    workers = {p for p, _ in nodes(graph, "person") if open_out(graph, p, "WORKS_AT")}
+    assert workers
+    assert {p for p in workers if not is_member(graph, p) and not is_liaison_cadre(graph, p)} == set()
+    assert all(len(open_out(graph, p, "WORKS_AT")) == 1 for p in workers)
+    cadres = [p for p, _ in nodes(graph, "person") if is_liaison_cadre(graph, p)]
+    assert all(open_out(graph, p, "WORKS_AT") for p in cadres)  # 所在单位
+
+
+def test_every_person_is_on_a_roster(street_graph: nx.DiGraph) -> None:
+    """A member, grid staff, a liaison cadre or an owners'-committee member: nobody is on no roster."""
+    graph = street_graph
+    for person, _ in nodes(graph, "person"):
+        on_roster = (
+            is_member(graph, person)
+            or is_grid_staff(graph, person)
+            or is_liaison_cadre(graph, person)
+            or open_out(graph, person, "SITS_ON")
+        )
+        assert on_roster, person
 
 
 # -- flaws -----------------------------------------------------------------------------------------
@@ -338,11 +420,7 @@ def test_grid_flaws_are_exactly_where_recorded(street: Any, street_graph: nx.DiG
 def test_liaison_and_registration_flaws_are_exactly_where_recorded(street: Any, street_graph: nx.DiGraph) -> None:
     graph, flaws = street_graph, street.flaws
     division = {p for p, a in nodes(graph, "person") if a.get("rank") == "division"}
-    few = {
-        c
-        for c, _ in nodes(graph, "community")
-        if len([p for p in open_in(graph, c, "LIAISES_WITH") if p in division]) < 2
-    }
+    few = {c for c, _ in nodes(graph, "community") if len([p for p in open_in(graph, c, "LIAISES_WITH") if p in division]) < 2}
     assert few == set(flaws["community-few-liaison-leaders"])
     unregistered = set()
     for person, attrs in nodes(graph, "person"):
