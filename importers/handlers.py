@@ -17,8 +17,6 @@ from importers.rosters import RosterKind
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.model.nodes import (
     Building,
-    Entrance,
-    Household,
     OwnersCommittee,
     PartyOrg,
     Person,
@@ -179,31 +177,44 @@ def _connect_unit(ctx: Context, row: r.UnitRow, ops: RowOps) -> None:
         ops.link(LinkKind.PARTY_ORG_OF, org, me, start=ctx.plan.day)
 
 
+def _household_places(ctx: Context, row: r.HouseholdRow) -> tuple[str, str, str]:
+    """Node ids of the row's compound, building (``compound/楼栋``) and entrance (``…/单元``)."""
+    compound = ctx.compound(row.compound_code, "compound_code")
+    building = f"{compound}/{row.building}"
+    return compound, building, f"{building}/{row.entrance}"
+
+
+def household_attrs(row: r.HouseholdRow) -> dict[str, Any]:
+    """What :meth:`Household.to_attrs` gives for the row, without building the model (hot path)."""
+    attrs: dict[str, Any] = {"kind": K.HOUSEHOLD.value, "room": row.room}
+    if row.residents:
+        attrs["residents"] = row.residents
+    if row.care_tags:
+        attrs["care_tags"] = list(row.care_tags)
+    return attrs
+
+
 def _define_household(ctx: Context, row: r.HouseholdRow, ops: RowOps) -> None:
     ctx.plan.claim(RosterKind.HOUSEHOLDS, row.household_code, ops.source, "household_code", row.household_code)
-    compound = ctx.compound(row.compound_code, "compound_code")
-    building = Building.of(code_of_area(compound), row.building)
-    entrance = Entrance.of(building.code, row.entrance)
-    for node in (building, entrance):
-        if not ctx.plan.exists(node.node_id):
-            ops.node(node.node_id, node.to_attrs())
-    household = Household(code=row.household_code, room=row.room, residents=row.residents, care_tags=row.care_tags)
-    ops.node(household.node_id, household.to_attrs())
+    _, building, entrance = _household_places(ctx, row)
+    if not ctx.plan.exists(building):
+        ops.node(building, {"kind": K.BUILDING.value, "name": row.building})
+    if not ctx.plan.exists(entrance):
+        ops.node(entrance, {"kind": K.ENTRANCE.value, "name": row.entrance})
+    ops.node(node_id(K.HOUSEHOLD, row.household_code), household_attrs(row))
 
 
 def _connect_household(ctx: Context, row: r.HouseholdRow, ops: RowOps) -> None:
-    compound = ctx.compound(row.compound_code, "compound_code")
-    building = Building.of(code_of_area(compound), row.building)
-    entrance = Entrance.of(building.code, row.entrance)
+    compound, building, entrance = _household_places(ctx, row)
     me = node_id(K.HOUSEHOLD, row.household_code)
     grid = ctx.plan.require(area(row.grid_code), K.GRID, "grid_code", row.grid_code, "区域名册")
     day = ctx.plan.day
-    ops.link(LinkKind.PART_OF, building.node_id, compound, start=day)
-    ops.link(LinkKind.PART_OF, entrance.node_id, building.node_id, start=day)
-    ops.link(LinkKind.PART_OF, me, entrance.node_id, start=day)
+    ops.link(LinkKind.PART_OF, building, compound, start=day)
+    ops.link(LinkKind.PART_OF, entrance, building, start=day)
+    ops.link(LinkKind.PART_OF, me, entrance, start=day)
     ops.link(LinkKind.IN_GRID, me, grid, start=day)
     if row.is_central:
-        ops.link(LinkKind.CENTRAL_HOUSEHOLD_OF, me, entrance.node_id, start=day)
+        ops.link(LinkKind.CENTRAL_HOUSEHOLD_OF, me, entrance, start=day)
 
 
 def _define_member(ctx: Context, row: r.MemberRow, ops: RowOps) -> None:

@@ -60,6 +60,8 @@ class Plan:
     ending: set[str] = field(default_factory=set)
     #: Keys already claimed per roster kind (duplicates in the run are rejected).
     keys: dict[tuple[RosterKind, Any], Source] = field(default_factory=dict)
+    #: Planned links that come back after they ended: the start of their new period.
+    restarts: dict[LinkKey, str] = field(default_factory=dict)
     _by_source: dict[str, list[LinkKey]] | None = field(default=None, repr=False)
 
     def planned_from(self, source: str) -> list[LinkKey]:
@@ -86,13 +88,18 @@ class Plan:
         return stored
 
     def exists(self, node_id: str, kind: NodeKind | tuple[NodeKind, ...] | None = None) -> bool:
-        attrs = self.attrs(node_id)
-        if attrs is None:
+        planned = self.nodes.get(node_id)
+        if planned is not None:
+            found: str | None = planned[0]["kind"]
+        elif node_id in self.ending:
+            return False
+        else:
+            found = self.store.kind_of(node_id, as_of=self.day)
+        if found is None:
             return False
         if kind is None:
             return True
-        kinds = (kind,) if isinstance(kind, NodeKind) else kind
-        return attrs["kind"] in {k.value for k in kinds}
+        return found == kind if isinstance(kind, NodeKind) else found in kind
 
     def require(self, node_id: str, kinds: NodeKind | tuple[NodeKind, ...], column: str, code: str, where_from: str) -> str:
         """``node_id`` if it exists with one of ``kinds``, else a :class:`RowProblem` naming the code."""

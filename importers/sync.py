@@ -18,7 +18,7 @@ from typing import Any
 from importers.addresses import AddressIndex, parse_address
 from importers.handlers import HANDLERS, Context, area
 from importers.headers import HeaderMapping, HeaderMatch, find_header
-from importers.plan import Plan, RowOps, RowProblem, Source
+from importers.plan import Plan, PlannedLink, RowOps, RowProblem, Source
 from importers.readers import RawSheet, read_file
 from importers.report import FileReport, ImportReport
 from importers.rosters import COLUMNS, IMPORT_ORDER, RosterKind
@@ -27,7 +27,7 @@ from importers.scope import Areas, anchors, owned_links, owned_nodes
 from orggraph.errors import InvalidValueError, OrgGraphError, RefusedWriteError, RosterError
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.model.schema import LINK_RULES
-from orggraph.store import Batch, GraphStore, WriteSummary
+from orggraph.store import Batch, GraphStore, Link, WriteSummary
 from orggraph.timeline import as_of_date
 
 log = logging.getLogger("orggraph.importers")
@@ -337,19 +337,38 @@ def _ends(
 
 
 def _moves(plan: Plan) -> dict[tuple[str, str, str], RosterKind]:
-    """Open store links a row replaces: the old org of a moved member, the old grid of a household …"""
+    """Open store links a row replaces (the old org of a moved member, the old grid of a household …),
+    and, on the side, the start of every planned link that comes back after it ended (``plan.restarts``)."""
     moved: dict[tuple[str, str, str], RosterKind] = {}
+    by_source: dict[str, list[tuple[str, str, PlannedLink]]] = {}
     for (kind_value, src, dst), planned in plan.links.items():
-        rule = LINK_RULES[LinkKind(kind_value)]
-        if rule.single_target:
-            for link in plan.store.links(src, kind=rule.kind, as_of=plan.day):
-                if link.target != dst:
-                    moved[kind_value, src, link.target] = planned.source.kind
-        if rule.single_source:
-            for link in plan.store.links(dst, kind=rule.kind, direction="in", as_of=plan.day):
-                if link.source != src:
-                    moved[kind_value, link.source, dst] = planned.source.kind
+        by_source.setdefault(src, []).append((kind_value, dst, planned))
+    for src, planned_links in by_source.items():
+        history: dict[tuple[str, str], list[Link]] = {}
+        for link in plan.store.links(src, history=True):
+            history.setdefault((link.kind.value, link.target), []).append(link)
+        for kind_value, dst, planned in planned_links:
+            rule = _RULES[kind_value]
+            if rule.single_target:
+                for (other_kind, other), others in history.items():
+                    if other_kind == kind_value and other != dst and any(_active(lk, plan.day) for lk in others):
+                        moved[kind_value, src, other] = planned.source.kind
+            mine = history.get((kind_value, dst))
+            if mine and all(lk.end is not None for lk in mine):
+                last_end = max(str(lk.end) for lk in mine)
+                plan.restarts[kind_value, src, dst] = max(planned.start, last_end)
+            if rule.single_source:
+                for link in plan.store.links(dst, kind=rule.kind, direction="in", as_of=plan.day):
+                    if link.source != src:
+                        moved[kind_value, link.source, dst] = planned.source.kind
     return moved
+
+
+def _active(link: Link, day: str) -> bool:
+    return link.start <= day and (link.end is None or day < link.end)
+
+
+_RULES = {kind.value: rule for kind, rule in LINK_RULES.items()}
 
 
 def _batch(
@@ -376,22 +395,10 @@ def _batch(
         batch.unlink(LinkKind(kind_value), src, dst, end=max(day, start))
         sources.append(Ending(kind))
     for (kind_value, src, dst), planned in plan.links.items():
-        start = _restart(plan, LinkKind(kind_value), src, dst, planned.start)
+        start = plan.restarts.get((kind_value, src, dst), planned.start)
         batch.link(LinkKind(kind_value), src, dst, start=start, attrs=planned.attrs)
         sources.append(planned.source)
     return batch, sources
-
-
-def _restart(plan: Plan, kind: LinkKind, src: str, dst: str, start: str) -> str:
-    """A link that comes back starts a new period, never before the last one ended."""
-    last_end: str | None = None
-    for link in plan.store.links(src, kind=kind, history=True):
-        if link.target != dst:
-            continue
-        if link.end is None:
-            return start
-        last_end = max(last_end or link.end, link.end)
-    return max(start, last_end) if last_end else start
 
 
 def _write(

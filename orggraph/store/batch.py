@@ -33,6 +33,11 @@ def freeze_attrs(attrs: Mapping[str, Any] | None) -> Attrs | None:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in attrs.items() if v is not None))
 
 
+def _kind(kind: LinkKind | str) -> str:
+    """The plain string of a link kind (ops are marshalled: no enum members in them)."""
+    return kind._value_ if isinstance(kind, LinkKind) else LinkKind(kind)._value_
+
+
 def _id(node: Node | str) -> str:
     return node if isinstance(node, str) else node.node_id
 
@@ -68,11 +73,11 @@ class Batch:
         attrs: Mapping[str, Any] | None = None,
     ) -> None:
         """Start a link on ``start`` (an open one with other attributes has them replaced)."""
-        self.ops.append(("link", LinkKind(kind).value, _id(source), _id(target), start, freeze_attrs(attrs)))
+        self.ops.append(("link", _kind(kind), _id(source), _id(target), start, freeze_attrs(attrs)))
 
     def unlink(self, kind: LinkKind, source: Node | str, target: Node | str, *, end: str) -> None:
         """End the open link on ``end``; the link and its history are kept."""
-        self.ops.append(("unlink", LinkKind(kind).value, _id(source), _id(target), end))
+        self.ops.append(("unlink", _kind(kind), _id(source), _id(target), end))
 
     def end_node(self, node: Node | str, *, end: str) -> None:
         """Mark a node ended on ``end`` and end every open link it has; nothing is deleted."""

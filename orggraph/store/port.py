@@ -91,6 +91,10 @@ class GraphStore(Protocol):
         """Audit entries of ``kind``, newest first."""
         ...
 
+    def kind_of(self, node_id: str, *, as_of: str | None = None) -> str | None:
+        """The kind of a node not ended as of the date, else ``None``."""
+        ...
+
     def node(self, node_id: str) -> dict[str, Any] | None:
         """The attributes of a node (``kind`` included), or ``None`` when there is none."""
         ...

@@ -24,6 +24,15 @@ class GraphReads:
         """The networkx graph (read-only: change it only through :meth:`write`)."""
         return self.state.graph
 
+    def kind_of(self, node_id: str, *, as_of: str | None = None) -> str | None:
+        """The kind of a node not ended as of the date, else ``None`` (no copy of its attributes)."""
+        attrs = self.state.graph._node.get(node_id)
+        if attrs is None:
+            return None
+        if "ended" in attrs and attrs["ended"] <= (as_of or as_of_date(None)):
+            return None
+        return str(attrs["kind"])
+
     def node(self, node_id: str) -> dict[str, Any] | None:
         attrs = self.state.graph._node.get(node_id)
         return dict(attrs) if attrs is not None else None

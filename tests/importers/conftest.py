@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from importers.sync import ImportOptions, import_rosters
 from importers.report import ImportReport
+from importers.sync import ImportOptions, import_rosters
 from orggraph.pii import PiiKey
 from orggraph.store import EmbeddedStore
 from orggraph.store.digest import graph_digest

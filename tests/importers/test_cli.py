@@ -28,7 +28,8 @@ def test_import_report_history_and_round_trip(tmp_path: Path, rosters: list[Path
     assert report.exists()
     history = runner.invoke(app, ["history", "--store", store])
     assert history.exit_code == 0, history.output
-    assert "rejected" in history.output and "written" in history.output
+    assert "rejected" in history.output
+    assert "written" in history.output
     out = tmp_path / "out"
     exported = runner.invoke(app, ["export", "--rosters", str(out), "--roster-format", "csv", "--store", store])
     assert exported.exit_code == 0, exported.output

@@ -39,7 +39,9 @@ def test_importer_killed_mid_write(loaded: EmbeddedStore, key: PiiKey, tmp_path:
     moved = HOUSEHOLDS.replace("H2,", "H7,")
     path = write(tmp_path, "住户.csv", moved)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-c", _IMPORTER, str(loaded.path), str(path)], stdout=subprocess.PIPE, text=True, env=env)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _IMPORTER, str(loaded.path), str(path)], stdout=subprocess.PIPE, text=True, env=env
+    )
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "ready"
     os.kill(child.pid, signal.SIGKILL)
@@ -50,5 +52,6 @@ def test_importer_killed_mid_write(loaded: EmbeddedStore, key: PiiKey, tmp_path:
         assert len(again.audit_log("import")) == 1  # the killed import left no record either
         # and running it again completes
         report = run(again, [path])
-        assert report.ok and report.written
+        assert report.ok
+        assert report.written
         assert again.node("household:H7") is not None

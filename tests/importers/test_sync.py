@@ -51,7 +51,8 @@ def test_dry_run_reports_and_writes_nothing(store: EmbeddedStore, rosters: list[
     digest = graph_digest(store.graph)
     report = run(store, rosters, dry_run=True)
     assert report.ok
-    assert report.dry_run and not report.written
+    assert report.dry_run
+    assert not report.written
     assert report.counts[RosterKind.HOUSEHOLDS.value]["created"] == 4
     assert graph_digest(store.graph) == digest
     assert store.audit_log("import") == []
@@ -127,3 +128,28 @@ def test_report_saves_as_xlsx_and_csv(loaded: EmbeddedStore, tmp_path: Path) -> 
     assert rows[1][3] == "所属网格编码"
     assert "NOGRID" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
     assert loaded.audit_log("import")[0]["status"] == "rejected"
+
+
+def test_household_attrs_are_what_the_model_gives() -> None:
+    from importers.handlers import household_attrs
+    from importers.rows import HouseholdRow
+    from orggraph.model import Building, Entrance, Household
+
+    for care in ([], ["独居老人", "残疾人"]):
+        for residents in (0, 3):
+            row = HouseholdRow.model_validate(
+                {
+                    "household_code": "H1",
+                    "grid_code": "G",
+                    "compound_code": "C",
+                    "building": "3号楼",
+                    "entrance": "1单元",
+                    "room": "101",
+                    "residents": residents,
+                    "care_tags": "、".join(care),
+                }
+            )
+            model = Household(code="H1", room="101", residents=residents, care_tags=row.care_tags)  # type: ignore[arg-type]
+            assert household_attrs(row) == model.to_attrs()
+    assert Building.of("C", "3号楼").to_attrs() == {"kind": "building", "name": "3号楼"}
+    assert Entrance.of("C/3号楼", "1单元").node_id == "area:C/3号楼/1单元"
