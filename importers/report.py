@@ -54,6 +54,8 @@ class ImportReport:
     atomic: bool = True
     written: bool = False
     date: str = ""
+    #: Set when the quick check found the same files already imported into an unchanged store.
+    quick: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -79,7 +81,8 @@ class ImportReport:
                 f"有 {len(self.rejections)} 行被拒绝：未写入任何数据（整体导入；请修正，或使用 --best-effort）",
             )
         if not self.changed:
-            return "no changes: the store already holds these rosters", "无变化：图存储已与名册一致"
+            why = f" ({self.quick})" if self.quick else ""
+            return f"no changes: the store already holds these rosters{why}", f"无变化：图存储已与名册一致{why}"
         return f"written: {self.changed} change(s)", f"已写入：{self.changed} 处变化"
 
     def to_dict(self) -> dict[str, Any]:

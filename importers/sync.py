@@ -61,22 +61,31 @@ class ParsedSheet:
 Progress = Callable[[str, int, int], None]
 
 
+def hash_files(paths: Sequence[Path], report: ImportReport) -> list[Path]:
+    """Record every file with its SHA-256 in the report; the files that could be read."""
+    readable = []
+    for path in paths:
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            report.rejections.append(
+                Rejection(str(path), None, None, None, "", f"cannot read the file: {exc}", f"无法读取文件：{exc}")
+            )
+            continue
+        report.files.append(FileReport(str(path), digest))
+        readable.append(path)
+    return readable
+
+
 def read_rosters(
     paths: Sequence[Path], options: ImportOptions, report: ImportReport, progress: Progress | None = None
 ) -> list[ParsedSheet]:
-    """Read and validate every file; problems go to ``report.rejections``."""
+    """Read and validate every file (already hashed into ``report.files``); problems go to ``report.rejections``."""
     parsed: list[ParsedSheet] = []
+    infos = {f.file: f for f in report.files}
     for path in paths:
         file = str(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            report.rejections.append(
-                Rejection(file, None, None, None, "", f"cannot read the file: {exc}", f"无法读取文件：{exc}")
-            )
-            continue
-        info = FileReport(file, hashlib.sha256(data).hexdigest())
-        report.files.append(info)
+        info = infos[file]
         try:
             sheets = read_file(path, encoding=options.encoding)
         except RosterError as exc:
@@ -159,7 +168,10 @@ def import_rosters(
     """Import ``paths`` into ``store`` as one change; see the module docstring."""
     day = as_of_date(options.date)
     report = ImportReport(dry_run=options.dry_run, atomic=not options.best_effort, date=day)
-    sheets = read_rosters(paths, options, report, progress)
+    readable = hash_files(paths, report)
+    if not report.rejections and _same_as_last_import(store, report, options):
+        return report
+    sheets = read_rosters(readable, options, report, progress)
     plan = Plan(store, day)
     ctx = Context(plan, store.pii_key, lambda text: _resolve_address(plan, text))
     rows = [(source, row) for sheet in sheets for source, row in sheet.rows]
@@ -175,6 +187,29 @@ def import_rosters(
         _count(report, summary.outcomes, sources)
         report.changes = summary.as_dict()
     return report
+
+
+def _same_as_last_import(store: GraphStore, report: ImportReport, options: ImportOptions) -> bool:
+    """The quick check: the same files (by content) and options as the last written import, into a
+    store that has not changed since, change nothing; report them unchanged without reading them again."""
+    store.refresh()
+    last = next(iter(store.audit_log("import", limit=1)), None)
+    if last is None or last.get("status") not in ("written", "unchanged") or last.get("revision") != store.revision:
+        return False
+    if sorted(f["sha256"] for f in last.get("files", [])) != sorted(f.sha256 for f in report.files):
+        return False
+    if last.get("options", {}) | {"date": None} != _options_record(options, report) | {"date": None}:
+        return False
+    sheets = {f["sha256"]: f.get("sheets", []) for f in last["files"]}
+    for info in report.files:
+        info.sheets = [tuple(sheet) for sheet in sheets[info.sha256]]
+        for _, kind, rows in info.sheets:
+            report.count(RosterKind.parse(kind), "unchanged", rows)
+    report.quick = f"same files as import #{last['id']} ({last['at']}), store unchanged since"
+    if not options.dry_run:
+        record = _audit_record(report, options)
+        store.record_audit("import", {**record, "status": "unchanged", "revision": store.revision, "same_as": last["id"]})
+    return True
 
 
 def _plan_rows(
@@ -413,7 +448,7 @@ def _write(
     """Write (or dry-run) the batch; a row the store refuses is rejected, and the rest retried."""
     dry_run = options.dry_run
     for _ in range(MAX_STORE_REFUSALS):
-        audit = None if dry_run else ("import", _audit_record(report, options, paths))
+        audit = None if dry_run else ("import", _audit_record(report, options))
         try:
             summary = store.write(batch, dry_run=dry_run, audit=audit)
         except RefusedWriteError as exc:
@@ -438,19 +473,24 @@ def _write(
     return None
 
 
-def _audit_record(report: ImportReport, options: ImportOptions, paths: Sequence[Path]) -> dict[str, Any]:
+def _audit_record(report: ImportReport, options: ImportOptions) -> dict[str, Any]:
     return {
         "files": [{"file": f.file, "sha256": f.sha256, "sheets": f.sheets} for f in report.files],
-        "options": {
-            "partial": options.partial,
-            "scope": options.scope,
-            "best_effort": options.best_effort,
-            "kind": options.kind.value if options.kind else None,
-            "encoding": options.encoding,
-            "date": report.date,
-        },
+        "options": _options_record(options, report),
         "rejected": len(report.rejections),
         "status": "written",
+    }
+
+
+def _options_record(options: ImportOptions, report: ImportReport) -> dict[str, Any]:
+    return {
+        "partial": options.partial,
+        "scope": options.scope,
+        "best_effort": options.best_effort,
+        "kind": options.kind.value if options.kind else None,
+        "encoding": options.encoding,
+        "mapping": repr(options.mapping) if options.mapping else None,
+        "date": report.date,
     }
 
 
@@ -458,7 +498,7 @@ def _record(store: GraphStore, report: ImportReport, options: ImportOptions, pat
     """An import that wrote nothing because rows were rejected is recorded too (not a dry run)."""
     if options.dry_run:
         return
-    record = _audit_record(report, options, paths)
+    record = _audit_record(report, options)
     record["status"] = "rejected"
     store.record_audit("import", record)
 

@@ -297,7 +297,9 @@ class EmbeddedStore(GraphReads):
                 if applied.effective:
                     self._persist(applied.effective, batch.label)
                 if audit is not None:
-                    self._insert_audit(audit[0], {"label": batch.label, **audit[1], "changes": applied.summary.as_dict()})
+                    revision = self._seq + (1 if applied.effective else 0)
+                    record = {"label": batch.label, **audit[1], "changes": applied.summary.as_dict(), "revision": revision}
+                    self._insert_audit(audit[0], record)
                 if self.before_commit is not None:
                     self.before_commit()
                 transaction.commit()
@@ -311,6 +313,11 @@ class EmbeddedStore(GraphReads):
             self._data_version = self._current_data_version()
         log.info("wrote batch %r: %d changes", batch.label, applied.summary.changed)
         return applied.summary
+
+    @property
+    def revision(self) -> int:
+        """A number that grows whenever the graph changes (the journal sequence); refresh first."""
+        return self._seq
 
     def _insert_audit(self, kind: str, record: dict[str, Any]) -> None:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

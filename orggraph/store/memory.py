@@ -31,6 +31,8 @@ class MemoryStore(GraphReads):
         self.location = location
         self.state = GraphState()
         self._audit: list[dict[str, Any]] = []
+        #: Grows whenever the graph changes.
+        self.revision = 0
 
     def write(self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None) -> WriteSummary:
         applied = self.state.apply(batch.ops)
@@ -38,8 +40,11 @@ class MemoryStore(GraphReads):
             self.state.rollback(applied.undo)
             applied.summary.dry_run = True
             return applied.summary
+        if applied.effective:
+            self.revision += 1
         if audit is not None:
-            self.record_audit(audit[0], {"label": batch.label, **audit[1], "changes": applied.summary.as_dict()})
+            record = {"label": batch.label, **audit[1], "changes": applied.summary.as_dict(), "revision": self.revision}
+            self.record_audit(audit[0], record)
         return applied.summary
 
     def record_audit(self, kind: str, record: dict[str, Any]) -> None:

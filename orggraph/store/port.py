@@ -76,6 +76,11 @@ class GraphStore(Protocol):
     location: str
     pii_key: PiiKey
 
+    @property
+    def revision(self) -> int:
+        """A number that grows whenever the graph changes (after :meth:`refresh`, others' writes too)."""
+        ...
+
     def write(self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None) -> WriteSummary:
         """Apply ``batch`` whole, or raise a :class:`~orggraph.errors.RefusedWriteError` and change nothing.
 

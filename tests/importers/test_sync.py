@@ -35,10 +35,26 @@ def test_reimport_changes_nothing_and_writes_nothing(loaded: EmbeddedStore, rost
     assert report.changed == 0
     assert report.total("unchanged") > 0
     assert graph_digest(loaded.graph) == digest
+    assert report.quick is not None  # same files, store unchanged since: not even parsed again
     history = loaded.audit_log("import")
     assert len(history) == 2
-    assert history[0]["status"] == "written"
+    assert history[0]["status"] == "unchanged"
+    assert history[1]["status"] == "written"
     assert all(f["sha256"] for f in history[0]["files"])
+
+
+def test_reimport_after_a_change_takes_the_full_path(loaded: EmbeddedStore, rosters: list[Path], tmp_path: Path) -> None:
+    other = run(loaded, [write(tmp_path, "住户.csv", HOUSEHOLDS.replace(",101,3,", ",101,4,"))], partial=True)
+    assert other.changed == 1
+    digest = graph_digest(loaded.graph)
+    again = run(loaded, rosters)
+    assert again.quick is None  # the store changed since the first import: every row is checked again
+    assert again.ok
+    assert again.counts[RosterKind.HOUSEHOLDS.value]["updated"] == 1  # residents back to 3
+    assert graph_digest(loaded.graph) != digest
+    options_differ = run(loaded, rosters, partial=True)
+    assert options_differ.quick is None
+    assert options_differ.changed == 0
 
 
 def test_files_in_any_order(store: EmbeddedStore, rosters: list[Path]) -> None:
