@@ -54,6 +54,8 @@ class ImportReport:
     atomic: bool = True
     written: bool = False
     date: str = ""
+    #: Roster kinds with rejected rows: treated as partial, nothing missing from them was ended.
+    incomplete: list[str] = field(default_factory=list)
     #: Set when the quick check found the same files already imported into an unchanged store.
     quick: str | None = None
 
@@ -95,6 +97,7 @@ class ImportReport:
             "files": [f.__dict__ for f in self.files],
             "counts": {kind: {o: c[o] for o in OUTCOMES} for kind, c in self.counts.items()},
             "rejections": [r.__dict__ for r in self.rejections],
+            "incomplete": self.incomplete,
             "changes": self.changes,
         }
 
@@ -124,6 +127,12 @@ class ImportReport:
             console.print(table)
         if len(self.rejections) > 200:
             console.print(f"… and {len(self.rejections) - 200} more rejected rows (save them with --report)")
+        if self.incomplete and not (self.atomic and self.rejections):
+            names = ", ".join(self.incomplete)
+            console.print(
+                f"rosters with rejected rows ({escape(names)}) were treated as partial: nothing missing from them was ended"
+            )
+            console.print("有被拒绝行的名册按部分名册处理：未终止其中缺少的数据")
         en, zh = self.verdict()
         console.print(f"[bold]{escape(zh)}[/]\n{escape(en)}")
 

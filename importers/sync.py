@@ -344,6 +344,11 @@ def _ends(
                 if street is not None:
                     streets.setdefault(source.kind, set()).add(street)
         for kind in sorted({s.kind for s in sheets}, key=IMPORT_ORDER.index):
+            if report.counts.get(kind.value, {}).get("rejected"):
+                # a roster with rejected rows is not a complete list: what it seems to miss may sit in
+                # a rejected row (a mistyped ID number), so nothing missing from it is ended
+                report.incomplete.append(kind.value)
+                continue
             kind_scope = scope or streets.get(kind, set())
             if not kind_scope:
                 continue
@@ -357,13 +362,17 @@ def _ends(
     for (_, src, dst), planned in plan.links.items():
         ended = src if src in plan.ending else dst if dst in plan.ending else None
         if ended is not None:
+            owner = node_ends[ended]
+            kind, code = ended.split(":", 1)
             _reject(
                 report,
                 planned.source,
                 RowProblem(
                     None,
-                    f"{ended} is missing from its full {node_ends[ended].value} roster and is ended; it cannot be linked",
-                    f"{ended} 不在完整的{node_ends[ended].zh}名册中，将被终止，不能再建立关系",
+                    f"{kind} {code} is missing from its full {owner.value} roster, so it is ended on {plan.day}; "
+                    "this row cannot link to it",
+                    f"{code} 不在完整的{owner.zh}名册中，将于 {plan.day} 终止；此行不能再与其建立关系",
+                    code,
                 ),
                 headers,
             )
