@@ -178,3 +178,10 @@ def test_workbook_title_rows_and_several_sheets(loaded: EmbeddedStore, tmp_path:
     assert report.ok, report.rejections
     assert report.files[0].sheets == [("住户", "households", 4)]
     assert report.changed == 0
+
+
+def test_address_that_does_not_resolve_shows_how_it_was_read(loaded: EmbeddedStore, tmp_path: Path) -> None:
+    text = roster(MEMBERS).replace("幸福里小区3号楼2单元201室", "幸福里小区3号楼2单元909室")
+    rejection = only(refused(loaded, [write(tmp_path, "党员.csv", text)]), row=3, column="居住地址")
+    assert "909" in rejection.reason
+    assert "幸福里小区" in rejection.reason
