@@ -1,6 +1,7 @@
 """``python -m benchmarks.run SUITE [--scale S] [--repeat N]``: print one JSON object of figures.
 
-Suites: ``core`` (generate, write, save, open, memory). Figures are medians of ``--repeat`` runs;
+Suites: ``core`` (generate, write, save, open, memory); ``importers`` (rosters synced into a store:
+whole set, households as csv and xlsx, unchanged re-import, memory). Figures are medians of ``--repeat`` runs;
 every run's figure is listed under ``runs``. Budgets are printed beside the figures, never asserted.
 """
 
@@ -12,10 +13,10 @@ import platform
 import sys
 from typing import Any
 
-from benchmarks import core
+from benchmarks import core, importers
 from orggraph.generator import Scale
 
-SUITES = {"core": core.run}
+SUITES = {"core": core.run, "importers": importers.run}
 
 
 def main(argv: list[str] | None = None) -> int:

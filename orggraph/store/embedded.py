@@ -110,14 +110,17 @@ class EmbeddedStore(GraphReads):
             mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
             db.execute("PRAGMA synchronous = FULL")
         except sqlite3.DatabaseError as exc:
-            raise StoreFormatError(
-                f"{self.path} is not an orggraph store (it is not an SQLite file): {exc}",
-                message_zh=f"{self.path} 不是 orggraph 图存储文件",
-                path=str(self.path),
-            ) from exc
+            raise self._not_a_store(f"it is not an SQLite file: {exc}") from exc
         if mode is None or str(mode[0]).lower() != "wal":
             raise StoreUnavailableError(f"{self.path}: cannot switch to WAL mode", path=str(self.path))
         return db
+
+    def _not_a_store(self, detail: str) -> StoreFormatError:
+        return StoreFormatError(
+            f"{self.path} is not an orggraph store ({detail})",
+            message_zh=f"{self.path} 不是 orggraph 图存储文件",
+            path=str(self.path),
+        )
 
     def _meta(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
@@ -126,11 +129,7 @@ class EmbeddedStore(GraphReads):
         try:
             meta = self._meta()
         except sqlite3.DatabaseError as exc:
-            raise StoreFormatError(
-                f"{self.path} is not an orggraph store: {exc}",
-                message_zh=f"{self.path} 不是 orggraph 图存储文件",
-                path=str(self.path),
-            ) from exc
+            raise self._not_a_store(str(exc)) from exc
         if meta.get("format") != FORMAT:
             raise StoreFormatError(
                 f"{self.path} is an SQLite file but not an orggraph store; give another --store path",
