@@ -1,0 +1,219 @@
+"""The policy file (政策配置): coverage norms and escalation levels, as data a district edits.
+
+Shipped defaults (``queries/data/policy.toml``) come from the case figures of the domain; a district
+points ``ORGGRAPH_POLICY`` (or ``--policy``) at its own copy. A file may set only what it changes:
+it is laid over the defaults, rule by rule and level by level. Every rule and level has a stable id
+and a Chinese and an English description; :func:`load_policy` refuses unknown ids, unknown keys and
+wrong values with the file, the table and the reason.
+
+>>> policy = load_policy(None)
+>>> policy.rule("grid-size-out-of-range").params["max"]
+300
+>>> policy.escalation.levels[0]
+'contact'
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from orggraph.errors import ConfigurationError
+
+Severity = Literal["high", "medium", "low"]
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+#: Every coverage rule id and the parameters it takes (with their types).
+RULE_PARAMS: dict[str, dict[str, type]] = {
+    "compound-without-branch": {},
+    "building-without-group": {},
+    "entrance-without-central-household": {},
+    "grid-missing-role": {"roles": list},
+    "grid-size-out-of-range": {"min": int, "max": int},
+    "household-uncontacted": {"care_tagged_severity": str},
+    "member-over-capacity": {"max": int},
+    "community-few-liaison-leaders": {"min": int, "rank": str},
+    "community-worker-ratio": {"per_10000": int},
+    "member-not-registered": {},
+    "unit-not-registered": {},
+    "unit-without-live-project": {},
+    "project-expiring": {"days": int},
+    "compound-without-property-management": {},
+    "property-company-without-party-org": {},
+    "owners-committee-without-party-member": {"min": int},
+    "org-without-secretary": {},
+}
+
+#: Roles an escalation level may name.
+ESCALATION_ROLES = frozenset(
+    {
+        "contacting_member",
+        "central_household",
+        "building_group_leader",
+        "grid_worker",
+        "grid_leader",
+        "community_worker",
+        "property_manager",
+        "enforcement_officer",
+        "branch_secretary",
+        "community_secretary",
+        "liaison_leader",
+        "street_secretary",
+        "department",
+    }
+)
+
+
+class Rule(BaseModel):
+    """One coverage rule: on or off, severity, descriptions, parameters."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    enabled: bool = True
+    severity: Severity
+    zh: str
+    en: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Level(BaseModel):
+    """One escalation level: who answers and by when (minutes from the report)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    zh: str
+    en: str
+    roles: list[str]
+    deadline_minutes: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _known_roles(self) -> Level:
+        unknown = sorted(set(self.roles) - ESCALATION_ROLES)
+        if unknown:
+            raise ValueError(f"unknown role(s) {unknown}; known: {sorted(ESCALATION_ROLES)}")
+        return self
+
+
+class CategoryRule(BaseModel):
+    """What an issue category adds: roles per level id, and the co-building resource categories that help."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    contact: list[str] = Field(default_factory=list)
+    building: list[str] = Field(default_factory=list)
+    grid: list[str] = Field(default_factory=list)
+    community: list[str] = Field(default_factory=list)
+    street: list[str] = Field(default_factory=list)
+    helpers: list[str] = Field(default_factory=list)
+
+
+class Escalation(BaseModel):
+    """The escalation policy: the levels in order, deputies standing in, per-category additions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    levels: list[str]
+    deputies_stand_in: bool = True
+    level: dict[str, Level]
+    category: dict[str, CategoryRule] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _levels_defined(self) -> Escalation:
+        missing = [lv for lv in self.levels if lv not in self.level]
+        if missing:
+            raise ValueError(f"levels {missing} have no [escalation.level.<id>] table")
+        return self
+
+    def roles_at(self, level: str, category: str) -> list[str]:
+        """The roles that answer at ``level`` for an issue of ``category``, category additions first."""
+        extra: list[str] = getattr(self.category.get(category, CategoryRule()), level, [])
+        return [*extra, *(r for r in self.level[level].roles if r not in extra)]
+
+
+class Policy(BaseModel):
+    """The effective policy: coverage rules by id and the escalation policy."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str
+    coverage: dict[str, Rule]
+    escalation: Escalation
+
+    def rule(self, rule_id: str) -> Rule:
+        return self.coverage[rule_id]
+
+    def enabled(self) -> list[Rule]:
+        return [r for r in self.coverage.values() if r.enabled]
+
+
+def _defaults() -> dict[str, Any]:
+    text = files("queries").joinpath("data/policy.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = _merge(base[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_policy(path: Path | None) -> Policy:
+    """The shipped defaults, with the file at ``path`` (if any) laid over them; checked."""
+    data = _defaults()
+    source = "built-in defaults"
+    if path is not None:
+        try:
+            own = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise _bad(path, "", str(exc)) from exc
+        unknown = sorted(set(own) - {"coverage", "escalation"})
+        if unknown:
+            raise _bad(path, unknown[0], "unknown table; a policy has [coverage.<rule>] and [escalation]")
+        data = _merge(data, own)
+        source = str(path)
+    rules: dict[str, Rule] = {}
+    for rule_id, table in data.get("coverage", {}).items():
+        if rule_id not in RULE_PARAMS:
+            raise _bad(path, f"coverage.{rule_id}", f"unknown rule id; known: {', '.join(RULE_PARAMS)}")
+        fields = {k: table[k] for k in ("enabled", "severity", "zh", "en") if k in table}
+        params = {k: v for k, v in table.items() if k not in fields}
+        for name, value in params.items():
+            expected = RULE_PARAMS[rule_id].get(name)
+            if expected is None:
+                raise _bad(path, f"coverage.{rule_id}.{name}", f"unknown parameter; this rule takes {sorted(RULE_PARAMS[rule_id])}")
+            if not isinstance(value, expected) or isinstance(value, bool) and expected is int:
+                raise _bad(path, f"coverage.{rule_id}.{name}", f"must be {expected.__name__}, not {value!r}")
+        try:
+            rules[rule_id] = Rule(id=rule_id, params=params, **fields)
+        except ValidationError as exc:
+            raise _bad(path, f"coverage.{rule_id}", _first(exc)) from exc
+    missing = sorted(set(RULE_PARAMS) - set(rules))
+    if missing:
+        raise _bad(path, "coverage", f"rules {missing} are not defined")
+    escalation = dict(data.get("escalation", {}))
+    escalation["level"] = {k: {"id": k, **v} for k, v in escalation.get("level", {}).items()}
+    try:
+        return Policy(source=source, coverage=rules, escalation=Escalation(**escalation))
+    except ValidationError as exc:
+        raise _bad(path, "escalation", _first(exc)) from exc
+
+
+def _first(exc: ValidationError) -> str:
+    error = exc.errors(include_url=False)[0]
+    where = ".".join(str(p) for p in error["loc"])
+    return f"{where}: {error['msg']}" if where else str(error["msg"])
+
+
+def _bad(path: Path | None, table: str, reason: str) -> ConfigurationError:
+    where = f"{path or 'built-in policy'}" + (f" [{table}]" if table else "")
+    return ConfigurationError(f"policy {where}: {reason}", message_zh=f"政策文件 {where}：{reason}", table=table)
