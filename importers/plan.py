@@ -41,7 +41,7 @@ class RowProblem(OrgGraphError, ValueError):  # noqa: N818 - a problem of a row,
 LinkKey = tuple[str, str, str]  # (link kind value, source id, target id)
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedLink:
     start: str
     attrs: dict[str, Any] | None

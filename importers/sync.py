@@ -8,6 +8,7 @@ Every import that reaches the store is recorded in its audit trail (``orggraph h
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -173,12 +174,15 @@ def import_rosters(
         return report
     sheets = read_rosters(readable, options, report, progress)
     plan = Plan(store, day)
-    ctx = Context(plan, store.pii_key, lambda text: _resolve_address(plan, text))
+    ctx = Context(plan, store.pii_key, functools.partial(_resolve_address, plan))
     rows = [(source, row) for sheet in sheets for source, row in sheet.rows]
     headers = {(s.file, s.sheet): {c.field: c.zh for c in COLUMNS[s.kind]} for s in sheets}
-    accepted = _plan_rows(ctx, rows, report, headers)
-    ends = _ends(plan, accepted, sheets, options, report, headers)
+    kinds = {s.kind for s in sheets}
+    _plan_rows(ctx, rows, report, headers)
+    del rows, sheets  # the rows live on in the plan; free the parsed models (memory peaks here)
+    ends = _ends(plan, kinds, options, report, headers)
     batch, sources = _batch(plan, ends, options)
+    del plan, ctx, ends
     if report.rejections and report.atomic:
         _record(store, report, options, paths)
         return report
@@ -300,8 +304,7 @@ class Ending:
 
 def _ends(
     plan: Plan,
-    rows: list[tuple[Source, Row]],
-    sheets: list[ParsedSheet],
+    kinds: set[RosterKind],
     options: ImportOptions,
     report: ImportReport,
     headers: dict[Any, dict[str, str]],
@@ -343,8 +346,8 @@ def _ends(
                 street = areas.street(anchor)
                 if street is not None:
                     streets.setdefault(source.kind, set()).add(street)
-        for kind in sorted({s.kind for s in sheets}, key=IMPORT_ORDER.index):
-            if report.counts.get(kind.value, {}).get("rejected"):
+        for kind in sorted(kinds, key=IMPORT_ORDER.index):
+            if kind.value in report.counts and report.counts[kind.value]["rejected"]:
                 # a roster with rejected rows is not a complete list: what it seems to miss may sit in
                 # a rejected row (a mistyped ID number), so nothing missing from it is ended
                 report.incomplete.append(kind.value)
@@ -363,13 +366,13 @@ def _ends(
         ended = src if src in plan.ending else dst if dst in plan.ending else None
         if ended is not None:
             owner = node_ends[ended]
-            kind, code = ended.split(":", 1)
+            prefix, code = ended.split(":", 1)
             _reject(
                 report,
                 planned.source,
                 RowProblem(
                     None,
-                    f"{kind} {code} is missing from its full {owner.value} roster, so it is ended on {plan.day}; "
+                    f"{prefix} {code} is missing from its full {owner.value} roster, so it is ended on {plan.day}; "
                     "this row cannot link to it",
                     f"{code} 不在完整的{owner.zh}名册中，将于 {plan.day} 终止；此行不能再与其建立关系",
                     code,
