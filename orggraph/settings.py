@@ -9,6 +9,7 @@ command, after applying ``--store``).
 ``ORGGRAPH_KEY_FILE``          the personal-data key file; default: beside the store,
                                ``<store>.key``, created with mode 0600 with a new store
 ``ORGGRAPH_KEY``               the personal-data key itself, as hex (instead of a key file)
+``ORGGRAPH_POLICY``            the policy file (coverage norms, escalation); default: the shipped one
 ``ORGGRAPH_LOG_LEVEL``         ``WARNING`` by default
 ``ORGGRAPH_NEO4J_USER``        user for a Bolt store
 ``ORGGRAPH_NEO4J_PASSWORD``    password for a Bolt store (a secret; never logged)
@@ -34,6 +35,7 @@ class Settings(BaseSettings):
     store: str = Field(default="orggraph.db", description="file path of an embedded store, or a bolt:// URI")
     key_file: Path | None = Field(default=None, description="personal-data key file (default <store>.key)")
     key: SecretStr | None = Field(default=None, description="personal-data key as hex, instead of a file")
+    policy: Path | None = Field(default=None, description="policy file laid over the shipped defaults")
     log_level: str = Field(default="WARNING", description="logging level of the orggraph.* loggers")
     neo4j_user: str = Field(default="neo4j", description="user for a Bolt store")
     neo4j_password: SecretStr = Field(default=SecretStr(""), description="password for a Bolt store")

@@ -190,8 +190,10 @@ def load_policy(path: Path | None) -> Policy:
         for name, value in params.items():
             expected = RULE_PARAMS[rule_id].get(name)
             if expected is None:
-                raise _bad(path, f"coverage.{rule_id}.{name}", f"unknown parameter; this rule takes {sorted(RULE_PARAMS[rule_id])}")
-            if not isinstance(value, expected) or isinstance(value, bool) and expected is int:
+                raise _bad(
+                    path, f"coverage.{rule_id}.{name}", f"unknown parameter; this rule takes {sorted(RULE_PARAMS[rule_id])}"
+                )
+            if not isinstance(value, expected) or (isinstance(value, bool) and expected is int):
                 raise _bad(path, f"coverage.{rule_id}.{name}", f"must be {expected.__name__}, not {value!r}")
         try:
             rules[rule_id] = Rule(id=rule_id, params=params, **fields)

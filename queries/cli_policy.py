@@ -1,0 +1,69 @@
+"""``orggraph policy show|check``: the effective policy, and a check of a district's policy file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from orggraph.cli.common import console, reports_errors
+from orggraph.settings import load_settings
+from queries.policy import Policy, load_policy
+
+policy_app = typer.Typer(help="The policy file: coverage norms and escalation levels (政策配置).", no_args_is_help=True)
+
+PolicyOption = Annotated[
+    Path | None, typer.Option("--policy", help="Policy file laid over the shipped defaults. [env: ORGGRAPH_POLICY]")
+]
+
+
+def effective_policy(path: Path | None) -> Policy:
+    """The policy a command uses: ``--policy``, else ``ORGGRAPH_POLICY``, else the shipped defaults."""
+    return load_policy(path or load_settings().policy)
+
+
+@policy_app.command("show")
+@reports_errors
+def show(policy: PolicyOption = None) -> None:
+    """Print the effective policy: every rule with its severity and parameters, every escalation level."""
+    effective = effective_policy(policy)
+    rules = Table(title=f"覆盖规则 Coverage rules — {effective.source}", title_justify="left")
+    for column in ("id", "on", "severity", "规则", "rule", "parameters"):
+        rules.add_column(column)
+    for rule in effective.coverage.values():
+        params = ", ".join(f"{k}={v}" for k, v in rule.params.items())
+        rules.add_row(rule.id, "yes" if rule.enabled else "no", rule.severity, rule.zh, rule.en, params)
+    console.print(rules)
+    levels = Table(title="逐级响应 Escalation levels", title_justify="left")
+    for column in ("#", "id", "层级", "level", "roles", "deadline"):
+        levels.add_column(column)
+    for i, level_id in enumerate(effective.escalation.levels, start=1):
+        level = effective.escalation.level[level_id]
+        levels.add_row(str(i), level.id, level.zh, level.en, ", ".join(level.roles), f"{level.deadline_minutes} min")
+    console.print(levels)
+    categories = Table(title="事项类别 Categories", title_justify="left")
+    for column in ("category", "extra roles", "co-building helpers"):
+        categories.add_column(column)
+    for name, rule in effective.escalation.category.items():
+        extra = "; ".join(f"{lv}: {', '.join(getattr(rule, lv))}" for lv in effective.escalation.levels if getattr(rule, lv, []))
+        categories.add_row(name, extra, ", ".join(rule.helpers))
+    console.print(categories)
+
+
+@policy_app.command("check")
+@reports_errors
+def check(path: Annotated[Path, typer.Argument(help="The policy file to check.")]) -> None:
+    """Check a policy file: unknown rules, keys, roles and wrong values are reported with the table."""
+    effective = load_policy(path)
+    changed = sum(1 for r in effective.coverage.values() if r != load_policy(None).coverage[r.id])
+    console.print(
+        f"{path}: valid — {len(effective.coverage)} rules ({changed} changed from the defaults), "
+        f"{len(effective.escalation.levels)} escalation levels"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the queries' commands to ``orggraph``."""
+    app.add_typer(policy_app, name="policy")
