@@ -46,9 +46,10 @@ def show(policy: PolicyOption = None) -> None:
     categories = Table(title="事项类别 Categories", title_justify="left")
     for column in ("category", "extra roles", "co-building helpers"):
         categories.add_column(column)
-    for name, rule in effective.escalation.category.items():
-        extra = "; ".join(f"{lv}: {', '.join(getattr(rule, lv))}" for lv in effective.escalation.levels if getattr(rule, lv, []))
-        categories.add_row(name, extra, ", ".join(rule.helpers))
+    for name, additions in effective.escalation.category.items():
+        levels_with = [lv for lv in effective.escalation.levels if getattr(additions, lv, [])]
+        extra = "; ".join(f"{lv}: {', '.join(getattr(additions, lv))}" for lv in levels_with)
+        categories.add_row(name, extra, ", ".join(additions.helpers))
     console.print(categories)
 
 

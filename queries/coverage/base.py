@@ -1,0 +1,214 @@
+"""What every coverage rule shares: the scope, the responsible organisation, and a finding maker.
+
+A rule is a function ``(ix, rule, areas) -> Iterator[Finding]`` (:data:`RuleFunc`): it reads the
+:class:`~queries.index.GraphIndex` of one day, takes its norms from the policy rule (政策配置), and
+looks only at the nodes of ``areas`` (the node ids of the scope's subtree, or ``None`` for the
+whole graph). :func:`responsible_org` is the one answer to "which Party organisation answers for
+this area" (责任党组织): the org RESPONSIBLE_FOR the nearest area at or above it that has one.
+:class:`Reporter` turns a gap into a :class:`~queries.coverage.findings.Finding`; the area paths and
+organisations it needs come from the index's :class:`~queries.coverage.atlas.Atlas`, computed once,
+so that the hot loops of a rule stay dictionary look-ups. :class:`Subtree` is the scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
+
+from orggraph.errors import ConfigurationError
+from orggraph.model.kinds import LinkKind, NodeKind
+from queries.coverage.atlas import Place, atlas_for, code_of
+from queries.coverage.findings import KIND_EN, KIND_ZH, SECRETARY_POST, Finding, Value
+from queries.index import GraphIndex
+from queries.policy import Rule, Severity
+
+L = LinkKind
+K = NodeKind
+
+#: A coverage rule: the index of the day, the policy rule, the scope's node ids (or ``None``).
+RuleFunc = Callable[[GraphIndex, Rule, set[str] | None], Iterator[Finding]]
+
+
+class Subtree(set[str]):
+    """The node ids of a scope's subtree (范围): ``set(ix.subtree(area))``, with its nodes listed by kind.
+
+    One walk down the area tree; an entrance's children are households only (the schema allows
+    nothing else), so they are taken in bulk. Rules accept any ``set[str]``; given a :class:`Subtree`
+    they skip filtering it by kind.
+    """
+
+    def __init__(self, ix: GraphIndex, area: str) -> None:
+        attrs, children = ix.graph._node, ix.children
+        by_kind: dict[str, list[str]] = {}
+        households = by_kind.setdefault(K.HOUSEHOLD.value, [])
+        nodes: list[str] = []
+        stack = [area]
+        while stack:
+            node = stack.pop()
+            nodes.append(node)
+            kind = attrs[node]["kind"]
+            by_kind.setdefault(kind, []).append(node)
+            below = children.get(node)
+            if below:
+                if kind == "entrance":
+                    households.extend(below)
+                    nodes.extend(below)
+                else:
+                    stack.extend(below)
+        super().__init__(nodes)
+        self.root = area
+        self.by_kind = by_kind
+
+    def of_kind(self, kind: NodeKind) -> list[str]:
+        """The nodes of ``kind`` in the subtree."""
+        return self.by_kind.get(kind.value, [])
+
+
+def nodes_in(ix: GraphIndex, kind: NodeKind, areas: set[str] | None) -> list[str]:
+    """The live nodes of an area ``kind`` (or households) within ``areas`` (all when ``None``)."""
+    if areas is None:
+        return ix.nodes(kind)
+    if isinstance(areas, Subtree):
+        return areas.of_kind(kind)
+    attrs = ix.graph._node
+    return [node for node in areas if node in attrs and attrs[node]["kind"] == kind.value]
+
+
+def links(ix: GraphIndex, kind: LinkKind, direction: str = "out") -> dict[str, list[str]]:
+    """The active links of ``kind`` on the day, ``{source: [targets]}`` (``"out"``) or the reverse (``"in"``)."""
+    table = ix.out if direction == "out" else ix.into
+    return table.get(kind.value, {})
+
+
+def param(rule: Rule, name: str) -> Any:
+    """The parameter ``name`` of ``rule``; a rule without it is a configuration error (no default here)."""
+    try:
+        return rule.params[name]
+    except KeyError:
+        raise ConfigurationError(
+            f"coverage rule {rule.id} has no parameter {name!r}",
+            message_zh=f"覆盖规则 {rule.id} 缺少参数 {name!r}",
+            table=f"coverage.{rule.id}",
+        ) from None
+
+
+def responsible_org(ix: GraphIndex, area: str | None) -> str | None:
+    """The Party org responsible for ``area`` (责任党组织): RESPONSIBLE_FOR it or the nearest area above.
+
+    A household climbs from its entrance: the building group (楼栋党小组), else the compound branch
+    (小区党支部), else the community org (社区党组织). With several orgs on one area the first by id wins.
+    """
+    return atlas_for(ix).responsible(area)
+
+
+def in_scope(area: str | None, areas: set[str] | None) -> bool:
+    """Whether a node placed at ``area`` is in the scope (everything is when ``areas`` is ``None``)."""
+    return areas is None or (area is not None and area in areas)
+
+
+def units_in(ix: GraphIndex, areas: set[str] | None) -> list[tuple[str, str | None]]:
+    """The work units (单位) in scope, each with the area it is LOCATED_IN (``None`` only without a scope)."""
+    located = links(ix, L.LOCATED_IN)
+    found: list[tuple[str, str | None]] = []
+    for unit in ix.nodes(K.UNIT):
+        where = located.get(unit)
+        area = where[0] if where else None
+        if areas is None or (area is not None and area in areas):
+            found.append((unit, area))
+    return found
+
+
+class Assignee(NamedTuple):
+    """Who must close a gap: an org's code, its name and the post."""
+
+    org: str | None
+    name: str | None
+    post: str | None
+
+
+NOBODY = Assignee(None, None, None)
+
+
+class Reporter:
+    """Makes the findings of one rule over one index; places and orgs come from the index's atlas.
+
+    Parameters
+    ----------
+    ix
+        The index of the day.
+    rule
+        The policy rule: its id and severity go on every finding.
+    norm_en, norm_zh
+        The norm (规范) as a phrase, closing every message: ``"...; norm: <norm_en>."``.
+    """
+
+    def __init__(self, ix: GraphIndex, rule: Rule, norm_en: str, norm_zh: str) -> None:
+        self.ix = ix
+        self.atlas = atlas = atlas_for(ix)
+        self.rule_id = rule.id
+        self.severity: Severity = rule.severity
+        self.norm_en = norm_en
+        self.norm_zh = norm_zh
+        self.attrs = ix.graph._node
+        self.place = atlas.place
+        self.household_place = atlas.household_place
+        self.address = atlas.address
+        self._responsible: dict[str | None, Assignee] = {}
+        self._orgs: dict[str | None, Assignee] = {None: NOBODY}
+
+    def responsible(self, area: str | None) -> Assignee:
+        """The secretary of the org responsible for ``area`` (see :func:`responsible_org`)."""
+        found = self._responsible.get(area)
+        if found is None:
+            found = self._responsible[area] = self.org(self.atlas.responsible(area))
+        return found
+
+    def org(self, org: str | None) -> Assignee:
+        """The secretary (书记) of the org ``org`` (nobody when ``None``)."""
+        found = self._orgs.get(org)
+        if found is None:
+            assert org is not None
+            found = self._orgs[org] = Assignee(code_of(org), self.ix.name(org), SECRETARY_POST)
+        return found
+
+    def report(
+        self,
+        node: str,
+        place: Place,
+        assignee: Assignee,
+        actual: Value,
+        required: Value,
+        gap_en: str,
+        gap_zh: str,
+        *,
+        severity: Severity | None = None,
+        name: str | None = None,
+    ) -> Finding:
+        """The finding at ``node``: ``"<Kind> <name> (<code>) <gap_en>; norm: <norm>."`` and its Chinese."""
+        attrs = self.attrs[node]
+        kind = attrs["kind"]
+        code = str(attrs.get("id_masked") or "?") if kind == "person" else node.split(":", 1)[1]
+        name = name or attrs.get("name") or code
+        word = KIND_EN.get(kind, kind)
+        subject = f"{word} {name} ({code})" if name != code else f"{word} {code}"
+        subject_zh = f"{KIND_ZH.get(kind, kind)}{name}（{code}）" if name != code else f"{KIND_ZH.get(kind, kind)}{code}"
+        return Finding(
+            self.rule_id,
+            severity or self.severity,
+            node,
+            kind,
+            code,
+            name,
+            place.street,
+            place.street_name,
+            place.community,
+            place.community_name,
+            place.grid,
+            actual,
+            required,
+            assignee.org,
+            assignee.name,
+            assignee.post,
+            f"{subject[0].upper()}{subject[1:]} {gap_en}; norm: {self.norm_en}.",
+            f"{subject_zh}{gap_zh}；规范：{self.norm_zh}。",
+        )
