@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from queries import cli_policy
+from queries import cli_coverage, cli_policy
+from queries.cli_coverage import demo_report
+
+__all__ = ["demo_report", "register"]
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``policy`` (and the query commands) to ``orggraph``."""
+    """Add ``coverage``, ``policy`` (and the other query commands) to ``orggraph``."""
+    app.command("coverage")(cli_coverage.coverage)
     cli_policy.register(app)

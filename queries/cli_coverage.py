@@ -1,0 +1,113 @@
+"""``orggraph coverage``: where the network is thin, how far from the norm, and who must fix it;
+and the ``demo_report`` hook that ends ``orggraph demo`` with the district's coverage."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from orggraph.cli.common import AsOfOption, StoreOption, console, open_existing, reports_errors, settings_for
+from orggraph.errors import ConfigurationError
+from orggraph.store import GraphStore
+from queries.cli_policy import PolicyOption, effective_policy
+from queries.coverage import RATIOS, CoverageResult, run_coverage, worst_communities
+from queries.coverage.export import findings_table, write_csv, write_xlsx
+
+
+class CoverageFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+@reports_errors
+def coverage(
+    scope: Annotated[str | None, typer.Option("--scope", help="Area code: the district or any area below it.")] = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule id (repeatable).")] = None,
+    as_of: AsOfOption = None,
+    fmt: Annotated[CoverageFormat, typer.Option("--format", help="table, json, csv or xlsx.")] = CoverageFormat.TABLE,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File for csv/xlsx/json (json: stdout if not given).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Findings shown in the table.")] = 50,
+    policy: PolicyOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Coverage gaps per street: what is missing, how far from the norm, and who must fix it."""
+    settings = settings_for(store)
+    rules = list(rule) if rule else None
+    with open_existing(settings) as graph_store:
+        result = run_coverage(graph_store, scope=scope, rules=rules, as_of=as_of, policy=effective_policy(policy))
+    if fmt is CoverageFormat.JSON:
+        data = orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
+        if output is None:
+            sys.stdout.buffer.write(data + b"\n")
+        else:
+            output.write_bytes(data)
+        return
+    if fmt in (CoverageFormat.CSV, CoverageFormat.XLSX):
+        if output is None:
+            raise ConfigurationError(
+                f"--format {fmt.value} needs --output FILE", message_zh=f"--format {fmt.value} 需要 --output"
+            )
+        (write_csv if fmt is CoverageFormat.CSV else write_xlsx)(result, output)
+        console.print(f"wrote {len(result.findings):,} findings to {output}")
+        return
+    print_coverage(result, console, limit=limit)
+
+
+def ratios_table(result: CoverageResult) -> Table:
+    """The headline ratios, per street and for the whole scope."""
+    summary = result.summary
+    table = Table(title=f"覆盖率 Coverage ratios — as of {result.as_of}", title_justify="left")
+    table.add_column("指标 ratio")
+    areas = [*summary.streets, summary.totals]
+    for area in areas:
+        table.add_column(area.name or "合计 total", justify="right")
+    for name, (zh, en) in RATIOS.items():
+        table.add_row(f"{zh}\n{en}", *(f"{area.ratios[name].value:.1%}" for area in areas))
+    return table
+
+
+def print_coverage(result: CoverageResult, out: Console, *, limit: int = 50, worst: int = 5) -> None:
+    """Ratios per street, findings per rule and street, the worst communities, and the first findings."""
+    summary = result.summary
+    out.print(ratios_table(result))
+    rules = Table(title="缺口 Gaps per rule and street", title_justify="left")
+    rules.add_column("rule")
+    for area in [*summary.streets, summary.totals]:
+        rules.add_column(area.name or "合计 total", justify="right")
+    for rule_id in summary.rules:
+        rules.add_row(rule_id, *(f"{a.by_rule.get(rule_id, 0):,}" for a in [*summary.streets, summary.totals]))
+    out.print(rules)
+    worst_table = Table(title="最需关注的社区 Communities most in need", title_justify="left")
+    for column in ("community", "street", "high", "medium", "low", "households"):
+        worst_table.add_column(column)
+    for area in worst_communities(result, worst):
+        sev = area.by_severity
+        worst_table.add_row(
+            f"{area.name} ({area.code})",
+            str(area.street or ""),
+            str(sev["high"]),
+            str(sev["medium"]),
+            str(sev["low"]),
+            f"{area.households:,}",
+        )
+    out.print(worst_table)
+    if limit:
+        out.print(findings_table(result, limit=limit))
+    out.print(f"{len(result.findings):,} findings; the whole list: --format xlsx --output findings.xlsx")
+
+
+def demo_report(graph_store: GraphStore, *, console: Console) -> None:
+    """Hook ``demo_report``: the demo ends with its district's coverage summary and worst communities."""
+    result = run_coverage(graph_store)
+    print_coverage(result, console, limit=0)
