@@ -1,0 +1,317 @@
+"""Escalation paths (响应路径): who answers an issue reported at a household, who next, and by when.
+
+"Grid finds, community calls, tiered response" (网格发现、社区呼叫、分级响应) and "first receiver is
+responsible" (首接负责、接诉即办): an issue of a category (事项类别) reported at a household (户) or an
+address climbs the levels of the policy (:mod:`queries.policy`) — contacting member (联系党员) or central
+household (单元党员中心户), building group leader (楼栋党小组长), the grid (网格员、网格长、支部书记, and by
+category the property manager or enforcement officer), the community secretary (社区书记) with its
+division-level liaison leaders (处级包联领导), then the street working committee (街道党工委) and the
+functional department (职能部门) that handles the category. A vacant post is skipped with a note; a
+deputy secretary stands in for a vacant secretary when the policy says so. Co-building units (共建单位)
+with a live project that helps with the category are listed beside the path.
+
+Speed: as of today the climb reads the shared :class:`~queries.index.GraphIndex`, and the finished path
+is kept per (index, start, category, policy, report minute), so a repeated question is a dictionary
+look-up. As of another day it walks the store's graph with period checks (:class:`RawReader`) — no
+whole index is built — and keeps its results per store revision and day the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from orggraph.errors import ConfigurationError
+from orggraph.store import GraphStore
+from orggraph.timeline import as_of_date, today
+from queries.address import resolve_start
+from queries.escalation_climb import Answered, Place, Vacancy
+from queries.escalation_model import ROLE_NAMES, Answer, PersonRef, Ref, Skipped
+from queries.escalation_path import EscalationPath, HelperLead, PathCore
+from queries.escalation_read import IndexReader, RawReader, RawShared, Reader
+from queries.escalation_roles import HOUSEHOLD_ROLES, ROLES, handled_categories
+from queries.index import GraphIndex, index_for
+from queries.policy import Policy, load_policy
+
+__all__ = ["EscalationPath", "escalation_path", "escalation_path_on", "known_categories", "reader_for"]
+
+#: How many starts × categories × report minutes one state keeps before it starts again.
+_MAX_CACHED = 100_000
+_LIVE_STATUSES = (None, "active")
+
+
+class _State:
+    """The caches of one reader: cores by (start, category, policy id), paths also by report time."""
+
+    __slots__ = ("cores", "paths", "plans", "policies", "reader")
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.cores: dict[tuple[str, str, int], PathCore] = {}
+        self.paths: dict[tuple[str, str, int, Any], EscalationPath] = {}
+        self.policies: dict[int, Policy] = {}
+        self.plans: dict[tuple[int, str], _Plan] = {}
+
+
+_INDEX_STATES: dict[int, tuple[weakref.ref[GraphIndex], _State]] = {}
+_RAW: dict[int, tuple[weakref.ref[nx.DiGraph], RawShared]] = {}
+_DEFAULT_POLICY: list[Policy] = []
+
+
+def _default_policy() -> Policy:
+    if not _DEFAULT_POLICY:
+        _DEFAULT_POLICY.append(load_policy(None))
+    return _DEFAULT_POLICY[0]
+
+
+def _index_state(index: GraphIndex) -> _State:
+    key = id(index)
+    entry = _INDEX_STATES.get(key)
+    if entry is not None and entry[0]() is index:
+        return entry[1]
+    state = _State(IndexReader(index))
+    _INDEX_STATES[key] = (weakref.ref(index, lambda _ref: _INDEX_STATES.pop(key, None)), state)
+    return state
+
+
+def _raw_state(store: GraphStore, day: str) -> _State:
+    graph: nx.DiGraph = store.graph  # type: ignore[attr-defined]
+    revision = store.revision
+    key = id(graph)
+    entry = _RAW.get(key)
+    if entry is None or entry[0]() is not graph or entry[1].revision != revision:
+        entry = (weakref.ref(graph, lambda _ref: _RAW.pop(key, None)), RawShared(graph, revision))
+        _RAW[key] = entry
+    days: dict[str, _State] | None = entry[1].memos.get("escalation.days")
+    if days is None:
+        days = entry[1].memos["escalation.days"] = {}
+    state = days.get(day)
+    if state is None:
+        if len(days) >= 16:
+            days.clear()
+        state = days[day] = _State(RawReader(entry[1], day))
+    return state
+
+
+def _state(store: GraphStore, as_of: str | dt.date | None) -> _State:
+    now = today()
+    day = now if as_of is None else as_of_date(as_of)
+    if day == now:
+        return _index_state(index_for(store, as_of=day))
+    return _raw_state(store, day)
+
+
+def reader_for(store: GraphStore, *, as_of: str | dt.date | None = None) -> Reader:
+    """The reader of ``store`` as of the day: today's shared index, or the raw graph with period checks."""
+    return _state(store, as_of).reader
+
+
+def known_categories(reader: Reader, policy: Policy | None = None) -> list[str]:
+    """The issue categories (事项类别) known: the policy's, and those any department handles."""
+    policy = policy or _default_policy()
+    return sorted({*policy.escalation.category, *handled_categories(reader)})
+
+
+def escalation_path(
+    store: GraphStore,
+    start: str,
+    category: str,
+    *,
+    at: dt.datetime | None = None,
+    as_of: str | dt.date | None = None,
+    policy: Policy | None = None,
+) -> EscalationPath:
+    """Who answers an issue of ``category`` reported at ``start``, who next, and by when (逐级响应).
+
+    Parameters
+    ----------
+    store
+        The graph store.
+    start
+        A household code (户编码, ``H0001``), a household node id (``household:H0001``), or an address
+        (地址) that resolves to one household: ``幸福里小区3号楼2单元501室``, ``幸福里小区 3-2-501`` ….
+    category
+        The issue category (事项类别): one of the policy's or one a functional department handles.
+    at
+        When the issue was reported; deadlines count from it. Default: now, to the minute (local time).
+    as_of
+        The day the graph is read as of (default today); independent of ``at``.
+    policy
+        The escalation policy (default: the shipped one).
+
+    Returns
+    -------
+    EscalationPath
+        Immutable; the same object again for the same question (same store revision and day, start,
+        category, policy and report time — ``at=None`` counts as the current minute).
+
+    Raises
+    ------
+    NotFoundError
+        ``start`` is no household on the day; an address is read but resolves to none (the message
+        says how it was read and which part did not match).
+    ConfigurationError
+        ``category`` is unknown (the message lists the known ones).
+    """
+    policy = policy or _default_policy()
+    state = _state(store, as_of)
+    if at is None:
+        minute = int(time.time()) // 60
+        at_key: Any = minute
+    else:
+        at_key = (at, at.utcoffset())  # equal instants in other zones are reported in their own zone
+    key = (start, category, id(policy), at_key)
+    found = state.paths.get(key)
+    if found is not None:
+        return found
+    core_key = (start, category, id(policy))
+    core = state.cores.get(core_key)
+    if core is None:
+        state.policies[id(policy)] = policy  # kept alive with the state, so its id stays its own
+        plan = state.plans.get((id(policy), category))
+        if plan is None:
+            plan = state.plans[id(policy), category] = _plan(policy, category)
+        core = _climb(state.reader, start, category, policy, plan)
+        if len(state.cores) >= _MAX_CACHED:
+            state.cores.clear()
+        state.cores[core_key] = core
+    reported = at if at is not None else dt.datetime.fromtimestamp(minute * 60).astimezone()
+    path = EscalationPath(core, start, reported)
+    if len(state.paths) >= _MAX_CACHED:
+        state.paths.clear()
+    state.paths[key] = path
+    return path
+
+
+def escalation_path_on(
+    reader: Reader, start: str, category: str, *, at: dt.datetime, policy: Policy | None = None
+) -> EscalationPath:
+    """Like :func:`escalation_path` over a given reader, computed afresh (no result cache kept).
+
+    For callers that hold a reader already (an :class:`IndexReader` of a day, a :class:`RawReader`).
+    """
+    policy = policy or _default_policy()
+    return EscalationPath(_climb(reader, start, category, policy, _plan(policy, category)), start, at)
+
+
+def _check_category(reader: Reader, category: str, policy: Policy) -> None:
+    if category in policy.escalation.category or category in handled_categories(reader):
+        return
+    known = "、".join(known_categories(reader, policy))
+    raise ConfigurationError(
+        f"unknown issue category {category!r}; known: {known}",
+        message_zh=f"未知的事项类别“{category}”；已知类别：{known}",
+        category=category,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """(level id, role) in climbing order for a category (its additions first at each level), and the levels."""
+
+    roles: tuple[tuple[str, str], ...]
+    levels: dict[str, tuple[str, str, int]]
+
+
+def _plan(policy: Policy, category: str) -> _Plan:
+    escalation = policy.escalation
+    roles = tuple((level, role) for level in escalation.levels for role in escalation.roles_at(level, category))
+    levels = {k: (v.zh, v.en, v.deadline_minutes) for k, v in escalation.level.items()}
+    return _Plan(roles, levels)
+
+
+def _climb(reader: Reader, start: str, category: str, policy: Policy, plan: _Plan) -> PathCore:
+    """Resolve the start, then answer every role of every level in order."""
+    _check_category(reader, category, policy)
+    household, read_as = resolve_start(reader, start)
+    place = Place(reader, household)
+    deputies = policy.escalation.deputies_stand_in
+    seen: dict[str, str] = {}
+    entries: list[tuple[str, str, Answer]] = []
+    skipped: list[Skipped] = []
+    # the answers of area roles, by role, for every household with this building and grid (one look-up each)
+    key = ("areas", place.building, place.grid, place.community, deputies)
+    areas: dict[Any, Answered] | None = place.names.answers.get(key)
+    if areas is None:
+        areas = place.names.answers[key] = {}
+    for level, role in plan.roles:
+        if role in HOUSEHOLD_ROLES:
+            answered = ROLES[role](place, category, deputies)
+        else:
+            which = role if role != "department" else (role, category)
+            found = areas.get(which)
+            if found is None:
+                found = areas[which] = ROLES[role](place, category, deputies)
+            answered = found
+        if isinstance(answered, Vacancy):
+            skipped.append(Skipped(level, role, ROLE_NAMES[role][0], "vacant", answered.zh, answered.en))
+            continue
+        for answer in answered:
+            who = answer.person or answer.unit
+            assert who is not None
+            earlier = seen.get(who.id)
+            if earlier is not None:
+                skipped.append(_listed(place, who, earlier, level, role))
+                continue
+            seen[who.id] = role
+            entries.append((level, role, answer))
+    return PathCore(
+        household=place.home,
+        read_as=read_as,
+        category=category,
+        day=reader.day,
+        entries=tuple(entries),
+        skipped=tuple(skipped),
+        helpers=_helpers(place, category, policy),
+        levels=plan.levels,
+        where=place,
+    )
+
+
+def _listed(place: Place, who: Ref | PersonRef, earlier: str, level: str, role: str) -> Skipped:
+    """The note that ``who`` already answers at an earlier step (kept: it recurs across households)."""
+    key = ("listed", who.id, earlier, level, role)
+    found: Skipped | None = place.names.answers.get(key)
+    if found is None:
+        zh = f"{who.name}已作为{ROLE_NAMES[earlier][0]}在前序步骤响应"
+        en = f"{who.name} already answers as {ROLE_NAMES[earlier][1]} at an earlier step"
+        found = place.names.answers[key] = Skipped(level, role, ROLE_NAMES[role][0], "already_listed", zh, en)
+    return found
+
+
+def _helpers(place: Place, category: str, policy: Policy) -> tuple[HelperLead, ...]:
+    """Units with a live co-building project (共建项目) FOR the community of a helping resource category."""
+    rule = policy.escalation.category.get(category)
+    community = place.community
+    if rule is None or not rule.helpers or community is None:
+        return ()
+    wanted = tuple(rule.helpers)
+
+    def compute() -> tuple[HelperLead, ...]:
+        assert community is not None
+        reader, names, day = place.reader, place.names, place.reader.day
+        found: list[HelperLead] = []
+        for project in sorted(reader.into(community, "FOR")):
+            attrs = reader.node(project)
+            if attrs is None or attrs.get("category") not in wanted or attrs.get("status") not in _LIVE_STATUSES:
+                continue
+            term_end = attrs.get("term_end")
+            if not (str(attrs.get("term_start") or "") <= day and (term_end is None or day <= str(term_end))):
+                continue
+            for unit in sorted(reader.into(project, "PROVIDES")):
+                lead = (names.hop(unit, "PROVIDES", "out"), names.hop(project, "FOR", "out"))
+                what, where = place.name(project), place.name(community)
+                zh = f"共建项目“{what}”（{attrs['category']}）服务{where}"
+                en = f"co-building project {what} ({attrs['category']}) for {where}"
+                found.append((names.ref(unit), names.ref(project), str(attrs["category"]), term_end, lead, zh, en, community))
+        return tuple(found)
+
+    helpers: tuple[HelperLead, ...] = place.names.answers.get(("helpers", community, wanted))  # type: ignore[assignment]
+    if helpers is None:
+        helpers = place.names.answers["helpers", community, wanted] = compute()
+    return helpers
