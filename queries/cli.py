@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from queries import cli_coverage, cli_policy
+from queries import cli_coverage, cli_escalate, cli_policy
 from queries.cli_coverage import demo_report
 
 __all__ = ["demo_report", "register"]
@@ -13,4 +13,6 @@ __all__ = ["demo_report", "register"]
 def register(app: typer.Typer) -> None:
     """Add ``coverage``, ``policy`` (and the other query commands) to ``orggraph``."""
     app.command("coverage")(cli_coverage.coverage)
+    app.command("escalate")(cli_escalate.escalate)
+    app.command("who")(cli_escalate.who)
     cli_policy.register(app)

@@ -1,0 +1,113 @@
+"""``orggraph escalate`` (who answers an issue, who next, by when) and ``orggraph who`` (liaison lookups)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from orggraph.cli.common import AsOfOption, StoreOption, console, open_existing, reports_errors, settings_for
+from orggraph.errors import ConfigurationError, InvalidValueError
+from queries.cli_policy import PolicyOption, effective_policy
+from queries.escalation import escalation_path
+from queries.lookups import community_links, household_liaison, member_links
+from queries.lookups_path import explain_path
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def _json(data: dict[str, Any]) -> None:
+    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def _person(p: dict[str, Any] | None) -> str:
+    if not p:
+        return ""
+    return f"{p.get('name') or ''} {p.get('id_masked') or ''} {p.get('phone_masked') or ''}".strip()
+
+
+@reports_errors
+def escalate(
+    start: Annotated[str, typer.Argument(help="Household code, or an address such as 幸福里小区3号楼2单元501室.")],
+    category: Annotated[str, typer.Option("--category", help="Issue category, e.g. 物业纠纷, 违章搭建.")],
+    at: Annotated[str | None, typer.Option("--at", help="When it was reported (ISO date-time); default now.")] = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    policy: PolicyOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Who answers an issue reported at a household, who comes next, and by when (下呼上应)."""
+    settings = settings_for(store)
+    reported = None
+    if at is not None:
+        try:
+            reported = dt.datetime.fromisoformat(at)
+        except ValueError:
+            raise InvalidValueError(f"--at {at!r} is not an ISO date-time", message_zh=f"--at {at} 不是日期时间") from None
+    with open_existing(settings) as graph_store:
+        path = escalation_path(graph_store, start, category, at=reported, as_of=as_of, policy=effective_policy(policy))
+        data = path.to_dict()
+    if as_json:
+        _json(data)
+        return
+    console.print(
+        f"[bold]{escape(data['address'] or data['household']['code'])}[/] — {escape(category)}, "
+        f"reported {data['reported_at']}, as of {data['as_of']}"
+    )
+    table = Table(title="逐级响应 Escalation path", title_justify="left", show_lines=True)
+    for column in ("#", "层级 level", "岗位 role", "人员 person", "组织 org / unit", "时限 deadline", "依据 why"):
+        table.add_column(column)
+    for i, step in enumerate(data["steps"], start=1):
+        holder = step.get("org") or step.get("unit") or {}
+        role = f"{step['role_zh']}{' (副书记代行 deputy)' if step.get('deputy') else ''}"
+        table.add_row(
+            str(i),
+            step["level_zh"],
+            role,
+            escape(_person(step.get("person"))),
+            escape(holder.get("name") or ""),
+            step["deadline"],
+            escape(step["reason"]["zh"]),
+        )
+    console.print(table)
+    for skipped in data["skipped"]:
+        console.print(f"skipped 跳过: {escape(skipped['zh'])}")
+    for helper in data["helpers"]:
+        console.print(f"co-building helper 共建协助: {escape(helper['unit']['name'])} — {escape(helper['project']['name'])}")
+
+
+@reports_errors
+def who(
+    household: Annotated[str | None, typer.Option("--household", help="Household code or address.")] = None,
+    member: Annotated[str | None, typer.Option("--member", help="Person: node id, code or masked ID number.")] = None,
+    community: Annotated[str | None, typer.Option("--community", help="Community area code.")] = None,
+    path: Annotated[
+        tuple[str, str] | None, typer.Option("--path", help="Two node ids: the shortest explaining path between them.")
+    ] = None,
+    as_of: AsOfOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Liaison lookups: who is responsible for a household; what a member or a community is linked to."""
+    settings = settings_for(store)
+    asked = [x for x in (household, member, community, path) if x]
+    if len(asked) != 1:
+        raise ConfigurationError(
+            "give exactly one of --household, --member, --community, --path",
+            message_zh="请只指定 --household、--member、--community、--path 之一",
+        )
+    with open_existing(settings) as graph_store:
+        if household:
+            data = household_liaison(graph_store, household, as_of=as_of).to_dict()
+        elif member:
+            data = member_links(graph_store, member, as_of=as_of).to_dict()
+        elif community:
+            data = community_links(graph_store, community, as_of=as_of).to_dict()
+        else:
+            assert path is not None
+            data = explain_path(graph_store, path[0], path[1], as_of=as_of).to_dict()
+    _json(data)
