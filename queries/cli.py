@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from queries import cli_coverage, cli_escalate, cli_policy
+from queries import cli_coverage, cli_escalate, cli_policy, cli_propose
 from queries.cli_coverage import demo_report
 
 __all__ = ["demo_report", "register"]
@@ -15,4 +15,6 @@ def register(app: typer.Typer) -> None:
     app.command("coverage")(cli_coverage.coverage)
     app.command("escalate")(cli_escalate.escalate)
     app.command("who")(cli_escalate.who)
+    app.command("propose")(cli_propose.propose_command)
+    app.command("whatif")(cli_propose.whatif)
     cli_policy.register(app)
