@@ -1,7 +1,7 @@
 """Where an issue starts (事发地): a household code (户编码), a household node id, or an address (地址).
 
 Addresses are read by :mod:`orggraph.addresses` (the forms the importers accept too):
-import): ``幸福里小区3号楼2单元501室``, ``幸福里小区3栋2单元501``, ``幸福里小区 3-2-501``,
+``幸福里小区3号楼2单元501室``, ``幸福里小区3栋2单元501``, ``幸福里小区 3-2-501``,
 ``幸福里小区3#2-501``, or a compound code, a space, then ``3-2-501``. The address is resolved by walking
 the graph as of the day — compound (小区) by code or name, then building (楼栋), entrance (单元) and
 room (室) — and an address that does not resolve is a :class:`~orggraph.errors.NotFoundError` saying
