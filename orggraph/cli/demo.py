@@ -48,16 +48,16 @@ def demo(
             _write_batches(graph_store, district.batches)
         counts = graph_store.counts()
         summaries = per_street(graph_store.graph, as_of=counts.as_of)
-    elapsed = time.perf_counter() - started
-    console.print(street_table(summaries, f"Sample district ({scale.value}, seed {seed}) 示例辖区 — {path}"))
-    report = hook("demo_report")
-    if report is not None:
-        with open_store(settings) as graph_store:
+        elapsed = time.perf_counter() - started
+        console.print(street_table(summaries, f"Sample district ({scale.value}, seed {seed}) 示例辖区 — {path}"))
+        gaps = ", ".join(f"{rule} {len(ids)}" for rule, ids in sorted(district.flaws.items()))
+        console.print(
+            f"{sum(counts.nodes.values()):,} nodes and {sum(counts.links.values()):,} active links "
+            f"in {elapsed:.1f} s. Deliberate gaps: {gaps}"
+        )
+        report = hook("demo_report")
+        if report is not None:  # the queries end it with the district's coverage
             report(graph_store, console=console)
-    console.print(
-        f"{sum(counts.nodes.values()):,} nodes and {sum(counts.links.values()):,} active links "
-        f"in {elapsed:.1f} s. Deliberate gaps: " + ", ".join(f"{rule} {len(ids)}" for rule, ids in sorted(district.flaws.items()))
-    )
 
 
 def _write_batches(graph_store: GraphStore, batches: list[Batch]) -> None:
