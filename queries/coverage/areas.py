@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from queries.coverage.base import K, L, Reporter, RuleFunc, links, nodes_in
+from queries.coverage.base import K, L, RuleFunc, without_link_in
 from queries.coverage.findings import Finding
 from queries.index import GraphIndex
 from queries.policy import Rule
@@ -40,12 +40,8 @@ def compound_without_branch(ix: GraphIndex, rule: Rule, areas: set[str] | None) 
     Finding
         One per compound without a branch (actual 0, required 1), for the community org's secretary.
     """
-    report = Reporter(ix, rule, "every compound has a Party branch", "支部建在小区上，每个小区建立党支部")
-    led = links(ix, L.RESPONSIBLE_FOR, "in")
-    for compound in nodes_in(ix, K.COMPOUND, areas):
-        if compound not in led:
-            place = report.place(compound)
-            yield report.report(compound, place, report.responsible(compound), 0, 1, "has no Party branch", "未建党支部")
+    norm = ("every compound has a Party branch", "支部建在小区上，每个小区建立党支部")
+    return without_link_in(ix, rule, areas, K.COMPOUND, L.RESPONSIBLE_FOR, norm, ("has no Party branch", "未建党支部"))
 
 
 def building_without_group(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:
@@ -61,12 +57,8 @@ def building_without_group(ix: GraphIndex, rule: Rule, areas: set[str] | None) -
     Finding
         One per building without a group (actual 0, required 1), for the compound branch's secretary.
     """
-    report = Reporter(ix, rule, "every building has a Party group", "每个楼栋建立党小组")
-    led = links(ix, L.RESPONSIBLE_FOR, "in")
-    for building in nodes_in(ix, K.BUILDING, areas):
-        if building not in led:
-            place = report.place(building)
-            yield report.report(building, place, report.responsible(building), 0, 1, "has no Party group", "未建党小组")
+    norm = ("every building has a Party group", "每个楼栋建立党小组")
+    return without_link_in(ix, rule, areas, K.BUILDING, L.RESPONSIBLE_FOR, norm, ("has no Party group", "未建党小组"))
 
 
 def entrance_without_central_household(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:
@@ -82,12 +74,9 @@ def entrance_without_central_household(ix: GraphIndex, rule: Rule, areas: set[st
     Finding
         One per entrance without one (actual 0, required 1), for the building group's leader.
     """
-    report = Reporter(ix, rule, "every entrance has a member's household as its central household", "每个单元设党员中心户")
-    central = links(ix, L.CENTRAL_HOUSEHOLD_OF, "in")
-    for entrance in nodes_in(ix, K.ENTRANCE, areas):
-        if entrance not in central:
-            place = report.place(entrance)
-            yield report.report(entrance, place, report.responsible(entrance), 0, 1, "has no central household", "无党员中心户")
+    norm = ("every entrance has a member's household as its central household", "每个单元设党员中心户")
+    gap = ("has no central household", "无党员中心户")
+    return without_link_in(ix, rule, areas, K.ENTRANCE, L.CENTRAL_HOUSEHOLD_OF, norm, gap)
 
 
 #: The rules of this family, by id.

@@ -212,3 +212,21 @@ class Reporter:
             f"{subject[0].upper()}{subject[1:]} {gap_en}; norm: {self.norm_en}.",
             f"{subject_zh}{gap_zh}；规范：{self.norm_zh}。",
         )
+
+
+def without_link_in(
+    ix: GraphIndex,
+    rule: Rule,
+    areas: set[str] | None,
+    kind: NodeKind,
+    link: LinkKind,
+    norm: tuple[str, str],
+    gap: tuple[str, str],
+) -> Iterator[Finding]:
+    """Areas of ``kind`` that no active ``link`` points into (actual 0, required 1), for the org
+    responsible for the area. ``norm`` and ``gap`` are the (English, Chinese) phrases of the finding."""
+    report = Reporter(ix, rule, *norm)
+    linked = links(ix, link, "in")
+    for area in nodes_in(ix, kind, areas):
+        if area not in linked:
+            yield report.report(area, report.place(area), report.responsible(area), 0, 1, *gap)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from orggraph.model.enums import UnitKind
-from queries.coverage.base import K, L, Reporter, RuleFunc, in_scope, links, nodes_in, param, units_in
+from queries.coverage.base import K, L, Reporter, RuleFunc, in_scope, links, param, units_in, without_link_in
 from queries.coverage.findings import Finding
 from queries.index import GraphIndex
 from queries.policy import Rule
@@ -40,12 +40,9 @@ def compound_without_property_management(ix: GraphIndex, rule: Rule, areas: set[
     Finding
         Actual 0, required 1, for the org responsible for the compound.
     """
-    report = Reporter(ix, rule, "every compound has property management", "每个小区有物业管理")
-    managed = links(ix, L.MANAGES, "in")
-    for compound in nodes_in(ix, K.COMPOUND, areas):
-        if compound not in managed:
-            where = report.place(compound)
-            yield report.report(compound, where, report.responsible(compound), 0, 1, "has no property management", "无物业管理")
+    norm = ("every compound has property management", "每个小区有物业管理")
+    gap = ("has no property management", "无物业管理")
+    return without_link_in(ix, rule, areas, K.COMPOUND, L.MANAGES, norm, gap)
 
 
 def property_company_without_party_org(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:
