@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +27,7 @@ from charset_normalizer import from_bytes
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from orggraph.errors import RosterEncodingError, RosterError, RosterFormatError
+from orggraph.memory import collector_paused
 
 __all__ = ["RawSheet", "read_file"]
 
@@ -129,18 +127,6 @@ def _not_a_roster(file: str, what: str, what_zh: str) -> RosterFormatError:
     )
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while hundreds of thousands of row lists are built."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _read_workbook(path: Path, file: str) -> list[RawSheet]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -151,7 +137,7 @@ def _read_workbook(path: Path, file: str) -> list[RawSheet]:
             f"不是可读取的工作簿（已损坏、有密码保护或为其他压缩包）：{exc}",
         ) from exc
     sheets: list[RawSheet] = []
-    with workbook, _no_gc():
+    with workbook, collector_paused():
         for meta in workbook.sheets_metadata:
             if meta.typ is not SheetTypeEnum.WorkSheet:
                 continue
@@ -208,7 +194,7 @@ def _read_csv(data: bytes, file: str, encoding: str | None) -> RawSheet:
     strip = str.strip
     number = 0
     try:
-        with _no_gc():
+        with collector_paused():
             for number, row in enumerate(reader, 1):
                 if row and all(map(strip, row)):  # the common case: no blank cell
                     append((number, row))

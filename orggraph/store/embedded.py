@@ -36,6 +36,7 @@ from orggraph.errors import (
     StoreKeyMismatchError,
     StoreUnavailableError,
 )
+from orggraph.memory import collector_paused
 from orggraph.pii import PiiKey
 from orggraph.store.batch import Batch, Op
 from orggraph.store.port import WriteSummary
@@ -217,13 +218,8 @@ class EmbeddedStore(GraphReads):
                 message_zh=f"{self.path} 中的快照未通过完整性校验；请从备份恢复",
                 path=str(self.path),
             )
-        enabled = gc.isenabled()
-        gc.disable()  # millions of small containers: collecting while they load triples the time
-        try:
+        with collector_paused():  # millions of small containers: collecting while they load triples the time
             version, node, succ, pred = marshal.loads(blob)  # noqa: S302 - signature checked above
-        finally:
-            if enabled:
-                gc.enable()
         # The graph holds no reference cycles and lives long: keep the collector from walking its
         # millions of containers again and again (pauses of a few hundred ms in a server).
         gc.freeze()

@@ -12,14 +12,13 @@ True
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from orggraph.errors import ConfigurationError, NotFoundError
+from orggraph.memory import collector_paused
 from orggraph.model.kinds import AREA_KINDS
 from orggraph.store import GraphStore
 from queries.coverage import areas, contacts, grids, liaison, orgs, projects, property, registration
@@ -127,29 +126,13 @@ def find_gaps(
         When given, filled with the seconds each rule took.
     """
     found: list[Finding] = []
-    with _no_gc():
+    with collector_paused():
         for rule in rules:
             started = time.perf_counter()
             found.extend(RULES[rule.id](ix, rule, areas_))
             if timings is not None:
                 timings[rule.id] = time.perf_counter() - started
         return sort_findings(found)
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while tens of thousands of findings (no cycles) are built.
-
-    The index holds millions of containers; a full collection in the middle of a run would walk them
-    all for nothing (pauses of several hundred ms at district scale).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def run_coverage(
