@@ -203,3 +203,11 @@ def index_for(store: GraphStore, *, as_of: str | None = None) -> GraphIndex:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = index
     return index
+
+
+def forget_index(store: GraphStore) -> None:
+    """Drop every cached index of ``store`` (a scratch copy done with, so it pushes out no other)."""
+    graph_id = id(store.graph)  # type: ignore[attr-defined]
+    with _LOCK:
+        for key in [k for k in _CACHE if k[0] == graph_id]:
+            del _CACHE[key]

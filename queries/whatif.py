@@ -26,8 +26,7 @@ from orggraph.model.nodes import node_id
 from orggraph.pii import mask_id_number, normalize_id_number
 from orggraph.store import Batch, GraphStore, MemoryStore
 from orggraph.store.state import GraphState, new_graph
-from queries import index as index_module
-from queries.index import GraphIndex, index_for
+from queries.index import GraphIndex, forget_index, index_for
 from queries.policy import Policy, load_policy
 
 if TYPE_CHECKING:
@@ -143,7 +142,7 @@ def what_if(
     try:
         after = run_coverage(scratch, scope=scope, as_of=day, policy=policy).findings
     finally:
-        _forget(scratch)
+        forget_index(scratch)
     old, new = {_key(f) for f in before}, {_key(f) for f in after}
     shown = {n: _shown(index, n) for n in (*removed, *(n for _, s, t in ended for n in (s, t)))}
     return WhatIf(
@@ -183,14 +182,6 @@ def scratch_copy(store: GraphStore, touched: set[str]) -> MemoryStore:
     copy = MemoryStore(store.pii_key, location=f"what-if:{store.location}")
     copy.state = GraphState(new_graph(dict(graph._node), succ, pred))
     return copy
-
-
-def _forget(scratch: MemoryStore) -> None:
-    """Drop the scratch graph's index from the shared index cache, so it does not push out the real store's."""
-    graph = scratch.graph
-    with index_module._LOCK:
-        for key in [k for k in index_module._CACHE if k[0] == id(graph)]:
-            del index_module._CACHE[key]
 
 
 def resolve_node(store: GraphStore, index: GraphIndex, ref: str) -> str:
