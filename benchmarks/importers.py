@@ -22,7 +22,9 @@ run then imports into a fresh store file, as of the generator's day (so the rost
   unchanged roster set that is not byte for byte the last one; ``reimport_full_changes`` and
   ``reimport_full_wrote_graph`` as above;
 * ``import_peak_mb`` — peak resident memory of a fresh process importing the csv set into an empty
-  store; ``store_open_mb`` — resident memory of a fresh process with the resulting store open;
+  store (its ``VmHWM``: ``ru_maxrss`` of a child started by ``subprocess`` also counts the parent's
+  memory, here gigabytes, as Linux keeps the high-water mark across vfork and exec);
+  ``store_open_mb`` — resident memory of a fresh process with the resulting store open;
   ``import_peak_ratio`` the one over the other;
 * ``phases`` — one extra households-csv run split by step of the sync (not part of the medians).
 """
@@ -66,7 +68,11 @@ started = time.perf_counter()
 report = import_rosters(store, [Path(p) for p in sys.argv[4:]], ImportOptions(date=sys.argv[3]))
 elapsed = time.perf_counter() - started
 store.close()
-peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:  # this process's own high-water mark; ru_maxrss also counts the parent's when started by vfork + exec
+    with open("/proc/self/status") as status:
+        peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except OSError:
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"import_s": elapsed, "peak_mb": peak_kb * 1024 / 1e6, "rejections": len(report.rejections)}))
 """
 
@@ -181,6 +187,7 @@ def _phases(into: dict[str, float]) -> Iterator[None]:
 def run(scale: Scale, repeat: int) -> dict[str, Any]:
     key = PiiKey(_SECRET)
     load_before = os.getloadavg()[0]
+    commit = _commit()  # the code this process runs; fresh subprocesses load whatever is there when they start
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         as_of, sets, households = _write_sets(scale, key, folder / "rosters")
@@ -269,7 +276,8 @@ def run(scale: Scale, repeat: int) -> dict[str, Any]:
         "scale": scale.value,
         "repeat": repeat,
         "as_of": as_of,
-        "commit": _commit(),
+        "commit": commit,
+        **({"commit_at_end": end} if (end := _commit()) != commit else {}),
         "rosters": len(csv_set),
         "roster_mb": {fmt: rounded(mb, 1) for fmt, mb in roster_mb.items()},
         "households_rows": households,
