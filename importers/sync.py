@@ -25,7 +25,7 @@ from importers.report import FileReport, ImportReport
 from importers.rosters import COLUMNS, IMPORT_ORDER, RosterKind
 from importers.rows import Rejection, Row, parse_row, shown
 from importers.scope import Areas, anchors, owned_links, owned_nodes
-from orggraph.errors import InvalidValueError, OrgGraphError, RefusedWriteError, RosterError
+from orggraph.errors import InvalidValueError, OrgGraphError, RefusedWriteError, RosterError, RosterTooLargeError
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.model.schema import LINK_RULES
 from orggraph.store import Batch, GraphStore, Link, WriteSummary
@@ -49,6 +49,8 @@ class ImportOptions:
     kind: RosterKind | None = None
     mapping: HeaderMapping | None = None
     date: str | None = None
+    #: The most rows (all files and sheets together) to read; more raise :class:`RosterTooLargeError`.
+    max_rows: int | None = None
 
 
 @dataclass
@@ -84,6 +86,7 @@ def read_rosters(
     """Read and validate every file (already hashed into ``report.files``); problems go to ``report.rejections``."""
     parsed: list[ParsedSheet] = []
     infos = {f.file: f for f in report.files}
+    total = 0
     for path in paths:
         file = str(path)
         info = infos[file]
@@ -92,6 +95,14 @@ def read_rosters(
         except RosterError as exc:
             report.rejections.append(_problem(file, None, exc))
             continue
+        total += sum(len(raw.rows) for raw in sheets)
+        if options.max_rows is not None and total > options.max_rows:
+            raise RosterTooLargeError(
+                f"{file}: the rosters hold {total} rows or more; at most {options.max_rows} are taken in one import",
+                message_zh=f"{file}：名册共 {total} 行以上；一次导入最多 {options.max_rows} 行",
+                rows=total,
+                limit=options.max_rows,
+            )
         matched = 0
         for raw in sheets:
             info.encoding = raw.encoding or info.encoding

@@ -28,7 +28,8 @@ and a Chinese message. Leaves also subclass the builtin that fits, so ``except L
     │   ├── RosterEncodingError                    roster.encoding
     │   ├── RosterFormatError                      roster.format
     │   ├── RosterHeaderError                      roster.header
-    │   └── RosterRejectedError                    roster.rejected
+    │   ├── RosterRejectedError                    roster.rejected
+    │   └── RosterTooLargeError                    roster.too-large
     └── NotFoundError (LookupError)                not-found
 
 Driver and file-system errors are translated into this tree at the adapter boundary with
@@ -222,6 +223,13 @@ class RosterRejectedError(RosterError):
 
     code = "roster.rejected"
     title_zh = "有被拒绝的行，未写入"
+
+
+class RosterTooLargeError(RosterError):
+    """More roster rows than the caller allows in one import (名册行数超限)."""
+
+    code = "roster.too-large"
+    title_zh = "名册行数超限"
 
 
 class NotFoundError(OrgGraphError, LookupError):

@@ -15,6 +15,11 @@ command, after applying ``--store``).
 ``ORGGRAPH_NEO4J_PASSWORD``    password for a Bolt store (a secret; never logged)
 ``ORGGRAPH_NEO4J_DATABASE``    database name for a Bolt store
 ``ORGGRAPH_NEO4J_BATCH_ROWS``  rows per ``UNWIND`` batch against a Bolt store
+``ORGGRAPH_TOKENS_FILE``       the API's bearer tokens (hashes only); default ``<store>.tokens``
+``ORGGRAPH_UPLOAD_MAX_BYTES``  the largest roster upload the API takes (bytes; default 64 MiB)
+``ORGGRAPH_UPLOAD_MAX_ROWS``   the most roster rows one upload may hold (default 500,000)
+``ORGGRAPH_REQUEST_TIMEOUT``   seconds a request may take before it is answered 503 (default 30)
+``ORGGRAPH_IMPORT_TIMEOUT``    seconds an upload import may take (default 600)
 =============================  ====================================================================
 """
 
@@ -41,6 +46,11 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr = Field(default=SecretStr(""), description="password for a Bolt store")
     neo4j_database: str | None = Field(default=None, description="database of a Bolt store")
     neo4j_batch_rows: int = Field(default=10_000, ge=1, description="rows per UNWIND batch on a Bolt store")
+    tokens_file: Path | None = Field(default=None, description="the API's token file (default <store>.tokens)")
+    upload_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1, description="largest roster upload (bytes)")
+    upload_max_rows: int = Field(default=500_000, ge=1, description="most roster rows in one upload")
+    request_timeout: float = Field(default=30.0, gt=0, description="seconds before a request is answered 503")
+    import_timeout: float = Field(default=600.0, gt=0, description="seconds an upload import may take")
 
     @property
     def is_bolt(self) -> bool:
@@ -60,6 +70,14 @@ class Settings(BaseSettings):
         if self.is_bolt:
             return Path("orggraph-bolt.key")
         return Path(self.store + ".key")
+
+    def tokens_path(self) -> Path:
+        """Where the API's bearer tokens (their hashes) are kept."""
+        if self.tokens_file is not None:
+            return self.tokens_file
+        if self.is_bolt:
+            return Path("orggraph-bolt.tokens")
+        return Path(self.store + ".tokens")
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -186,6 +186,7 @@ def build_index(graph: nx.DiGraph, *, day: str, revision: int = 0) -> GraphIndex
 
 _CACHE: dict[tuple[int, str, int], GraphIndex] = {}
 _LOCK = threading.Lock()
+_BUILDING = threading.Lock()
 
 
 def index_for(store: GraphStore, *, as_of: str | None = None) -> GraphIndex:
@@ -197,11 +198,16 @@ def index_for(store: GraphStore, *, as_of: str | None = None) -> GraphIndex:
         cached = _CACHE.get(key)
         if cached is not None:
             return cached
-    index = build_index(graph, day=day, revision=store.revision)
-    with _LOCK:
-        if len(_CACHE) >= 4:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = index
+    with _BUILDING:  # threads asking at once wait for one build rather than each making its own
+        with _LOCK:
+            cached = _CACHE.get(key)
+        if cached is not None:
+            return cached
+        index = build_index(graph, day=day, revision=store.revision)
+        with _LOCK:
+            if len(_CACHE) >= 4:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[key] = index
     return index
 
 

@@ -210,8 +210,11 @@ class MemberLinks:
         }
 
 
-def _person(reader: Reader, person: str) -> str:
-    """The person node a caller names: node id, code (the keyed hash), or a masked ID number if unique."""
+def find_person(reader: Reader, person: str) -> str:
+    """The person node a caller names: node id, code (the keyed hash), or a masked ID number only one has.
+
+    Raises :class:`~orggraph.errors.NotFoundError` when none (or several) match on the reader's day.
+    """
     text = str(person).strip()
     for candidate in (text, f"person:{text}"):
         attrs = reader.node(candidate)
@@ -237,7 +240,7 @@ def member_links(store: GraphStore, person: str, *, as_of: str | dt.date | None 
     only one person has.
     """
     reader = reader_for(store, as_of=as_of)
-    node = _person(reader, person)
+    node = find_person(reader, person)
     names = Names.of(reader)
 
     def refs(kind: str) -> tuple[Ref, ...]:

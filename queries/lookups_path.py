@@ -19,7 +19,7 @@ hop is that link's source (``out``) or its target (``in``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,8 +86,17 @@ def _neighbours(graph: nx.DiGraph, node: str, day: str) -> Iterator[tuple[str, s
                     yield other, kind, direction
 
 
-def explain_path(store: GraphStore, a: str, b: str, *, as_of: str | dt.date | None = None) -> ExplainedPath:
+def explain_path(
+    store: GraphStore,
+    a: str,
+    b: str,
+    *,
+    as_of: str | dt.date | None = None,
+    through: Callable[[str], bool] | None = None,
+) -> ExplainedPath:
     """The shortest path between nodes ``a`` and ``b`` over links active on the day, in either direction.
+
+    ``through``, when given, says which nodes the path may pass (a caller's scope); others are skipped.
 
     Raises
     ------
@@ -113,6 +122,8 @@ def explain_path(store: GraphStore, a: str, b: str, *, as_of: str | dt.date | No
         for node in frontier:
             for neighbour, kind, direction in _neighbours(graph, node, day):
                 if neighbour in seen or not _live(nodes, neighbour, day):
+                    continue
+                if through is not None and not through(neighbour):
                     continue
                 seen[neighbour] = (node, kind, direction)
                 visited += 1

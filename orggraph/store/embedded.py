@@ -23,7 +23,7 @@ import logging
 import marshal
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +265,20 @@ class EmbeddedStore(GraphReads):
             self._data_version = self._current_data_version()
             return changed
 
+    def stale(self) -> bool:
+        """Whether another process changed the graph since this one last looked (cheap: reads no graph).
+
+        A server asks this before taking its write lock to :meth:`refresh`; audit entries alone make
+        nothing stale.
+        """
+        with self._lock:
+            if self._current_data_version() == self._data_version:
+                return False
+            if int(self._meta()["seq"]) == self._seq:
+                self._data_version = self._current_data_version()
+                return False
+            return True
+
     # -- the port -------------------------------------------------------------------------------
 
     def write(self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None) -> WriteSummary:
@@ -325,6 +339,14 @@ class EmbeddedStore(GraphReads):
         """Add one entry to the audit trail (its own transaction)."""
         with self._lock, self._transaction():
             self._insert_audit(kind, record)
+
+    def record_audits(self, kind: str, records: Sequence[dict[str, Any]]) -> None:
+        """Add many entries of one kind to the audit trail in one transaction."""
+        if not records:
+            return
+        with self._lock, self._transaction():
+            for record in records:
+                self._insert_audit(kind, record)
 
     def audit_log(self, kind: str, *, since: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """Audit entries of ``kind``, newest first, optionally only those at or after ``since`` (ISO)."""

@@ -14,6 +14,7 @@ for tests. Its audit trail is a list.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from orggraph.pii import PiiKey
@@ -51,11 +52,18 @@ class MemoryStore(GraphReads):
         at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self._audit.append({"id": len(self._audit) + 1, "at": at, "kind": kind, **record})
 
+    def record_audits(self, kind: str, records: Sequence[dict[str, Any]]) -> None:
+        for record in records:
+            self.record_audit(kind, record)
+
     def audit_log(self, kind: str, *, since: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         entries = [e for e in reversed(self._audit) if e["kind"] == kind and e["at"] >= (since or "")]
         return [{k: v for k, v in e.items() if k != "kind"} for e in entries[:limit]]
 
     def refresh(self) -> bool:
+        return False
+
+    def stale(self) -> bool:
         return False
 
     def close(self) -> None:

@@ -8,7 +8,7 @@ given another date; ``history=True`` returns ended periods too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -92,6 +92,10 @@ class GraphStore(Protocol):
         """Add one entry to the audit trail."""
         ...
 
+    def record_audits(self, kind: str, records: Sequence[dict[str, Any]]) -> None:
+        """Add many entries of one kind to the audit trail at once (one transaction)."""
+        ...
+
     def audit_log(self, kind: str, *, since: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """Audit entries of ``kind``, newest first."""
         ...
@@ -126,6 +130,10 @@ class GraphStore(Protocol):
 
     def refresh(self) -> bool:
         """Take in what other processes wrote since; whether anything was new."""
+        ...
+
+    def stale(self) -> bool:
+        """Whether other processes wrote since the last :meth:`refresh` (cheap; changes nothing)."""
         ...
 
     def close(self) -> None: ...

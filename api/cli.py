@@ -1,0 +1,120 @@
+"""The service's commands, registered with ``orggraph`` through an entry point: ``serve``, ``tokens``, ``audit``."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import orjson
+import typer
+from rich.table import Table
+
+from api.tokens import Role, TokenBook, parse_expiry
+from orggraph.cli.common import StoreOption, console, open_existing, reports_errors, settings_for
+from orggraph.errors import NotFoundError
+from orggraph.timeline import today
+
+tokens_app = typer.Typer(help="Bearer tokens of the API: add, list, revoke (only their hashes are kept).", no_args_is_help=True)
+
+
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="The port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (each holds the graph in memory).")] = 1,
+    store: StoreOption = None,
+) -> None:
+    """Run the API (OpenAPI at /docs) over the store, with uvicorn."""
+    import uvicorn
+
+    settings = settings_for(store)
+    open_existing(settings).close()  # a missing or unreadable store fails here, clearly, before listening
+    if store is not None:
+        os.environ["ORGGRAPH_STORE"] = store  # the workers read their settings from the environment
+    console.print(f"orggraph API on http://{host}:{port}  (docs: /docs, store: {settings.store}, workers: {workers})")
+    uvicorn.run(
+        "api.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
+
+
+@tokens_app.command("add")
+@reports_errors
+def add(
+    role: Annotated[Role, typer.Option("--role", help="viewer, dispatcher, planner, importer or admin.")],
+    scope: Annotated[str, typer.Option("--scope", help="The area code the token sees (its subtree).")],
+    expires: Annotated[str | None, typer.Option("--expires", help="A date, an ISO time, or a span: 90d, 12h.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Who or what the token is for.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Make a token; it is printed once, alone on the last line, and kept nowhere."""
+    import datetime as dt
+
+    settings = settings_for(store)
+    with open_existing(settings) as graph_store:
+        if graph_store.kind_of(f"area:{scope}") is None:
+            raise NotFoundError(f"there is no area {scope!r} in {settings.store}", message_zh=f"{settings.store} 中不存在区域“{scope}”")
+    now = dt.datetime.now(dt.UTC)
+    whole, token = TokenBook(settings.tokens_path()).add(
+        role, scope, expires=parse_expiry(expires, now) if expires else None, note=note, now=now
+    )
+    console.print(f"token {token.id}: {token.role.value}, scope {token.scope}, expires {token.expires or 'never'}")
+    console.print("shown this once; keep it as a secret:")
+    print(whole)
+
+
+@tokens_app.command("list")
+@reports_errors
+def list_(store: StoreOption = None) -> None:
+    """List the tokens: id, role, scope, created, expires, revoked (never the secrets)."""
+    settings = settings_for(store)
+    table = Table(title=f"令牌 Tokens ({settings.tokens_path()})", title_justify="left")
+    for column in ("id", "role", "scope", "created", "expires", "revoked", "note"):
+        table.add_column(column)
+    for token in TokenBook(settings.tokens_path()).list():
+        public = token.public()
+        table.add_row(*(str(public[c] or "") for c in ("id", "role", "scope", "created", "expires", "revoked", "note")))
+    console.print(table)
+
+
+@tokens_app.command("revoke")
+@reports_errors
+def revoke(token_id: Annotated[str, typer.Argument(help="The token's id (the part after ogt_).")], store: StoreOption = None) -> None:
+    """Revoke a token; running servers stop taking it within a second."""
+    token = TokenBook(settings_for(store).tokens_path()).revoke(token_id)
+    console.print(f"token {token.id} revoked at {token.revoked}")
+
+
+@reports_errors
+def audit(
+    since: Annotated[str | None, typer.Option("--since", help="Only entries at or after this date or time (ISO).")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many, newest first.")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """List the access audit: which token was shown which person or household, through which route, when."""
+    settings = settings_for(store)
+    with open_existing(settings) as graph_store:
+        entries = graph_store.audit_log("access", since=since, limit=limit)
+    if as_json:
+        for entry in entries:
+            print(orjson.dumps(entry).decode())
+        return
+    table = Table(title=f"访问留痕 Access audit (newest first, up to {today()})", title_justify="left")
+    for column in ("#", "time", "token", "role", "route", "node"):
+        table.add_column(column)
+    for entry in entries:
+        table.add_row(*(str(entry.get(k) or "") for k in ("id", "time", "token", "role", "route", "node")))
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve``, ``tokens`` and ``audit`` to ``orggraph``."""
+    app.command("serve")(serve)
+    app.add_typer(tokens_app, name="tokens")
+    app.command("audit")(audit)

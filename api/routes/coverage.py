@@ -1,0 +1,151 @@
+"""Coverage (覆盖检查): the summary, the findings page by page, the export, and the statistics.
+
+A run is made once per store revision, day, area and rule set, and shared by the summary, every
+page of findings and the export (:meth:`api.service.Service.cached`).
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from api.auth import Caller, Planner, Viewer
+from api.params import Area, AsOf, day_of
+from api.problems import responses
+from api.replies import FILE_CONTENT, file_reply, json_reply
+from api.schemas import CoverageSummaryOut, FindingsPage, StatsOut
+from api.scope import Scope
+from orggraph.errors import NotFoundError
+from orggraph.stats import per_street
+from queries.coverage import CoverageResult, run_coverage
+from queries.coverage.base import Subtree
+from queries.coverage.export import export_findings
+from queries.escalation_read import Reader
+from queries.index import index_for
+
+router = APIRouter(prefix="/v1", tags=["coverage"])
+
+Rules = Annotated[
+    list[str] | None, Query(max_length=40, description="rule ids to run (repeat the parameter); default every enabled rule")
+]
+
+
+class Severity(StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def area_in_scope(caller: Caller, reader: Reader, area: str | None) -> tuple[Scope, str]:
+    """The area code a request names (default the token's), checked to lie within the token's scope."""
+    scope = caller.scope(reader)
+    if area is None:
+        return scope, scope.area.split(":", 1)[1]
+    node = area if area.startswith("area:") else f"area:{area}"
+    if reader.node(node) is None or not scope.contains(reader, node):
+        raise NotFoundError(f"no area with code {area!r} as of {reader.day}", message_zh=f"{reader.day} 不存在编码为 {area!r} 的区域")
+    return scope, node.split(":", 1)[1]
+
+
+def coverage_run(caller: Caller, area: str | None, rules: list[str] | None, as_of: str | None) -> CoverageResult:
+    service = caller.service
+    reader = service.reader(as_of)
+    _, code = area_in_scope(caller, reader, area)
+    chosen = tuple(sorted(set(rules))) if rules else None
+    return service.cached(
+        ("coverage", reader.day, code, chosen, id(service.policy)),
+        lambda: run_coverage(service.store, scope=code, rules=chosen, as_of=reader.day, policy=service.policy),
+    )
+
+
+@router.get("/coverage/summary", response_model=CoverageSummaryOut, responses=responses(), summary="Coverage summary")
+def summary(caller: Viewer, area: Area = None, rule: Rules = None, as_of: AsOf = None) -> Response:
+    """Findings per rule and severity and the headline ratios (覆盖率: households contacted, buildings
+    with a Party group, grids fully staffed …) in total, per street and per community of the area."""
+    with caller.service.guard.reading():
+        result = coverage_run(caller, area, rule, day_of(as_of))
+        return json_reply({"as_of": result.as_of, "scope": result.scope, **result.summary.to_dict()})
+
+
+@router.get("/coverage/findings", response_model=FindingsPage, responses=responses(), summary="Coverage findings, paginated")
+def findings(
+    caller: Viewer,
+    area: Area = None,
+    rule: Rules = None,
+    severity: Annotated[list[Severity] | None, Query(description="keep only these severities")] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
+    as_of: AsOf = None,
+) -> Response:
+    """The gaps (覆盖缺口) with who must close each, in a stable order: severity (high first), street,
+    community, rule, code."""
+    with caller.service.guard.reading():
+        result = coverage_run(caller, area, rule, day_of(as_of))
+        wanted = {s.value for s in severity} if severity else None
+        found = [f for f in result.findings if wanted is None or f.severity in wanted]
+        start = (page - 1) * per_page
+        return json_reply(
+            {
+                "as_of": result.as_of,
+                "scope": result.scope,
+                "total": len(found),
+                "page": page,
+                "per_page": per_page,
+                "pages": max(1, math.ceil(len(found) / per_page)),
+                "items": [f.to_dict() for f in found[start : start + per_page]],
+            }
+        )
+
+
+@router.get(
+    "/coverage/export",
+    responses={**responses(), 200: FILE_CONTENT},
+    response_class=Response,
+    summary="Coverage findings as a file",
+)
+def export(
+    caller: Planner, format: ExportFormat = ExportFormat.xlsx, area: Area = None, rule: Rules = None, as_of: AsOf = None
+) -> Response:
+    """Every finding and the summary of the area as a spreadsheet (``xlsx``) or ``csv`` (UTF-8 with BOM)."""
+    with caller.service.guard.reading():
+        result = coverage_run(caller, area, rule, day_of(as_of))
+    with tempfile.TemporaryDirectory(prefix="orggraph-export-") as folder:
+        path = Path(folder) / f"coverage-{result.scope}-{result.as_of}.{format.value}"
+        export_findings(result, path)
+        body = path.read_bytes()
+    return file_reply(body, path.name)
+
+
+@router.get("/stats", response_model=StatsOut, responses=responses(), summary="Live nodes per kind in the area")
+def stats(caller: Viewer, area: Area = None, as_of: AsOf = None) -> Response:
+    """Areas and households in the area's subtree by kind, and every street in it with its live nodes
+    per kind (Party orgs, persons, units … placed by their links)."""
+    service = caller.service
+    with service.guard.reading():
+        reader = service.reader(day_of(as_of))
+        _, code = area_in_scope(caller, reader, area)
+        index = index_for(service.store, as_of=reader.day)
+        subtree = Subtree(index, f"area:{code}")
+        streets = service.cached(("per_street", reader.day), lambda: per_street(index.graph, as_of=reader.day))
+        payload = {
+            "as_of": reader.day,
+            "scope": code,
+            "areas": {kind: len(nodes) for kind, nodes in sorted(subtree.by_kind.items())},
+            "streets": [
+                {"street": s.street.split(":", 1)[1], "name": s.name, "counts": s.counts}
+                for node, s in sorted(streets.items())
+                if node in subtree
+            ],
+        }
+        return json_reply(payload)

@@ -1,0 +1,113 @@
+"""Roster upload (名册上传): the same import as ``orggraph import``, as one change, with its report.
+
+Uploads run one at a time. The batch is written under the store's exclusive lock, so a request
+reading meanwhile sees the store before the import or after it, never half of it. The scope of the
+import is the ``area`` given, else the token's scope area (a token scoped to the whole district, with
+no ``area``, scopes by the streets its rows fall in, as the command line does). Rows outside the scope
+are rejected; nothing outside it is ended.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from enum import StrEnum
+from pathlib import Path as FilePath
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from starlette.responses import Response
+
+from api.auth import Importer
+from api.params import BadRequestError
+from api.problems import responses
+from api.replies import FILE_CONTENT, file_reply, json_reply
+from api.routes.coverage import area_in_scope
+from api.schemas import ImportReportOut
+from importers.report import ImportReport
+from importers.rosters import RosterKind
+from importers.sync import ImportOptions, import_rosters
+
+router = APIRouter(prefix="/v1", tags=["imports"])
+
+RosterName = StrEnum("RosterName", {kind.value: kind.value for kind in RosterKind})  # type: ignore[misc]
+_UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+class ReportFormat(StrEnum):
+    json = "json"
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+def _safe_name(name: str | None, number: int) -> str:
+    """A file name to keep an upload under: its own base name, cleaned, numbered to stay unique."""
+    base = _UNSAFE.sub("_", FilePath(name or "").name).strip("._")[:120] or "roster"
+    return f"{number:02d}-{base}"
+
+
+def _renamed(report: ImportReport, folder: str, names: dict[str, str]) -> ImportReport:
+    """The report with the uploaded file names in place of where the server kept them."""
+    for info in report.files:
+        info.file = names.get(info.file, info.file)
+    for rejection in report.rejections:
+        rejection.file = names.get(rejection.file, rejection.file.replace(folder + "/", ""))
+    return report
+
+
+@router.post(
+    "/imports",
+    response_model=ImportReportOut,
+    responses={**responses(409, 413), 200: {"model": ImportReportOut, **FILE_CONTENT}},
+    summary="Import rosters",
+)
+def upload(
+    caller: Importer,
+    files: Annotated[list[UploadFile], File(description="roster files: .csv (any common encoding) or .xlsx")],
+    dry_run: Annotated[bool, Form(description="check and count only; write nothing")] = False,
+    best_effort: Annotated[bool, Form(description="write the good rows even when some are rejected")] = False,
+    partial: Annotated[bool, Form(description="the rosters are partial: end nothing they do not list")] = False,
+    area: Annotated[str | None, Form(max_length=100, description="the scope of full rosters (an area code)")] = None,
+    date: Annotated[dt.date | None, Form(description="the day the change takes effect; default today")] = None,
+    kind: Annotated[RosterName | None, Form(description="the roster kind, when the headers do not tell")] = None,
+    encoding: Annotated[str | None, Form(max_length=40, description="the encoding of CSV files, when not detected")] = None,
+    report: Annotated[ReportFormat, Query(description="the report as JSON, or as a spreadsheet of rejected rows")] = (
+        ReportFormat.json
+    ),
+) -> Response:
+    """Import roster files as one change (atomic unless `best_effort`): a report with counts per roster
+    and outcome (created, updated, unchanged, ended, rejected) and every rejected row — where, what, why."""
+    if not files:
+        raise BadRequestError("give at least one roster file", message_zh="请至少上传一个名册文件")
+    service = caller.service
+    with tempfile.TemporaryDirectory(prefix="orggraph-upload-") as folder:
+        names: dict[str, str] = {}
+        paths = []
+        for number, upload in enumerate(files, start=1):
+            path = FilePath(folder) / _safe_name(upload.filename, number)
+            with path.open("wb") as out:
+                while chunk := upload.file.read(1 << 20):
+                    out.write(chunk)
+            names[str(path)] = upload.filename or path.name
+            paths.append(path)
+        with service.guard.importing:
+            with service.guard.reading():
+                reader = service.reader()
+                scope, code = area_in_scope(caller, reader, area)
+            options = ImportOptions(
+                dry_run=dry_run,
+                partial=partial,
+                scope=None if area is None and scope.everything else code,
+                best_effort=best_effort,
+                encoding=encoding,
+                kind=RosterKind.parse(kind.value) if kind is not None else None,
+                date=date.isoformat() if date is not None else None,
+                max_rows=service.settings.upload_max_rows,
+            )
+            result = _renamed(import_rosters(service.store, paths, options), folder, names)
+        if report is ReportFormat.json:
+            return json_reply(result.to_dict())
+        saved = FilePath(folder) / f"import-report.{report.value}"
+        result.save(saved)
+        return file_reply(saved.read_bytes(), f"导入报告-{result.date}.{report.value}")

@@ -1,0 +1,129 @@
+"""Liaison lookups and the escalation path (联系人查询、响应路径): what a dispatch desk asks.
+
+Everything a request names is resolved through the caller's scope first (:func:`api.scope.reader_within`),
+so a household, address, person or community outside it is "not found", word for word as one that
+does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from starlette.responses import Response
+
+from api.auth import Dispatcher
+from api.params import AddressParam, AsOf, HouseholdParam, day_of, one_start
+from api.problems import responses
+from api.schemas import CommunityOut, EscalationOut, LiaisonOut, MemberOut
+from api.scope import Scope, reader_within
+from orggraph.errors import NotFoundError
+from queries.address import resolve_start
+from queries.escalation import escalation_path
+from queries.escalation_read import Reader
+from queries.lookups import community_links, find_person, household_liaison, member_links
+
+router = APIRouter(prefix="/v1", tags=["lookups"])
+
+
+@router.get("/escalation", response_model=EscalationOut, responses=responses(), summary="Escalation path of an issue")
+def escalation(
+    caller: Dispatcher,
+    category: Annotated[str, Query(min_length=1, max_length=50, description="the issue category (事项类别), e.g. 物业")],
+    household: HouseholdParam = None,
+    address: AddressParam = None,
+    at: Annotated[dt.datetime | None, Query(description="when the issue was reported (ISO); deadlines count from it")] = None,
+    as_of: AsOf = None,
+) -> Response:
+    """Who answers an issue of `category` reported at a household, who comes next, and by when
+    (逐级响应): ordered steps with the reason each person answers and each level's deadline."""
+    start = one_start(household, address)
+    service = caller.service
+    with service.guard.reading():
+        reader = service.reader(day_of(as_of))
+        node, read_as = resolve_start(reader_within(reader, caller.scope(reader)), start)
+        path = escalation_path(service.store, node, category, at=at, as_of=day_of(as_of), policy=service.policy)
+        payload = path.to_dict()
+        payload["start"], payload["read_as"] = start, read_as
+        return caller.respond(payload, reader, asked=[node])
+
+
+@router.get("/liaison", response_model=LiaisonOut, responses=responses(), summary="Who serves a household")
+def liaison(caller: Dispatcher, household: HouseholdParam = None, address: AddressParam = None, as_of: AsOf = None) -> Response:
+    """The liaison of a household (住户联系人) by role: contacting members, central household,
+    building group leader, grid staff, secretaries, liaison leaders; vacant roles and why."""
+    start = one_start(household, address)
+    service = caller.service
+    with service.guard.reading():
+        reader = service.reader(day_of(as_of))
+        node, read_as = resolve_start(reader_within(reader, caller.scope(reader)), start)
+        payload = household_liaison(service.store, node, as_of=day_of(as_of)).to_dict()
+        payload["read_as"] = read_as
+        return caller.respond(payload, reader, asked=[node])
+
+
+def _within(scope: Scope, reader: Reader, item: dict[str, Any] | None, *path: str) -> bool:
+    if item is None:
+        return False
+    for key in path:
+        item = item[key]
+        assert item is not None
+    return scope.sees(reader, str(item["id"]))
+
+
+def _prune(payload: dict[str, Any], scope: Scope, reader: Reader) -> dict[str, Any]:
+    """A member's links without those to nodes outside the scope."""
+    if scope.everything:
+        return payload
+    for key, path in (("org", ()), ("registered_with", ()), ("works_at", ()), ("residence", ("household",))):
+        if payload[key] is not None and not _within(scope, reader, payload[key], *path):
+            payload[key] = None
+    for key, path in (
+        ("posts", ("org",)),
+        ("grid_roles", ("grid",)),
+        ("contacts", ("household",)),
+        ("liaises_with", ()),
+        ("sits_on", ()),
+        ("director_of", ()),
+    ):
+        payload[key] = [item for item in payload[key] if _within(scope, reader, item, *path)]
+    payload["contact_count"] = len(payload["contacts"])
+    return payload
+
+
+@router.get("/members/{person}", response_model=MemberOut, responses=responses(), summary="What a person is linked to")
+def member(
+    caller: Dispatcher,
+    person: Annotated[str, Path(max_length=200, description="a person node id, its code, or a masked ID number only one has")],
+    as_of: AsOf = None,
+) -> Response:
+    """A person's org, posts, grid roles, contacted households (1+10), residence, registration
+    (双报到), liaison (包联) — those within the caller's scope. An admin sees the whole ID number."""
+    service = caller.service
+    with service.guard.reading():
+        reader = service.reader(day_of(as_of))
+        scope = caller.scope(reader)
+        node = find_person(reader_within(reader, scope), person)
+        payload = _prune(member_links(service.store, node, as_of=day_of(as_of)).to_dict(), scope, reader)
+        return caller.respond(payload, reader, asked=[node], person_route=True)
+
+
+@router.get("/communities/{community}", response_model=CommunityOut, responses=responses(), summary="A community's links")
+def community(
+    caller: Dispatcher,
+    community: Annotated[str, Path(max_length=100, description="the community's area code (区域编码)")],
+    as_of: AsOf = None,
+) -> Response:
+    """A community's registered members and units (双报到), live co-building projects (共建项目) and
+    liaison leaders (包联领导)."""
+    service = caller.service
+    with service.guard.reading():
+        reader = service.reader(day_of(as_of))
+        node = community if community.startswith("area:") else f"area:{community}"
+        if (reader_within(reader, caller.scope(reader)).node(node) or {}).get("kind") != "community":
+            raise NotFoundError(
+                f"no community {community!r} on {reader.day}", message_zh=f"{reader.day}不存在社区“{community}”", value=community
+            )
+        payload = community_links(service.store, node, as_of=day_of(as_of)).to_dict()
+        return caller.respond(payload, reader, asked=[node])

@@ -1,0 +1,62 @@
+"""Proposals that close gaps (补齐建议): 1+10 contacts and liaison (包联), as data or as the roster to import."""
+
+from __future__ import annotations
+
+import tempfile
+from enum import StrEnum
+from pathlib import Path as FilePath
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from api.auth import Admin, Caller, Planner
+from api.params import Area, AsOf, day_of
+from api.problems import responses
+from api.replies import FILE_CONTENT, file_reply, json_reply
+from api.routes.coverage import ExportFormat, area_in_scope
+from api.schemas import ProposalOut
+from queries.proposals import PROPOSALS, Proposal, propose
+
+router = APIRouter(prefix="/v1", tags=["proposals"])
+
+ProposalName = StrEnum("ProposalName", {name: name for name in PROPOSALS})  # type: ignore[misc]
+
+
+def _proposal(caller: Caller, kind: str, area: str | None, as_of: str | None) -> Proposal:
+    service = caller.service
+    reader = service.reader(as_of)
+    _, code = area_in_scope(caller, reader, area)
+    return service.cached(
+        ("proposal", kind, reader.day, code, id(service.policy)),
+        lambda: propose(service.store, kind, scope=code, as_of=reader.day, policy=service.policy),
+    )
+
+
+@router.get("/proposals/{kind}", response_model=ProposalOut, responses=responses(), summary="A proposal for the area")
+def proposal(caller: Planner, kind: ProposalName, area: Area = None, as_of: AsOf = None) -> Response:
+    """``contacts``: which member should contact each uncontacted household (1+10), nearest first, within
+    each member's capacity. ``liaison``: which leaders should liaise with communities below the norm.
+    Members and leaders appear with masked ID numbers."""
+    with caller.service.guard.reading():
+        return json_reply(_proposal(caller, kind.value, area, day_of(as_of)).to_dict())
+
+
+@router.get(
+    "/proposals/{kind}/roster",
+    responses={**responses(), 200: FILE_CONTENT},
+    response_class=Response,
+    summary="A proposal as the roster to import",
+)
+def roster(
+    caller: Admin, kind: ProposalName, format: ExportFormat = ExportFormat.xlsx, area: Area = None, as_of: AsOf = None
+) -> Response:
+    """The full roster of the area (联系户 or 包联) with the proposed rows marked in 备注: importing it
+    with the area as scope applies exactly the proposal. A roster carries whole ID numbers (the
+    importer matches persons by them), so it is for an admin; the download is recorded in the access
+    audit under the area."""
+    with caller.service.guard.reading(), tempfile.TemporaryDirectory(prefix="orggraph-proposal-") as folder:
+        found = _proposal(caller, kind.value, area, day_of(as_of))
+        code = found.scope_code or "all"
+        path = found.write(FilePath(folder) / f"{PROPOSALS[kind.value].roster_zh}-{code}.{format.value}")
+        caller.service.audit.record(caller.token.id, caller.role.value, caller.route, [f"area:{code}"])
+        return file_reply(path.read_bytes(), path.name)

@@ -1,0 +1,171 @@
+"""What a token may see (可见范围): the subtree of its scope area, and what is placed in it.
+
+A node is *placed* in the areas its links put it in: an area or a household in itself; a Party org
+in the area it is responsible for (or its unit's places, or — failing both — its parent org's); a
+person in every household, area, org and unit their links reach; a unit where it is located,
+registered, managing or providing; a project in the area it is for. A node is visible to a scope
+when one of its places lies in the scope's subtree. A token scoped to the top of the area tree sees
+everything. Anything not visible answers 404, exactly like a node that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from orggraph.model.kinds import AREA_KINDS, LinkKind, NodeKind
+from orggraph.model.schema import LINK_RULES
+from queries.escalation_read import Reader
+
+T = TypeVar("T")
+
+_AREAS = frozenset(k.value for k in AREA_KINDS) | {NodeKind.HOUSEHOLD.value}
+_PART_OF = LinkKind.PART_OF.value
+_SUBORDINATE_TO = LinkKind.SUBORDINATE_TO.value
+_IN_GRID = LinkKind.IN_GRID.value
+#: The links that place a node of each kind (tree links aside): every link kind it may be the source of.
+_PLACING: dict[str, tuple[str, ...]] = {
+    kind.value: tuple(
+        rule.kind.value
+        for rule in LINK_RULES.values()
+        if kind in rule.sources and rule.kind not in (LinkKind.PART_OF, LinkKind.SUBORDINATE_TO, LinkKind.IN_GRID)
+    )
+    for kind in NodeKind
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A token's scope: an area node id, and whether it is the top of the tree (sees everything)."""
+
+    area: str
+    everything: bool
+
+    @classmethod
+    def of(cls, reader: Reader, code: str) -> Scope | None:
+        """The scope of an area code on the reader's day, or ``None`` when no such area is live."""
+        area = code if code.startswith("area:") else f"area:{code}"
+        attrs = reader.node(area)
+        if attrs is None or attrs.get("kind") not in _AREAS:
+            return None
+        return cls(area, reader.parent(area, _PART_OF) is None)
+
+    def sees(self, reader: Reader, node: str) -> bool:
+        """Whether ``node`` (live on the reader's day) lies in this scope."""
+        if reader.node(node) is None:
+            return False
+        if self.everything:
+            return True
+        seen: dict[tuple[str, str], bool] = reader.scratch.setdefault("api.sees", {})
+        key = (self.area, node)
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = any(self.contains(reader, place) for place in places(reader, node))
+        return found
+
+    def contains(self, reader: Reader, area: str) -> bool:
+        """Whether ``area`` (or household) is the scope's area or lies below it; a household lies
+        below its entrance's chain and below its grid's (网格 is not on the address chain)."""
+        if self._climbs_to(reader, area):
+            return True
+        grid = reader.parent(area, _IN_GRID)
+        return grid is not None and self._climbs_to(reader, grid)
+
+    def _climbs_to(self, reader: Reader, area: str) -> bool:
+        current: str | None = area
+        for _ in range(32):
+            if current is None:
+                return False
+            if current == self.area:
+                return True
+            current = reader.parent(current, _PART_OF)
+        return False
+
+
+def places(reader: Reader, node: str, depth: int = 3) -> Iterable[str]:
+    """The areas and households ``node`` is placed in (see the module docstring)."""
+    attrs = reader.node(node)
+    if attrs is None:
+        return ()
+    kind = str(attrs.get("kind"))
+    if kind in _AREAS:
+        return (node,)
+    if depth == 0:
+        return ()
+    found: list[str] = []
+    for link in _PLACING.get(kind, ()):
+        for target in reader.out(node, link):
+            found.extend(places(reader, target, depth - 1))
+    above = reader.parent(node, _SUBORDINATE_TO) if kind == NodeKind.PARTY_ORG.value else None
+    for _ in range(32):
+        if found or above is None:
+            break
+        found.extend(places(reader, above, depth))
+        above = reader.parent(above, _SUBORDINATE_TO)
+    return found
+
+
+class ScopedReader:
+    """A :class:`~queries.escalation_read.Reader` that shows only what a scope sees.
+
+    Callers resolve what a request names (an address, a masked ID number, a code) through it, so a
+    thing outside the scope is not found — with the same message as a thing that does not exist, and
+    no hint drawn from outside (no "several compounds have this name", no list of rooms). Its caches
+    are its own, kept per scope in the inner reader's scratch.
+    """
+
+    __slots__ = ("_inner", "_scope", "day", "scratch")
+
+    def __init__(self, inner: Reader, scope: Scope) -> None:
+        self._inner = inner
+        self._scope = scope
+        self.day = inner.day
+        self.scratch: dict[str, Any] = inner.scratch.setdefault(f"api.scoped:{scope.area}", {})
+
+    def node(self, node: str) -> Mapping[str, Any] | None:
+        return self._inner.node(node) if self._scope.sees(self._inner, node) else None
+
+    def out(self, node: str, kind: str) -> Sequence[str]:
+        return [n for n in self._inner.out(node, kind) if self._scope.sees(self._inner, n)]
+
+    def into(self, node: str, kind: str) -> Sequence[str]:
+        return [n for n in self._inner.into(node, kind) if self._scope.sees(self._inner, n)]
+
+    def parent(self, node: str | None, kind: str) -> str | None:
+        found = self._inner.parent(node, kind)
+        return found if found is not None and self._scope.sees(self._inner, found) else None
+
+    def candidates(self, kind: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        for node, attrs in self._inner.candidates(kind):
+            if self._scope.sees(self._inner, node):
+                yield node, attrs
+
+    def memo(self, name: str, build: Callable[[], T]) -> T:
+        if name not in self.scratch:
+            self.scratch[name] = build()
+        found: T = self.scratch[name]
+        return found
+
+
+def reader_within(reader: Reader, scope: Scope) -> Reader:
+    """``reader`` itself for a scope that sees everything, else a :class:`ScopedReader`."""
+    return reader if scope.everything else ScopedReader(reader, scope)
+
+
+def area_path(reader: Reader, node: str) -> dict[str, str | None]:
+    """The street, community and grid codes of the first place of ``node`` (``None`` where none)."""
+    found: dict[str, str | None] = {"street": None, "community": None, "grid": None}
+    place = next(iter(places(reader, node)), None)
+    if place is not None and (reader.node(place) or {}).get("kind") == NodeKind.HOUSEHOLD.value:
+        grid = reader.parent(place, LinkKind.IN_GRID.value)
+        found["grid"] = grid.split(":", 1)[1] if grid else None
+    current = place
+    for _ in range(32):
+        if current is None:
+            break
+        kind = (reader.node(current) or {}).get("kind")
+        if kind in found and found[str(kind)] is None:
+            found[str(kind)] = current.split(":", 1)[1]
+        current = reader.parent(current, _PART_OF)
+    return found

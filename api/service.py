@@ -1,0 +1,103 @@
+"""What a running server holds: the guarded store, the tokens, the policy, the access audit, caches.
+
+One :class:`Service` per app, made by :func:`api.app.create_app` and kept on ``app.state``. A
+background thread takes in what other processes write to the store (another worker's upload, an
+``orggraph import`` from the command line) once a second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from api.audit import AccessAudit
+from api.guard import StoreGuard
+from api.problems import ForbiddenError
+from api.scope import Scope
+from api.tokens import Token, TokenBook
+from orggraph.errors import NotFoundError
+from orggraph.settings import Settings
+from orggraph.store import GraphStore
+from queries.escalation import reader_for
+from queries.escalation_read import Reader
+from queries.policy import Policy, load_policy
+
+log = logging.getLogger("orggraph.api")
+T = TypeVar("T")
+
+
+class Service:
+    """The server's shared state; see the module docstring."""
+
+    def __init__(self, settings: Settings, store: GraphStore, tokens: TokenBook) -> None:
+        self.settings = settings
+        self.guard = StoreGuard(store)
+        self.store = self.guard.store
+        self.tokens = tokens
+        self.policy: Policy = load_policy(settings.policy)
+        self.audit = AccessAudit(self.store)
+        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._refresher: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.audit.start()
+        self._refresher = threading.Thread(target=self._refresh_loop, name="orggraph-refresh", daemon=True)
+        self._refresher.start()
+
+    def _refresh_loop(self) -> None:
+        while not self._stop.wait(1.0):
+            try:
+                self.guard.take_in_others_writes()
+            except Exception:
+                log.exception("could not take in other processes' writes")
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._refresher is not None:
+            self._refresher.join(timeout=10)
+        self.audit.stop()
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def reader(self, as_of: str | dt.date | None = None) -> Reader:
+        """The reader of the day (today's shared index, or the raw graph for another day)."""
+        return reader_for(self.store, as_of=as_of)
+
+    def scope_of(self, token: Token, reader: Reader) -> Scope:
+        """The token's scope on the reader's day; a token whose area is gone sees nothing (403)."""
+        scope = Scope.of(reader, token.scope)
+        if scope is None:
+            raise ForbiddenError(
+                f"the token's scope area {token.scope} does not exist on {reader.day}",
+                message_zh=f"令牌的范围区域 {token.scope} 在 {reader.day} 不存在",
+            )
+        return scope
+
+    def visible(self, scope: Scope, reader: Reader, node: str, *, label: str) -> str:
+        """``node`` if the scope sees it; else the same 404 as a node that does not exist."""
+        if not scope.sees(reader, node):
+            raise NotFoundError(f"no {label} {node!r} on {reader.day}", message_zh=f"{reader.day}不存在“{node}”", value=node)
+        return node
+
+    def cached(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """``make()`` once per key (callers put the store revision and day in it); a few dozen kept."""
+        full = (self.store.revision, *key)
+        with self._cache_lock:
+            if full in self._cache:
+                self._cache.move_to_end(full)
+                found: T = self._cache[full]
+                return found
+        value = make()
+        with self._cache_lock:
+            self._cache[full] = value
+            while len(self._cache) > 64:
+                self._cache.popitem(last=False)
+        return value
