@@ -169,3 +169,44 @@ def area_path(reader: Reader, node: str) -> dict[str, str | None]:
             found[str(kind)] = current.split(":", 1)[1]
         current = reader.parent(current, _PART_OF)
     return found
+
+
+#: The hop that stands for nodes outside the caller's scope on a reason path (no id, no name).
+HIDDEN_HOP: dict[str, Any] = {"node": "", "name": "…", "kind": "hidden", "link": None, "direction": None}
+
+
+def hide_outside(payload: Any, scope: Scope, reader: Reader) -> Any:
+    """Replace, in every reason path (``hops``) of ``payload``, each run of nodes the scope neither sees
+    nor lies below (a department's office in another street) by one :data:`HIDDEN_HOP`. In place."""
+    if scope.everything:
+        return payload
+    above: set[str] = set()
+    current = reader.parent(scope.area, _PART_OF)
+    while current is not None and current not in above:
+        above.add(current)
+        current = reader.parent(current, _PART_OF)
+
+    def shown(hop: dict[str, Any], first: bool) -> bool:
+        node = str(hop.get("node", ""))
+        return first or node in above or scope.sees(reader, node)
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            hops = value.get("hops")
+            if isinstance(hops, list) and hops and isinstance(hops[0], dict):
+                kept: list[dict[str, Any]] = []
+                for i, hop in enumerate(hops):
+                    if shown(hop, i == 0):
+                        kept.append(hop)
+                    elif not kept or kept[-1] is not HIDDEN_HOP:
+                        kept.append(HIDDEN_HOP)
+                value["hops"] = [dict(h) for h in kept]
+            for item in value.values():
+                if isinstance(item, dict | list):
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(payload)
+    return payload

@@ -9,6 +9,7 @@ are rejected; nothing outside it is ended.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import tempfile
@@ -51,8 +52,9 @@ def _renamed(report: ImportReport, folder: str, names: dict[str, str]) -> Import
     """The report with the uploaded file names in place of where the server kept them."""
     for info in report.files:
         info.file = names.get(info.file, info.file)
-    for rejection in report.rejections:
-        rejection.file = names.get(rejection.file, rejection.file.replace(folder + "/", ""))
+    report.rejections = [
+        dataclasses.replace(r, file=names.get(r.file, r.file.replace(folder + "/", ""))) for r in report.rejections
+    ]
     return report
 
 

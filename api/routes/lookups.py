@@ -17,7 +17,7 @@ from api.auth import Dispatcher
 from api.params import AddressParam, AsOf, HouseholdParam, day_of, one_start
 from api.problems import responses
 from api.schemas import CommunityOut, EscalationOut, LiaisonOut, MemberOut
-from api.scope import Scope, reader_within
+from api.scope import Scope, hide_outside, reader_within
 from orggraph.errors import NotFoundError
 from queries.address import resolve_start
 from queries.escalation import escalation_path
@@ -42,9 +42,10 @@ def escalation(
     service = caller.service
     with service.guard.reading():
         reader = service.reader(day_of(as_of))
-        node, read_as = resolve_start(reader_within(reader, caller.scope(reader)), start)
+        scope = caller.scope(reader)
+        node, read_as = resolve_start(reader_within(reader, scope), start)
         path = escalation_path(service.store, node, category, at=at, as_of=day_of(as_of), policy=service.policy)
-        payload = path.to_dict()
+        payload = hide_outside(path.to_dict(), scope, reader)
         payload["start"], payload["read_as"] = start, read_as
         return caller.respond(payload, reader, asked=[node])
 
