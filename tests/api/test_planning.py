@@ -1,0 +1,90 @@
+"""Coverage, statistics, proposals and the graph routes: what a planner reads."""
+
+from __future__ import annotations
+
+import io
+
+from python_calamine import CalamineWorkbook
+
+from api.schemas import CoverageSummaryOut, FindingsPage, NodeOut, PathOut, ProposalOut, StatsOut
+from tests.api.conftest import ClientFor
+
+
+def test_the_summary_of_an_area_with_its_ratios(client: ClientFor) -> None:
+    answer = client("viewer", "D").get("/v1/coverage/summary", params={"area": "S1"})
+    assert answer.status_code == 200, answer.text
+    summary = CoverageSummaryOut.model_validate(answer.json())
+    assert summary.scope == "S1"
+    assert [s.code for s in summary.streets] == ["S1"]
+    assert summary.totals.households == 3
+    assert summary.totals.ratios["households_contacted"].numerator == 1
+
+
+def test_findings_are_paged_in_a_stable_order_and_filtered(client: ClientFor) -> None:
+    viewer = client("viewer", "D")
+    whole = FindingsPage.model_validate(viewer.get("/v1/coverage/findings", params={"per_page": 1000}).json())
+    assert whole.total == len(whole.items) > 3 and whole.pages == 1
+    pages = [
+        FindingsPage.model_validate(viewer.get("/v1/coverage/findings", params={"per_page": 2, "page": n}).json())
+        for n in range(1, whole.total // 2 + 2)
+    ]
+    assert [f for p in pages for f in p.items] == whole.items
+    assert pages[0].pages == (whole.total + 1) // 2
+    high = viewer.get("/v1/coverage/findings", params={"severity": "high", "per_page": 1000}).json()
+    assert high["items"] and {f["severity"] for f in high["items"]} == {"high"}
+    one = viewer.get("/v1/coverage/findings", params={"rule": "household-uncontacted"}).json()
+    assert {f["rule"] for f in one["items"]} == {"household-uncontacted"}
+    assert "H4" in {f["code"] for f in one["items"]}
+    beyond = viewer.get("/v1/coverage/findings", params={"page": 99}).json()
+    assert beyond["items"] == [] and beyond["total"] == whole.total
+
+
+def test_an_unknown_rule_is_a_422(client: ClientFor) -> None:
+    answer = client("viewer", "D").get("/v1/coverage/findings", params={"rule": "no-such-rule"})
+    assert answer.status_code == 422 and answer.json()["code"] == "config.invalid"
+
+
+def test_the_findings_export_as_a_spreadsheet_and_csv(client: ClientFor) -> None:
+    planner = client("planner", "S1")
+    xlsx = planner.get("/v1/coverage/export", params={"format": "xlsx"})
+    assert xlsx.status_code == 200
+    assert xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "coverage-S1-" in xlsx.headers["content-disposition"]
+    book = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
+    assert book.sheet_names
+    csv = planner.get("/v1/coverage/export", params={"format": "csv"})
+    assert csv.status_code == 200 and "household-uncontacted" in csv.content.decode("utf-8-sig")
+    assert client("viewer", "S1").get("/v1/coverage/export").status_code == 403
+
+
+def test_stats_of_an_area(client: ClientFor) -> None:
+    stats = StatsOut.model_validate(client("viewer", "D").get("/v1/stats", params={"area": "C1"}).json())
+    assert stats.areas["household"] == 3 and stats.areas["community"] == 1
+    assert stats.streets == []
+    district = StatsOut.model_validate(client("viewer", "D").get("/v1/stats").json())
+    assert [s.street for s in district.streets] == ["S1", "S2"]
+
+
+def test_a_contacts_proposal_as_data_and_its_roster_for_an_admin(client: ClientFor) -> None:
+    proposal = ProposalOut.model_validate(client("planner", "D").get("/v1/proposals/contacts", params={"area": "C1"}).json())
+    assert proposal.kind == "contacts" and proposal.scope == "C1"
+    assert proposal.counts["uncontacted"] == 2  # H1 and H4
+    roster = client("admin", "D").get("/v1/proposals/contacts/roster", params={"area": "C1", "format": "csv"})
+    assert roster.status_code == 200, roster.text
+    assert "联系户" in roster.headers["content-disposition"] or "%E8%81%94" in roster.headers["content-disposition"]
+    assert client("planner", "D").get("/v1/proposals/contacts/roster").status_code == 403
+    assert client("planner", "D").get("/v1/proposals/nothing").status_code == 422
+
+
+def test_a_node_and_where_it_sits(client: ClientFor) -> None:
+    node = NodeOut.model_validate(client("planner", "D").get("/v1/nodes/household:H2").json())
+    assert (node.kind, node.street, node.community, node.grid) == ("household", "S1", "C1", "G1")
+    org = NodeOut.model_validate(client("planner", "D").get("/v1/nodes/org:OG3").json())
+    assert org.community == "C1" and org.name == "幸福里小区3号楼党小组"
+
+
+def test_the_path_between_two_nodes(client: ClientFor) -> None:
+    answer = client("planner", "D").get("/v1/paths", params={"from": "household:H2", "to": "area:S1"})
+    path = PathOut.model_validate(answer.json())
+    assert path.hops[0].node == "household:H2" and path.hops[-1].node == "area:S1"
+    assert path.length == len(path.hops) - 1
