@@ -1,0 +1,175 @@
+"""Roster upload: the report, dry runs, refusals that change nothing, limits answered 413, and
+readers that never see half an import."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from python_calamine import CalamineWorkbook
+
+from api.app import create_app
+from api.guard import StoreGuard
+from api.tokens import Role, TokenBook
+from importers.sync import ImportOptions, import_rosters
+from orggraph.model import NodeKind
+from orggraph.settings import Settings
+from orggraph.store import EmbeddedStore, MemoryStore
+from orggraph.store.digest import graph_digest
+from tests.api.conftest import KEY, api_world
+
+HEADER = "户编码,所属网格编码,小区,楼栋,单元,室,常住人数\n"
+
+
+def households(first: int, n: int) -> bytes:
+    rows = [f"N{i},G1,P1,5号楼,1单元,{i},2" for i in range(first, first + n)]
+    return (HEADER + "\n".join(rows) + "\n").encode("gb18030")
+
+
+def _client(app: FastAPI, tokens: TokenBook, role: Role = Role.IMPORTER, scope: str = "C1") -> TestClient:
+    whole, _ = tokens.add(role, scope, expires=None, note=None)
+    made = TestClient(app)
+    made.headers["Authorization"] = f"Bearer {whole}"
+    return made
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[FastAPI, TokenBook, MemoryStore]]:
+    store, tokens = api_world(MemoryStore(KEY)), TokenBook(None)
+    app = create_app(Settings(store=":memory:", upload_max_bytes=20_000, upload_max_rows=300), store=store, tokens=tokens)
+    with TestClient(app):
+        yield app, tokens, store  # type: ignore[misc]
+
+
+def upload(client: TestClient, body: bytes, name: str = "住户.csv", **form: str) -> tuple[int, dict[str, object]]:
+    answer = client.post("/v1/imports", data={"partial": "true", **form}, files={"files": (name, io.BytesIO(body), "text/csv")})
+    return answer.status_code, answer.json()
+
+
+def test_a_dry_run_counts_and_writes_nothing_then_the_import_writes(served: tuple[FastAPI, TokenBook, MemoryStore]) -> None:
+    app, tokens, store = served
+    importer, before = _client(app, tokens), graph_digest(store.graph)
+    status, report = upload(importer, households(1, 5), dry_run="true")
+    assert status == 200 and report["dry_run"] is True and report["counts"]["households"]["created"] == 5
+    assert graph_digest(store.graph) == before
+    status, report = upload(importer, households(1, 5))
+    assert status == 200 and report["written"] is True
+    assert report["files"][0]["file"] == "住户.csv"
+    assert importer.get("/v1/liaison?household=N3").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "what"),
+    [
+        (HEADER.encode() + "N1,G1,P1,5号楼,1单元,1,两\n".encode(), "常住人数"),
+        ("户编码,小区\nN1,P1\n".encode("gb18030"), "所属网格编码"),
+        (b"\x00\x01\x02\xff\xfe garbage", "住户.csv"),
+        (HEADER.encode("utf-16") + b"\x00", "住户.csv"),
+    ],
+    ids=["bad number", "missing column", "not text", "wrong encoding"],
+)
+def test_a_bad_roster_is_rejected_where_and_why_and_nothing_changes(
+    served: tuple[FastAPI, TokenBook, MemoryStore], body: bytes, what: str
+) -> None:
+    app, tokens, store = served
+    before = graph_digest(store.graph)
+    status, report = upload(_client(app, tokens), body)
+    assert status == 200
+    assert report["written"] is False and report["rejections"]
+    rejection = report["rejections"][0]
+    assert what in f"{rejection['file']} {rejection['column']} {rejection['reason_zh']}"
+    assert rejection["reason"] and rejection["reason_zh"]
+    assert graph_digest(store.graph) == before
+
+
+def test_the_report_as_a_spreadsheet(served: tuple[FastAPI, TokenBook, MemoryStore]) -> None:
+    app, tokens, _ = served
+    body = HEADER.encode() + "N1,G1,P1,5号楼,1单元,1,两\n".encode()
+    answer = _client(app, tokens).post(
+        "/v1/imports?report=xlsx", data={"partial": "true"}, files={"files": ("住户.csv", io.BytesIO(body), "text/csv")}
+    )
+    assert answer.status_code == 200
+    book = CalamineWorkbook.from_filelike(io.BytesIO(answer.content))
+    rows = book.get_sheet_by_name("被拒绝的行").to_python()
+    assert rows[1][0] == "住户.csv" and "常住人数" in str(rows[1])
+
+
+def test_an_upload_too_large_is_a_413_and_nothing_changes(served: tuple[FastAPI, TokenBook, MemoryStore]) -> None:
+    app, tokens, store = served
+    before = graph_digest(store.graph)
+    status, problem = upload(_client(app, tokens), households(1, 2000))  # over 20,000 bytes
+    assert status == 413 and problem["code"] == "upload.too-large"
+    assert "20000" in str(problem["message_en"])
+    assert graph_digest(store.graph) == before
+
+
+def test_more_rows_than_allowed_is_a_413_and_nothing_changes(served: tuple[FastAPI, TokenBook, MemoryStore]) -> None:
+    app, tokens, store = served
+    before = graph_digest(store.graph)
+    status, problem = upload(_client(app, tokens), households(1, 400))  # under the bytes, over 300 rows
+    assert status == 413 and problem["code"] == "roster.too-large"
+    assert graph_digest(store.graph) == before
+
+
+def test_an_upload_with_no_file_is_a_422(served: tuple[FastAPI, TokenBook, MemoryStore]) -> None:
+    app, tokens, _ = served
+    answer = _client(app, tokens).post("/v1/imports", data={"partial": "true"})
+    assert answer.status_code == 422 and answer.json()["code"] == "request.invalid"
+
+
+def test_readers_never_see_half_an_import(tmp_path: Path) -> None:
+    """The guard: a reader holding the read lock sees every household of an import or none of them.
+    (Without the lock the reader catches the graph half-way: thousands of nodes are added one by one.)"""
+    store = EmbeddedStore(tmp_path / "s.db", KEY, create=True)
+    api_world(store)
+    guard = StoreGuard(store)
+    roster = tmp_path / "住户.csv"
+    roster.write_bytes(households(1, 4000))
+    seen: set[int] = set()
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            with guard.reading():
+                seen.add(sum(1 for attrs in list(store.graph._node.values()) if attrs["kind"] == NodeKind.HOUSEHOLD.value))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        report = import_rosters(guard.store, [roster], ImportOptions(partial=True))
+    finally:
+        done.set()
+        reader.join()
+    assert report.written
+    assert seen <= {4, 4004} and 4 in seen
+    store.close()
+
+
+def test_requests_during_an_upload_see_the_store_before_or_after_it(tmp_path: Path) -> None:
+    store = api_world(EmbeddedStore(tmp_path / "s.db", KEY, create=True))
+    tokens = TokenBook(None)
+    app = create_app(Settings(store=str(tmp_path / "s.db")), store=store, tokens=tokens)
+    counts: list[int] = []
+    with TestClient(app):
+        viewer, importer = _client(app, tokens, Role.VIEWER, "C1"), _client(app, tokens)
+        done = threading.Event()
+
+        def read() -> None:
+            while not done.is_set():
+                counts.append(viewer.get("/v1/stats").json()["areas"]["household"])
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        try:
+            status, report = upload(importer, households(1, 3000))
+        finally:
+            done.set()
+            reader.join()
+    assert status == 200 and report["written"] is True
+    assert set(counts) <= {3, 3003} and counts
+    store.close()
