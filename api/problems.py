@@ -164,7 +164,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        code, zh = _HTTP_CODES.get(exc.status_code, ("http.error", HTTPStatus(exc.status_code).phrase))
+        if exc.status_code == 400:  # a body that cannot be parsed at all: as malformed as a wrong field
+            return problem_response(
+                422, "request.invalid", f"the request is malformed: {exc.detail}", f"请求格式有误：{exc.detail}", request.url.path
+            )
+        code, zh = _HTTP_CODES.get(exc.status_code, ("http.error", f"请求出错（{exc.status_code}）"))
         return problem_response(exc.status_code, code, str(exc.detail), zh, request.url.path, headers=exc.headers)
 
     @app.exception_handler(Exception)
