@@ -58,7 +58,9 @@ def add(
     settings = settings_for(store)
     with open_existing(settings) as graph_store:
         if graph_store.kind_of(f"area:{scope}") is None:
-            raise NotFoundError(f"there is no area {scope!r} in {settings.store}", message_zh=f"{settings.store} 中不存在区域“{scope}”")
+            raise NotFoundError(
+                f"there is no area {scope!r} in {settings.store}", message_zh=f"{settings.store} 中不存在区域“{scope}”"
+            )
     now = dt.datetime.now(dt.UTC)
     whole, token = TokenBook(settings.tokens_path()).add(
         role, scope, expires=parse_expiry(expires, now) if expires else None, note=note, now=now
@@ -84,7 +86,9 @@ def list_(store: StoreOption = None) -> None:
 
 @tokens_app.command("revoke")
 @reports_errors
-def revoke(token_id: Annotated[str, typer.Argument(help="The token's id (the part after ogt_).")], store: StoreOption = None) -> None:
+def revoke(
+    token_id: Annotated[str, typer.Argument(help="The token's id (the part after ogt_).")], store: StoreOption = None
+) -> None:
     """Revoke a token; running servers stop taking it within a second."""
     token = TokenBook(settings_for(store).tokens_path()).revoke(token_id)
     console.print(f"token {token.id} revoked at {token.revoked}")

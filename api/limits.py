@@ -22,7 +22,7 @@ Send = Callable[[Message], Awaitable[None]]
 App = Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]
 
 
-class _BodyTooLarge(Exception):
+class _BodyTooLargeError(Exception):
     pass
 
 
@@ -53,7 +53,7 @@ class Limits:
                 state["received"] += len(message.get("body", b""))
                 if state["received"] > self.max_bytes:
                     state["too_large"] = True
-                    raise _BodyTooLarge
+                    raise _BodyTooLargeError
             return message
 
         async def guarded_send(message: Message) -> None:
@@ -71,7 +71,7 @@ class Limits:
         task = asyncio.ensure_future(self.app(scope, limited_receive, guarded_send))
         done, _ = await asyncio.wait({task}, timeout=timeout)
         if task in done:
-            with contextlib.suppress(_BodyTooLarge):
+            with contextlib.suppress(_BodyTooLargeError):
                 task.result()
             if state["too_large"] and not state["finished"]:
                 state["finished"] = True

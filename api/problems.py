@@ -66,12 +66,6 @@ class TooLargeError(ApiError):
     title_zh = "上传内容过大"
 
 
-class TimeoutError_(ApiError, TimeoutError):
-    status = 503
-    code = "request.timeout"
-    title_zh = "请求超时"
-
-
 class Problem(BaseModel):
     """A problem detail (RFC 9457) with the product's error code and messages in both languages."""
 
@@ -137,7 +131,10 @@ def from_error(error: OrgGraphError, instance: str) -> Response:
 
 
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    return [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))} for e in exc.errors()]
+    return [
+        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        for e in exc.errors()
+    ]
 
 
 _HTTP_CODES: dict[int, tuple[str, str]] = {
@@ -159,7 +156,12 @@ def install(app: FastAPI) -> None:
         errors = _field_errors(exc)
         where = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:5])
         return problem_response(
-            422, "request.invalid", f"the request is malformed: {where}", f"请求格式有误：{where}", request.url.path, errors=errors
+            422,
+            "request.invalid",
+            f"the request is malformed: {where}",
+            f"请求格式有误：{where}",
+            request.url.path,
+            errors=errors,
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -169,7 +171,9 @@ def install(app: FastAPI) -> None:
                 422, "request.invalid", f"the request is malformed: {exc.detail}", f"请求格式有误：{exc.detail}", request.url.path
             )
         code, zh = _HTTP_CODES.get(exc.status_code, ("http.error", f"请求出错（{exc.status_code}）"))
-        return problem_response(exc.status_code, code, str(exc.detail), zh, request.url.path, headers=exc.headers)
+        return problem_response(
+            exc.status_code, code, str(exc.detail), zh, request.url.path, headers=dict(exc.headers) if exc.headers else None
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

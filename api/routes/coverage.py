@@ -54,7 +54,9 @@ def area_in_scope(caller: Caller, reader: Reader, area: str | None) -> tuple[Sco
         return scope, scope.area.split(":", 1)[1]
     node = area if area.startswith("area:") else f"area:{area}"
     if reader.node(node) is None or not scope.contains(reader, node):
-        raise NotFoundError(f"no area with code {area!r} as of {reader.day}", message_zh=f"{reader.day} 不存在编码为 {area!r} 的区域")
+        raise NotFoundError(
+            f"no area with code {area!r} as of {reader.day}", message_zh=f"{reader.day} 不存在编码为 {area!r} 的区域"
+        )
     return scope, node.split(":", 1)[1]
 
 

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.tokens import Role, TokenBook
-from orggraph.model import Building, Community, Compound, Entrance, Grid, Household, LinkKind, OrgKind, PartyOrg, Person
+from orggraph.model import Building, Compound, Entrance, Grid, Household, LinkKind, OrgKind, PartyOrg, Person
 from orggraph.pii import id_check_char
 from orggraph.settings import Settings
 from orggraph.store import Batch, GraphStore, MemoryStore

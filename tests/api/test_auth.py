@@ -19,7 +19,8 @@ def test_health_and_readiness_need_no_token(client: ClientFor) -> None:
     base: TestClient = client.base  # type: ignore[attr-defined]
     assert base.get("/healthz").json() == {"status": "alive"}
     ready = base.get("/readyz").json()
-    assert ready["status"] == "ready" and ready["revision"] >= 1
+    assert ready["status"] == "ready"
+    assert ready["revision"] >= 1
     assert "/v1/escalation" in base.get("/openapi.json").json()["paths"]
     assert base.get("/docs").status_code == 200
 
@@ -82,7 +83,8 @@ def test_the_token_file_keeps_hashes_only_and_is_private(tmp_path: Path) -> None
     book = TokenBook(path)
     whole, token = book.add(Role.DISPATCHER, "S1", expires=None, note="hotline", now=NOW)
     text = path.read_text()
-    assert whole not in text and whole.split("_")[2] not in text
+    assert whole not in text
+    assert whole.split("_")[2] not in text
     assert token.secret_sha256 in text
     assert path.stat().st_mode & 0o777 == 0o600
     again = TokenBook(path)  # another process reads the same file
@@ -106,9 +108,13 @@ def test_an_admin_makes_lists_and_revokes_tokens_within_its_scope(client: Client
     made = admin.post("/v1/tokens", json={"role": "dispatcher", "scope": "C1", "expires": "30d", "note": "热线"})
     assert made.status_code == 201, made.text
     new = made.json()
-    assert new["token"].startswith("ogt_") and new["scope"] == "C1" and new["expires"]
+    assert new["token"].startswith("ogt_")
+    assert new["scope"] == "C1"
+    assert new["expires"]
     listed = {t["id"]: t for t in admin.get("/v1/tokens").json()}
-    assert new["id"] in listed and "token" not in listed[new["id"]] and "secret_sha256" not in listed[new["id"]]
+    assert new["id"] in listed
+    assert "token" not in listed[new["id"]]
+    assert "secret_sha256" not in listed[new["id"]]
     base: TestClient = client.base  # type: ignore[attr-defined]
     own = {"Authorization": f"Bearer {new['token']}"}
     assert base.get("/v1/liaison?household=H2", headers=own).status_code == 200

@@ -55,10 +55,13 @@ def test_a_dry_run_counts_and_writes_nothing_then_the_import_writes(served: tupl
     app, tokens, store = served
     importer, before = _client(app, tokens), graph_digest(store.graph)
     status, report = upload(importer, households(1, 5), dry_run="true")
-    assert status == 200 and report["dry_run"] is True and report["counts"]["households"]["created"] == 5
+    assert status == 200
+    assert report["dry_run"] is True
+    assert report["counts"]["households"]["created"] == 5
     assert graph_digest(store.graph) == before
     status, report = upload(importer, households(1, 5))
-    assert status == 200 and report["written"] is True
+    assert status == 200
+    assert report["written"] is True
     assert report["files"][0]["file"] == "住户.csv"
     assert importer.get("/v1/liaison?household=N3").status_code == 200
 
@@ -80,10 +83,12 @@ def test_a_bad_roster_is_rejected_where_and_why_and_nothing_changes(
     before = graph_digest(store.graph)
     status, report = upload(_client(app, tokens), body)
     assert status == 200
-    assert report["written"] is False and report["rejections"]
+    assert report["written"] is False
+    assert report["rejections"]
     rejection = report["rejections"][0]
     assert what in f"{rejection['file']} {rejection['column']} {rejection['reason_zh']}"
-    assert rejection["reason"] and rejection["reason_zh"]
+    assert rejection["reason"]
+    assert rejection["reason_zh"]
     assert graph_digest(store.graph) == before
 
 
@@ -96,14 +101,16 @@ def test_the_report_as_a_spreadsheet(served: tuple[FastAPI, TokenBook, MemorySto
     assert answer.status_code == 200
     book = CalamineWorkbook.from_filelike(io.BytesIO(answer.content))
     rows = book.get_sheet_by_name("被拒绝的行").to_python()
-    assert rows[1][0] == "住户.csv" and "常住人数" in str(rows[1])
+    assert rows[1][0] == "住户.csv"
+    assert "常住人数" in str(rows[1])
 
 
 def test_an_upload_too_large_is_a_413_and_nothing_changes(served: tuple[FastAPI, TokenBook, MemoryStore]) -> None:
     app, tokens, store = served
     before = graph_digest(store.graph)
     status, problem = upload(_client(app, tokens), households(1, 2000))  # over 20,000 bytes
-    assert status == 413 and problem["code"] == "upload.too-large"
+    assert status == 413
+    assert problem["code"] == "upload.too-large"
     assert "20000" in str(problem["message_en"])
     assert graph_digest(store.graph) == before
 
@@ -112,14 +119,16 @@ def test_more_rows_than_allowed_is_a_413_and_nothing_changes(served: tuple[FastA
     app, tokens, store = served
     before = graph_digest(store.graph)
     status, problem = upload(_client(app, tokens), households(1, 400))  # under the bytes, over 300 rows
-    assert status == 413 and problem["code"] == "roster.too-large"
+    assert status == 413
+    assert problem["code"] == "roster.too-large"
     assert graph_digest(store.graph) == before
 
 
 def test_an_upload_with_no_file_is_a_422(served: tuple[FastAPI, TokenBook, MemoryStore]) -> None:
     app, tokens, _ = served
     answer = _client(app, tokens).post("/v1/imports", data={"partial": "true"})
-    assert answer.status_code == 422 and answer.json()["code"] == "request.invalid"
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "request.invalid"
 
 
 def test_readers_never_see_half_an_import(tmp_path: Path) -> None:
@@ -146,7 +155,8 @@ def test_readers_never_see_half_an_import(tmp_path: Path) -> None:
         done.set()
         reader.join()
     assert report.written
-    assert seen <= {4, 4004} and 4 in seen
+    assert seen <= {4, 4004}
+    assert 4 in seen
     store.close()
 
 
@@ -170,6 +180,8 @@ def test_requests_during_an_upload_see_the_store_before_or_after_it(tmp_path: Pa
         finally:
             done.set()
             reader.join()
-    assert status == 200 and report["written"] is True
-    assert set(counts) <= {3, 3003} and counts
+    assert status == 200
+    assert report["written"] is True
+    assert set(counts) <= {3, 3003}
+    assert counts
     store.close()

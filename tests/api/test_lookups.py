@@ -20,9 +20,11 @@ def test_the_escalation_path_of_a_household_in_order_with_deadlines_and_reachabl
         ("grid", "property_manager"),
     ]
     first = path.steps[0]
-    assert first.person is not None and first.person.name == "王芳"
+    assert first.person is not None
+    assert first.person.name == "王芳"
     assert first.person.phone == ALL_PEOPLE["王芳"][1]  # a contacting member is in a post: reachable
-    assert first.person.id_number is None and "*" in first.person.id_masked
+    assert first.person.id_number is None
+    assert "*" in first.person.id_masked
     reported = dt.datetime.fromisoformat(AT)
     assert [dt.datetime.fromisoformat(s.deadline) - reported for s in path.steps[:2]] == [
         dt.timedelta(minutes=s.deadline_minutes) for s in path.steps[:2]
@@ -32,18 +34,22 @@ def test_the_escalation_path_of_a_household_in_order_with_deadlines_and_reachabl
 
 
 def test_an_address_names_the_household_and_says_how_it_was_read(client: ClientFor) -> None:
-    answer = client("dispatcher", "C1").get("/v1/escalation", params={"address": "幸福里小区3号楼2单元502室", "category": "物业纠纷"})
+    answer = client("dispatcher", "C1").get(
+        "/v1/escalation", params={"address": "幸福里小区3号楼2单元502室", "category": "物业纠纷"}
+    )
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["household"]["code"] == "H2"
-    assert body["start"] == "幸福里小区3号楼2单元502室" and body["read_as"]
+    assert body["start"] == "幸福里小区3号楼2单元502室"
+    assert body["read_as"]
 
 
 def test_an_unknown_category_is_a_422_with_the_known_ones(client: ClientFor) -> None:
     answer = client("dispatcher", "S1").get("/v1/escalation", params={"household": "H2", "category": "天气"})
     assert answer.status_code == 422
     problem = answer.json()
-    assert problem["code"] == "config.invalid" and "物业纠纷" in problem["message_zh"]
+    assert problem["code"] == "config.invalid"
+    assert "物业纠纷" in problem["message_zh"]
     assert answer.headers["content-type"] == "application/problem+json"
 
 
@@ -70,8 +76,10 @@ def test_a_member_with_their_links_and_a_resident_stays_masked(client: ClientFor
     assert [c.household.code for c in member.contacts] == ["H2"]
     assert member.person.phone == ALL_PEOPLE["王芳"][1]
     resident = MemberOut.model_validate(dispatcher.get(f"/v1/members/{pid('钱八')}").json())
-    assert resident.person.phone is None and resident.person.phone_masked is not None
-    assert resident.residence is not None and resident.residence.household.code == "H4"
+    assert resident.person.phone is None
+    assert resident.person.phone_masked is not None
+    assert resident.residence is not None
+    assert resident.residence.household.code == "H4"
 
 
 def test_a_community_with_its_registered_members_and_liaison(client: ClientFor) -> None:

@@ -68,7 +68,8 @@ def test_an_admin_sees_the_whole_id_number_on_the_person_routes_only(client: Cli
     assert member["person"]["phone"] is None  # a resident: masked even for an admin
     node = admin.get(f"/v1/nodes/{pid('李强')}").json()
     assert node["person"]["id_number"] == ALL_PEOPLE["李强"][0]
-    assert "id_sealed" not in node["attrs"] and "phone_sealed" not in node["attrs"]
+    assert "id_sealed" not in node["attrs"]
+    assert "phone_sealed" not in node["attrs"]
     planner = client("planner", "D").get(f"/v1/nodes/{pid('李强')}").json()
     assert planner["person"]["id_number"] is None
 
@@ -79,6 +80,7 @@ def test_whole_values_shown_are_in_the_access_audit(client: ClientFor) -> None:
     dispatcher.get("/v1/escalation?household=H2&category=物业纠纷")
     entries = [e for e in client("admin", "D").get("/v1/audit").json() if e["token"] == token_id]
     nodes = {e["node"] for e in entries}
-    assert "household:H2" in nodes and pid("李强") in nodes
+    assert "household:H2" in nodes
+    assert pid("李强") in nodes
     assert {e["route"] for e in entries} == {"/v1/escalation"}
     assert all(e["role"] == "dispatcher" and e["time"] for e in entries)

@@ -23,7 +23,8 @@ def test_the_summary_of_an_area_with_its_ratios(client: ClientFor) -> None:
 def test_findings_are_paged_in_a_stable_order_and_filtered(client: ClientFor) -> None:
     viewer = client("viewer", "D")
     whole = FindingsPage.model_validate(viewer.get("/v1/coverage/findings", params={"per_page": 1000}).json())
-    assert whole.total == len(whole.items) > 3 and whole.pages == 1
+    assert whole.total == len(whole.items) > 3
+    assert whole.pages == 1
     pages = [
         FindingsPage.model_validate(viewer.get("/v1/coverage/findings", params={"per_page": 2, "page": n}).json())
         for n in range(1, whole.total // 2 + 2)
@@ -31,17 +32,20 @@ def test_findings_are_paged_in_a_stable_order_and_filtered(client: ClientFor) ->
     assert [f for p in pages for f in p.items] == whole.items
     assert pages[0].pages == (whole.total + 1) // 2
     high = viewer.get("/v1/coverage/findings", params={"severity": "high", "per_page": 1000}).json()
-    assert high["items"] and {f["severity"] for f in high["items"]} == {"high"}
+    assert high["items"]
+    assert {f["severity"] for f in high["items"]} == {"high"}
     one = viewer.get("/v1/coverage/findings", params={"rule": "household-uncontacted"}).json()
     assert {f["rule"] for f in one["items"]} == {"household-uncontacted"}
     assert "H4" in {f["code"] for f in one["items"]}
     beyond = viewer.get("/v1/coverage/findings", params={"page": 99}).json()
-    assert beyond["items"] == [] and beyond["total"] == whole.total
+    assert beyond["items"] == []
+    assert beyond["total"] == whole.total
 
 
 def test_an_unknown_rule_is_a_422(client: ClientFor) -> None:
     answer = client("viewer", "D").get("/v1/coverage/findings", params={"rule": "no-such-rule"})
-    assert answer.status_code == 422 and answer.json()["code"] == "config.invalid"
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "config.invalid"
 
 
 def test_the_findings_export_as_a_spreadsheet_and_csv(client: ClientFor) -> None:
@@ -53,13 +57,15 @@ def test_the_findings_export_as_a_spreadsheet_and_csv(client: ClientFor) -> None
     book = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
     assert book.sheet_names
     csv = planner.get("/v1/coverage/export", params={"format": "csv"})
-    assert csv.status_code == 200 and "household-uncontacted" in csv.content.decode("utf-8-sig")
+    assert csv.status_code == 200
+    assert "household-uncontacted" in csv.content.decode("utf-8-sig")
     assert client("viewer", "S1").get("/v1/coverage/export").status_code == 403
 
 
 def test_stats_of_an_area(client: ClientFor) -> None:
     stats = StatsOut.model_validate(client("viewer", "D").get("/v1/stats", params={"area": "C1"}).json())
-    assert stats.areas["household"] == 3 and stats.areas["community"] == 1
+    assert stats.areas["household"] == 3
+    assert stats.areas["community"] == 1
     assert stats.streets == []
     district = StatsOut.model_validate(client("viewer", "D").get("/v1/stats").json())
     assert [s.street for s in district.streets] == ["S1", "S2"]
@@ -67,7 +73,8 @@ def test_stats_of_an_area(client: ClientFor) -> None:
 
 def test_a_contacts_proposal_as_data_and_its_roster_for_an_admin(client: ClientFor) -> None:
     proposal = ProposalOut.model_validate(client("planner", "D").get("/v1/proposals/contacts", params={"area": "C1"}).json())
-    assert proposal.kind == "contacts" and proposal.scope == "C1"
+    assert proposal.kind == "contacts"
+    assert proposal.scope == "C1"
     assert proposal.counts["uncontacted"] == 2  # H1 and H4
     roster = client("admin", "D").get("/v1/proposals/contacts/roster", params={"area": "C1", "format": "csv"})
     assert roster.status_code == 200, roster.text
@@ -80,11 +87,13 @@ def test_a_node_and_where_it_sits(client: ClientFor) -> None:
     node = NodeOut.model_validate(client("planner", "D").get("/v1/nodes/household:H2").json())
     assert (node.kind, node.street, node.community, node.grid) == ("household", "S1", "C1", "G1")
     org = NodeOut.model_validate(client("planner", "D").get("/v1/nodes/org:OG3").json())
-    assert org.community == "C1" and org.name == "幸福里小区3号楼党小组"
+    assert org.community == "C1"
+    assert org.name == "幸福里小区3号楼党小组"
 
 
 def test_the_path_between_two_nodes(client: ClientFor) -> None:
     answer = client("planner", "D").get("/v1/paths", params={"from": "household:H2", "to": "area:S1"})
     path = PathOut.model_validate(answer.json())
-    assert path.hops[0].node == "household:H2" and path.hops[-1].node == "area:S1"
+    assert path.hops[0].node == "household:H2"
+    assert path.hops[-1].node == "area:S1"
     assert path.length == len(path.hops) - 1

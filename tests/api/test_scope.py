@@ -27,7 +27,12 @@ def _masked(name: str) -> str:
 ASKS: list[tuple[str, str, dict[str, str], dict[str, str]]] = [
     ("GET", "/v1/escalation", {"household": "H9", "category": "物业纠纷"}, {"household": "H0", "category": "物业纠纷"}),
     ("GET", "/v1/escalation", {"household": "H9", "category": "天气"}, {"household": "H0", "category": "天气"}),
-    ("GET", "/v1/escalation", {"address": "和平里小区1号楼1单元101室", "category": "物业纠纷"}, {"address": "无名小区1号楼1单元101室", "category": "物业纠纷"}),
+    (
+        "GET",
+        "/v1/escalation",
+        {"address": "和平里小区1号楼1单元101室", "category": "物业纠纷"},
+        {"address": "无名小区1号楼1单元101室", "category": "物业纠纷"},
+    ),
     ("GET", "/v1/liaison", {"household": "H9"}, {"household": "H0"}),
     ("GET", "/v1/liaison", {"address": "和平里小区 1-1-101"}, {"address": "无名小区 1-1-101"}),
     ("GET", "/v1/members/{}", {"path": pid("钱七")}, {"path": "person:0"}),
@@ -63,7 +68,9 @@ def _ask(client: TestClient, method: str, route: str, params: dict[str, str]) ->
     return answer.status_code, answer.json()
 
 
-@pytest.mark.parametrize(("method", "route", "theirs", "nothing"), ASKS, ids=[f"{a[1]}:{next(iter(a[2].values()))}" for a in ASKS])
+@pytest.mark.parametrize(
+    ("method", "route", "theirs", "nothing"), ASKS, ids=[f"{a[1]}:{next(iter(a[2].values()))}" for a in ASKS]
+)
 def test_a_thing_of_another_community_answers_as_one_that_does_not_exist(
     client: ClientFor, method: str, route: str, theirs: dict[str, str], nothing: dict[str, str]
 ) -> None:
