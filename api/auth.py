@@ -7,7 +7,7 @@ Routes take one of the ``Annotated`` aliases below (``Viewer``, ``Dispatcher`` â
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -42,22 +42,33 @@ class Caller:
         return self.service.scope_of(self.token, reader)
 
     def respond(
-        self, payload: Any, reader: Reader, *, asked: Sequence[str] = (), person_route: bool = False, status: int = 200
+        self,
+        payload: Any,
+        reader: Reader,
+        *,
+        asked: Sequence[str] = (),
+        person_route: bool = False,
+        persons: Iterable[dict[str, Any] | None] | None = None,
+        status: int = 200,
     ) -> Response:
-        """The JSON response: persons revealed as the role allows; the access recorded when the
-        answer names a person or household (``asked``, and every person whose whole data it shows)."""
+        """The JSON response: persons revealed as the role allows (``persons``, when the route knows
+        where they are; else every person found in ``payload``); the access recorded when the answer
+        names a person or household (``asked``, and every person whose whole data it shows)."""
         revealer = Revealer(reader, self.service.store.pii_key, self.role, person_route=person_route)
-        revealer.walk(payload)
+        if persons is not None:
+            revealer.persons(persons)
+        else:
+            revealer.walk(payload)
         shown = [*asked, *(n for n in revealer.shown if n not in asked)]
         if shown:
             self.service.audit.record(self.token.id, self.role.value, self.route, shown)
         return json_reply(payload, status=status)
 
 
-def need(role: Role) -> Callable[..., Caller]:
+def need(role: Role) -> Callable[..., Awaitable[Caller]]:
     """A dependency that admits tokens of ``role`` or above."""
 
-    def caller(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:
+    async def caller(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:
         service: Service = request.app.state.service
         if credentials is None:
             raise UnauthorizedError(

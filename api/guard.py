@@ -10,12 +10,16 @@ against the store it will write to, so nothing else may write between its plan a
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+from starlette.concurrency import run_in_threadpool
 
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.store import Batch, GraphStore, Link, StoreCounts, WriteSummary
+
+T = TypeVar("T")
 
 
 class ReadWriteLock:
@@ -40,6 +44,22 @@ class ReadWriteLock:
                 self._readers -= 1
                 if not self._readers:
                     self._cond.notify_all()
+
+    def try_reading(self) -> bool:
+        """Take a read hold without waiting, if no writer holds or waits for the lock; say whether taken.
+        (An event loop reads on its own thread this way, and waits in a worker thread otherwise.)"""
+        with self._cond:
+            if self._writing or self._waiting:
+                return False
+            self._readers += 1
+            return True
+
+    def done_reading(self) -> None:
+        """Give back a hold taken by :meth:`try_reading`."""
+        with self._cond:
+            self._readers -= 1
+            if not self._readers:
+                self._cond.notify_all()
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -139,6 +159,22 @@ class StoreGuard:
     def reading(self) -> Any:
         """``with guard.reading():`` around a request's reads."""
         return self.lock.reading()
+
+    async def read(self, work: Callable[[], T], *, quick: bool = True) -> T:
+        """``work()`` under a read hold: at once on the event loop when it is ``quick`` and no write is
+        under way (the lookups answer without a thread hop), else in a worker thread, which waits for a
+        write to end (the loop goes on serving meanwhile)."""
+        if quick and self.lock.try_reading():
+            try:
+                return work()
+            finally:
+                self.lock.done_reading()
+
+        def waiting() -> T:
+            with self.lock.reading():
+                return work()
+
+        return await run_in_threadpool(waiting)
 
     def take_in_others_writes(self) -> bool:
         """What another process wrote since, taken in exclusively; skipped while an upload runs."""

@@ -14,6 +14,7 @@ Anything not revealed is ``null``. Whole values come from the sealed fields with
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from api.tokens import Role
@@ -76,6 +77,12 @@ class Revealer:
         if found is None:
             found = memo[node, field] = self.key.unseal(field, bytes.fromhex(sealed))
         return found
+
+    def persons(self, items: Iterable[dict[str, Any] | None]) -> None:
+        """Reveal the given person dicts (for routes that know where their persons are)."""
+        for item in items:
+            if item is not None:
+                self.person(item)
 
     def walk(self, value: Any) -> Any:
         """Reveal, in place, every person in ``value`` (dicts and lists, any depth); returns ``value``."""

@@ -53,16 +53,21 @@ class Scope:
 
     def sees(self, reader: Reader, node: str) -> bool:
         """Whether ``node`` (live on the reader's day) lies in this scope."""
-        if reader.node(node) is None:
-            return False
-        if self.everything:
-            return True
-        seen: dict[tuple[str, str], bool] = reader.scratch.setdefault("api.sees", {})
-        key = (self.area, node)
-        found = seen.get(key)
+        memo: dict[str, bool] | None = reader.scratch.get(self._memo_key)
+        if memo is None:
+            memo = reader.scratch.setdefault(self._memo_key, {})
+        found = memo.get(node)
         if found is None:
-            found = seen[key] = any(self.contains(reader, place) for place in places(reader, node))
+            if reader.node(node) is None:
+                found = False
+            else:
+                found = self.everything or any(self.contains(reader, place) for place in places(reader, node))
+            memo[node] = found
         return found
+
+    @property
+    def _memo_key(self) -> str:
+        return f"api.sees:{self.area}"
 
     def contains(self, reader: Reader, area: str) -> bool:
         """Whether ``area`` (or household) is the scope's area or lies below it; a household lies
@@ -175,38 +180,25 @@ def area_path(reader: Reader, node: str) -> dict[str, str | None]:
 HIDDEN_HOP: dict[str, Any] = {"node": "", "name": "…", "kind": "hidden", "link": None, "direction": None}
 
 
-def hide_outside(payload: Any, scope: Scope, reader: Reader) -> Any:
-    """Replace, in every reason path (``hops``) of ``payload``, each run of nodes the scope neither sees
-    nor lies below (a department's office in another street) by one :data:`HIDDEN_HOP`. In place."""
+def hide_outside(reasons: Iterable[dict[str, Any]], scope: Scope, reader: Reader) -> None:
+    """Replace, in each reason (``{"hops": [...], ...}``), every run of hops the scope neither sees nor
+    lies below (a department's office in another street) by one :data:`HIDDEN_HOP`; the first hop (who
+    answers) stays. In place."""
     if scope.everything:
-        return payload
+        return
     above: set[str] = set()
     current = reader.parent(scope.area, _PART_OF)
     while current is not None and current not in above:
         above.add(current)
         current = reader.parent(current, _PART_OF)
-
-    def shown(hop: dict[str, Any], first: bool) -> bool:
-        node = str(hop.get("node", ""))
-        return first or node in above or scope.sees(reader, node)
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            hops = value.get("hops")
-            if isinstance(hops, list) and hops and isinstance(hops[0], dict):
-                kept: list[dict[str, Any]] = []
-                for i, hop in enumerate(hops):
-                    if shown(hop, i == 0):
-                        kept.append(hop)
-                    elif not kept or kept[-1] is not HIDDEN_HOP:
-                        kept.append(HIDDEN_HOP)
-                value["hops"] = [dict(h) for h in kept]
-            for item in value.values():
-                if isinstance(item, dict | list):
-                    walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(payload)
-    return payload
+    for reason in reasons:
+        hops: list[dict[str, Any]] = reason["hops"]
+        if all(h["node"] in above or scope.sees(reader, h["node"]) for h in hops[1:]):
+            continue
+        kept = hops[:1]
+        for hop in hops[1:]:
+            if hop["node"] in above or scope.sees(reader, hop["node"]):
+                kept.append(hop)
+            elif kept[-1] is not HIDDEN_HOP:
+                kept.append(HIDDEN_HOP)
+        reason["hops"] = [dict(h) for h in kept]

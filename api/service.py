@@ -8,6 +8,7 @@ background thread takes in what other processes write to the store (another work
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
 from collections import OrderedDict
@@ -24,10 +25,14 @@ from orggraph.settings import Settings
 from orggraph.store import GraphStore
 from queries.escalation import reader_for
 from queries.escalation_read import Reader
+from queries.index import index_for, index_ready
 from queries.policy import Policy, load_policy
 
 log = logging.getLogger("orggraph.api")
 T = TypeVar("T")
+
+#: Seconds between two freezes of what outlived the collector's young generations (see :meth:`Service.warm`).
+FREEZE_EVERY = 10
 
 
 class Service:
@@ -48,16 +53,47 @@ class Service:
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def start(self) -> None:
+        tune_collector()
         self.audit.start()
         self._refresher = threading.Thread(target=self._refresh_loop, name="orggraph-refresh", daemon=True)
         self._refresher.start()
 
     def _refresh_loop(self) -> None:
+        self.warm()
+        ticks = 0
         while not self._stop.wait(1.0):
+            ticks += 1
             try:
-                self.guard.take_in_others_writes()
+                if self.guard.take_in_others_writes():
+                    self.warm()
+                elif ticks % FREEZE_EVERY == 0:
+                    gc.collect(1)
+                    gc.freeze()  # what lived through the young collections: caches, mostly
             except Exception:
                 log.exception("could not take in other processes' writes")
+
+    def warm(self) -> None:
+        """Build today's index now (in this thread), so requests do not wait for it; then set what is
+        in memory aside from the garbage collector.
+
+        The graph and the index are millions of objects that live as long as the store's revision,
+        and the caches of escalation paths gain a hundred objects a request. A full collection walks
+        every one — hundreds of milliseconds on a district, a stall for every request — and the
+        collector runs one whenever enough objects outlive its young generations. So the server runs
+        no full collection of its own accord (:func:`tune_collector`): what is alive now is frozen
+        (``gc.freeze``), the young generations are collected as usual, and the refresh thread
+        freezes their survivors every ``FREEZE_EVERY`` seconds. Frozen objects are still freed when
+        the last reference goes (an evicted cache entry); only garbage in reference cycles that
+        outlived the young generations waits — until the next write (a new revision), when
+        everything is thawed, collected once and frozen again.
+        """
+        if getattr(self.store.inner, "graph", None) is None:
+            return
+        with self.guard.reading():
+            index_for(self.store)
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def stop(self) -> None:
         self._stop.set()
@@ -70,6 +106,10 @@ class Service:
     def reader(self, as_of: str | dt.date | None = None) -> Reader:
         """The reader of the day (today's shared index, or the raw graph for another day)."""
         return reader_for(self.store, as_of=as_of)
+
+    def quick(self, as_of: dt.date | None) -> bool:
+        """Whether reading as of the day is quick enough for the event loop: today, its index built."""
+        return as_of is None and index_ready(self.store)
 
     def scope_of(self, token: Token, reader: Reader) -> Scope:
         """The token's scope on the reader's day; a token whose area is gone sees nothing (403)."""
@@ -101,3 +141,9 @@ class Service:
             while len(self._cache) > 64:
                 self._cache.popitem(last=False)
         return value
+
+
+def tune_collector() -> None:
+    """No full collection but those :meth:`Service.warm` runs (see there); young ones as usual."""
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, 1_000_000_000)

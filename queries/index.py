@@ -211,6 +211,13 @@ def index_for(store: GraphStore, *, as_of: str | None = None) -> GraphIndex:
     return index
 
 
+def index_ready(store: GraphStore, *, as_of: str | None = None) -> bool:
+    """Whether :func:`index_for` would answer at once (the index of this revision and day is built)."""
+    key = (id(store.graph), as_of_date(as_of), store.revision)  # type: ignore[attr-defined]
+    with _LOCK:
+        return key in _CACHE
+
+
 def forget_index(store: GraphStore) -> None:
     """Drop every cached index of ``store`` (a scratch copy done with, so it pushes out no other)."""
     graph_id = id(store.graph)  # type: ignore[attr-defined]

@@ -108,6 +108,8 @@ def upload(
                 max_rows=service.settings.upload_max_rows,
             )
             result = _renamed(import_rosters(service.store, paths, options), folder, names)
+            if result.written:
+                service.warm()  # today's index rebuilt here, not by the next reader
         if report is ReportFormat.json:
             return json_reply(result.to_dict())
         saved = FilePath(folder) / f"import-report.{report.value}"

@@ -28,9 +28,9 @@ router = APIRouter(prefix="/v1", tags=["lookups"])
 
 
 @router.get("/escalation", response_model=EscalationOut, responses=responses(), summary="Escalation path of an issue")
-def escalation(
+async def escalation(
     caller: Dispatcher,
-    category: Annotated[str, Query(min_length=1, max_length=50, description="the issue category (事项类别), e.g. 物业")],
+    category: Annotated[str, Query(min_length=1, max_length=50, description="the issue category (事项类别), e.g. 物业纠纷")],
     household: HouseholdParam = None,
     address: AddressParam = None,
     at: Annotated[dt.datetime | None, Query(description="when the issue was reported (ISO); deadlines count from it")] = None,
@@ -40,28 +40,50 @@ def escalation(
     (逐级响应): ordered steps with the reason each person answers and each level's deadline."""
     start = one_start(household, address)
     service = caller.service
-    with service.guard.reading():
+
+    def answer() -> Response:
         reader = service.reader(day_of(as_of))
         scope = caller.scope(reader)
         node, read_as = resolve_start(reader_within(reader, scope), start)
         path = escalation_path(service.store, node, category, at=at, as_of=day_of(as_of), policy=service.policy)
-        payload = hide_outside(path.to_dict(), scope, reader)
+        payload = path.to_dict()
+        hide_outside((*(s["reason"] for s in payload["steps"]), *(h["reason"] for h in payload["helpers"])), scope, reader)
         payload["start"], payload["read_as"] = start, read_as
-        return caller.respond(payload, reader, asked=[node])
+        return caller.respond(payload, reader, asked=[node], persons=(s["person"] for s in payload["steps"]))
+
+    return await service.guard.read(answer, quick=service.quick(as_of))
+
+
+#: The roles of a household's liaison that list posts (``grid_staff`` is a dict of them).
+_POST_LISTS = (
+    "contacting_members",
+    "central_household",
+    "building_group_leader",
+    "branch_secretary",
+    "community_secretary",
+    "liaison_leaders",
+    "street_secretary",
+)
 
 
 @router.get("/liaison", response_model=LiaisonOut, responses=responses(), summary="Who serves a household")
-def liaison(caller: Dispatcher, household: HouseholdParam = None, address: AddressParam = None, as_of: AsOf = None) -> Response:
+async def liaison(
+    caller: Dispatcher, household: HouseholdParam = None, address: AddressParam = None, as_of: AsOf = None
+) -> Response:
     """The liaison of a household (住户联系人) by role: contacting members, central household,
     building group leader, grid staff, secretaries, liaison leaders; vacant roles and why."""
     start = one_start(household, address)
     service = caller.service
-    with service.guard.reading():
+
+    def answer() -> Response:
         reader = service.reader(day_of(as_of))
         node, read_as = resolve_start(reader_within(reader, caller.scope(reader)), start)
         payload = household_liaison(service.store, node, as_of=day_of(as_of)).to_dict()
         payload["read_as"] = read_as
-        return caller.respond(payload, reader, asked=[node])
+        posts = [*(p for key in _POST_LISTS for p in payload[key]), *(p for ps in payload["grid_staff"].values() for p in ps)]
+        return caller.respond(payload, reader, asked=[node], persons=(p["person"] for p in posts))
+
+    return await service.guard.read(answer, quick=service.quick(as_of))
 
 
 def _within(scope: Scope, reader: Reader, item: dict[str, Any] | None, *path: str) -> bool:
@@ -94,7 +116,7 @@ def _prune(payload: dict[str, Any], scope: Scope, reader: Reader) -> dict[str, A
 
 
 @router.get("/members/{person}", response_model=MemberOut, responses=responses(), summary="What a person is linked to")
-def member(
+async def member(
     caller: Dispatcher,
     person: Annotated[str, Path(max_length=200, description="a person node id, its code, or a masked ID number only one has")],
     as_of: AsOf = None,
@@ -102,16 +124,19 @@ def member(
     """A person's org, posts, grid roles, contacted households (1+10), residence, registration
     (双报到), liaison (包联) — those within the caller's scope. An admin sees the whole ID number."""
     service = caller.service
-    with service.guard.reading():
+
+    def answer() -> Response:
         reader = service.reader(day_of(as_of))
         scope = caller.scope(reader)
         node = find_person(reader_within(reader, scope), person)
         payload = _prune(member_links(service.store, node, as_of=day_of(as_of)).to_dict(), scope, reader)
         return caller.respond(payload, reader, asked=[node], person_route=True)
 
+    return await service.guard.read(answer, quick=service.quick(as_of))
+
 
 @router.get("/communities/{community}", response_model=CommunityOut, responses=responses(), summary="A community's links")
-def community(
+async def community(
     caller: Dispatcher,
     community: Annotated[str, Path(max_length=100, description="the community's area code (区域编码)")],
     as_of: AsOf = None,
@@ -119,7 +144,8 @@ def community(
     """A community's registered members and units (双报到), live co-building projects (共建项目) and
     liaison leaders (包联领导)."""
     service = caller.service
-    with service.guard.reading():
+
+    def answer() -> Response:
         reader = service.reader(day_of(as_of))
         node = community if community.startswith("area:") else f"area:{community}"
         if (reader_within(reader, caller.scope(reader)).node(node) or {}).get("kind") != "community":
@@ -128,3 +154,5 @@ def community(
             )
         payload = community_links(service.store, node, as_of=day_of(as_of)).to_dict()
         return caller.respond(payload, reader, asked=[node])
+
+    return await service.guard.read(answer, quick=service.quick(as_of))

@@ -36,6 +36,7 @@ CHECKS = [
     response_schema_conformance,
 ]
 
+EXAMPLES = int(os.environ.get("ORGGRAPH_FUZZ_EXAMPLES", "50"))
 TOKENS = TokenBook(None)
 ADMIN, _ = TOKENS.add(Role.ADMIN, "D", expires=None, note="fuzz")
 APP = create_app(Settings(store=":memory:", upload_max_bytes=200_000), store=api_world(MemoryStore(KEY)), tokens=TOKENS)
@@ -49,6 +50,6 @@ def running() -> Iterator[None]:
 
 
 @schema.parametrize()
-@settings(max_examples=int(os.environ.get("ORGGRAPH_FUZZ_EXAMPLES", "50")), deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_route_answers_a_server_error_or_outside_its_schema(case: Case) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {ADMIN}"}, checks=CHECKS)
