@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Sequence
-from typing import Any
 
 from orggraph.store import GraphStore
 
@@ -28,7 +28,7 @@ class AccessAudit:
         self.store = store
         self.every = every
         self.most = most
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[tuple[float, str, str, str, Sequence[str]]] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = False
@@ -36,10 +36,9 @@ class AccessAudit:
 
     def record(self, token: str, role: str, route: str, nodes: Sequence[str]) -> None:
         """Note that ``token`` was shown ``nodes`` through ``route`` (one entry per node)."""
-        at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-        entries = [{"token": token, "role": role, "route": route, "node": node, "time": at} for node in nodes]
+        entry = (time.time(), token, role, route, nodes)
         with self._lock:
-            self._pending.extend(entries)
+            self._pending.append(entry)
             full = len(self._pending) >= self.most
         if full:
             self._wake.set()
@@ -49,14 +48,20 @@ class AccessAudit:
         with self._lock:
             pending, self._pending = self._pending, []
         if pending:
+            records = [
+                {"token": token, "role": role, "route": route, "node": node, "time": _iso(at)}
+                for at, token, role, route, nodes in pending
+                for node in nodes
+            ]
             try:
-                self.store.record_audits(KIND, pending)
+                self.store.record_audits(KIND, records)
             except Exception:
                 log.exception("could not write %d access audit entries; keeping them for the next try", len(pending))
                 with self._lock:
                     self._pending[:0] = pending
                 return 0
-        return len(pending)
+            return len(records)
+        return 0
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="orggraph-access-audit", daemon=True)
@@ -75,3 +80,7 @@ class AccessAudit:
         if self._thread is not None:
             self._thread.join(timeout=10)
         self.flush()
+
+
+def _iso(at: float) -> str:
+    return dt.datetime.fromtimestamp(at, dt.UTC).isoformat(timespec="milliseconds")

@@ -84,7 +84,7 @@ def need(role: Role) -> Callable[..., Awaitable[Caller]]:
                 message_zh=f"{token.role.value} 角色无权使用此接口；需要 {role.value} 或更高角色",
             )
         route = request.scope.get("route")
-        return Caller(token, service, getattr(route, "path", request.url.path))
+        return Caller(token, service, getattr(route, "path", None) or request.scope["path"])
 
     return caller
 

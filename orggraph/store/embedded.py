@@ -344,9 +344,10 @@ class EmbeddedStore(GraphReads):
         """Add many entries of one kind to the audit trail in one transaction."""
         if not records:
             return
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        rows = [(now, kind, orjson.dumps(record, option=orjson.OPT_NON_STR_KEYS).decode()) for record in records]
         with self._lock, self._transaction():
-            for record in records:
-                self._insert_audit(kind, record)
+            self._db.executemany("INSERT INTO audit (at, kind, record) VALUES (?, ?, ?)", rows)
 
     def audit_log(self, kind: str, *, since: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """Audit entries of ``kind``, newest first, optionally only those at or after ``since`` (ISO)."""

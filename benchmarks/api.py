@@ -1,0 +1,198 @@
+"""The API's budgets (issue: API), over HTTP on 127.0.0.1: ``orggraph serve`` in one process, the load
+generator (``wrk``, a second process) in another, on the generated district in an embedded store.
+
+For each worker count asked (``--workers``, default 1 and 2):
+
+* ``escalation`` — ``GET /v1/escalation`` for the households of one street (a dispatcher token scoped
+  to it), 16 connections, 10 s a run: ``first_ask`` is the first run (most households asked for the
+  first time since the server started), ``repeat`` the median of the following runs — requests/s and
+  p50/p99 latency in ms;
+* ``liaison`` — ``GET /v1/liaison`` for the same households, the same way;
+* ``coverage_street_ms`` — ``GET /v1/coverage/summary?area=<street>`` for each street: the first ask
+  (computed; median over the streets) and asked again (cached);
+* ``coverage_district_s`` — the summary of the whole district (a viewer token of the district), first
+  ask and asked again.
+
+``wrk`` must be installed (``apt-get install wrk``); without it the load figures are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from api.tokens import Role, TokenBook
+from benchmarks.measure import rounded
+from orggraph.generator import Scale, generate
+from orggraph.pii import PiiKey
+from orggraph.store import EmbeddedStore
+
+SECRET = b"benchmark-key-benchmark-key-0001"
+CATEGORY = "物业纠纷"
+CONNECTIONS = 16
+SECONDS = 10
+
+_LUA = """
+local paths = {}
+for line in io.lines("%s") do paths[#paths + 1] = line end
+local i = math.random(#paths)
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+"""
+
+
+def _build(folder: Path, scale: Scale) -> tuple[Path, str, str, list[str], list[str]]:
+    """The district in an embedded store; the street with most households, the district, households, streets."""
+    path = folder / "api-bench.db"
+    store = EmbeddedStore(path, PiiKey(SECRET), create=True)
+    for batch in generate(scale, seed=1, key=PiiKey(SECRET)).batches:
+        store.write(batch)
+    store.checkpoint()
+    kinds = {n: a["kind"] for n, a in store.graph.nodes(data=True)}
+    district = next(n for n, k in kinds.items() if k == "district").split(":", 1)[1]
+    streets = sorted(n.split(":", 1)[1] for n, k in kinds.items() if k == "street")
+    street = streets[0]
+    households = sorted(n.split(":", 1)[1] for n, k in kinds.items() if k == "household" and n.startswith(f"household:{street}"))
+    store.close()
+    return path, street, district, households, streets
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """``orggraph serve`` in its own process, until stopped."""
+
+    def __init__(self, store: Path, workers: int) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        orggraph = str(Path(sys.executable).with_name("orggraph"))
+        env = {**os.environ, "ORGGRAPH_KEY": SECRET.hex()}
+        command = [orggraph, "serve", "--store", str(store), "--port", str(self.port), "--workers", str(workers)]
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait_warm(self, token: str, probe: str) -> None:
+        """Until every worker answers a lookup quickly (each builds its index when it starts)."""
+        deadline = time.monotonic() + 300
+        quick = 0
+        while quick < 20 and time.monotonic() < deadline:
+            try:
+                started = time.perf_counter()
+                answer = httpx.get(self.base + probe, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+                fast = answer.status_code == 200 and time.perf_counter() - started < 0.05
+                quick = quick + 1 if fast else 0
+            except httpx.TransportError:
+                time.sleep(0.2)
+        time.sleep(2)  # the freeze after each worker's warm-up
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=60)
+
+
+def _wrk(base: str, token: str, paths_file: Path, folder: Path) -> dict[str, float]:
+    script = folder / "paths.lua"
+    script.write_text(_LUA % paths_file)
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-s", str(script)]
+    done = subprocess.run(
+        [*command, "-H", f"Authorization: Bearer {token}", base],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = done.stdout
+
+    def latency(percentile: str) -> float:
+        found = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if found is None:
+            raise RuntimeError(f"wrk printed no {percentile}% latency:\n{out}")
+        value, unit = float(found.group(1)), found.group(2)
+        return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    assert rps is not None, out
+    return {
+        "requests_per_s": rounded(float(rps.group(1)), 1),
+        "p50_ms": rounded(latency("50")),
+        "p99_ms": rounded(latency("99")),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def _load(base: str, token: str, paths_file: Path, folder: Path, repeat: int) -> dict[str, Any]:
+    first = _wrk(base, token, paths_file, folder)
+    runs = [_wrk(base, token, paths_file, folder) for _ in range(repeat)]
+    median = {k: rounded(statistics.median(r[k] for r in runs), 1) for k in ("requests_per_s", "p50_ms", "p99_ms")}
+    return {"first_ask": first, "repeat": median, "runs": runs}
+
+
+def _timed(base: str, token: str, route: str) -> float:
+    started = time.perf_counter()
+    answer = httpx.get(base + route, headers={"Authorization": f"Bearer {token}"}, timeout=120)
+    answer.raise_for_status()
+    return time.perf_counter() - started
+
+
+def run(scale: Scale, repeat: int) -> dict[str, Any]:
+    figures: dict[str, Any] = {"suite": "api", "scale": scale.value, "repeat": repeat}
+    figures |= {"connections": CONNECTIONS, "seconds": SECONDS}
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        store, street, district, households, streets = _build(folder, scale)
+        tokens = TokenBook(Path(str(store) + ".tokens"))
+        dispatcher, _ = tokens.add(Role.DISPATCHER, street, expires=None, note="benchmark")
+        viewer, _ = tokens.add(Role.VIEWER, district, expires=None, note="benchmark")
+        figures |= {"households_asked": len(households), "street": street}
+        escalations, liaisons = folder / "escalation.txt", folder / "liaison.txt"
+        escalations.write_text("\n".join(f"/v1/escalation?household={quote(h)}&category={quote(CATEGORY)}" for h in households))
+        liaisons.write_text("\n".join(f"/v1/liaison?household={quote(h)}" for h in households))
+        for workers in (1, 2):
+            server = Server(store, workers)
+            try:
+                server.wait_warm(dispatcher, f"/v1/liaison?household={quote(households[0])}")
+                result: dict[str, Any] = {}
+                if shutil.which("wrk"):
+                    result["escalation"] = _load(server.base, dispatcher, escalations, folder, repeat)
+                    result["liaison"] = _load(server.base, dispatcher, liaisons, folder, repeat)
+                else:
+                    result["load"] = "skipped: wrk is not installed (apt-get install wrk)"
+                street_first = [_timed(server.base, viewer, f"/v1/coverage/summary?area={s}") for s in streets]
+                street_again = [_timed(server.base, viewer, f"/v1/coverage/summary?area={s}") for s in streets * 2]
+                district_first = _timed(server.base, viewer, "/v1/coverage/summary")
+                district_again = [_timed(server.base, viewer, "/v1/coverage/summary") for _ in range(repeat * 2)]
+                result["coverage_street_ms"] = {
+                    "first_ask": rounded(statistics.median(street_first) * 1000, 1),
+                    "again": rounded(statistics.median(street_again) * 1000, 1),
+                }
+                result["coverage_district_s"] = {
+                    "first_ask": rounded(district_first),
+                    "again": rounded(statistics.median(district_again)),
+                }
+                figures[f"workers_{workers}"] = result
+            finally:
+                server.stop()
+    figures["budgets"] = {
+        "escalation": ">= 1500 requests/s, p99 <= 25 ms",
+        "liaison": ">= 2000 requests/s",
+        "coverage_street_ms": "<= 100",
+        "coverage_district_s": "<= 1.5",
+    }
+    return figures
