@@ -21,11 +21,13 @@ from api.problems import ForbiddenError
 from api.scope import Scope
 from api.tokens import Token, TokenBook
 from orggraph.errors import NotFoundError
+from orggraph.model.kinds import NodeKind
 from orggraph.settings import Settings
 from orggraph.store import GraphStore
+from queries.coverage import CoverageResult, run_coverage
 from queries.escalation import reader_for
 from queries.escalation_read import Reader
-from queries.index import index_for, index_ready
+from queries.index import GraphIndex, index_for, index_ready
 from queries.policy import Policy, load_policy
 
 log = logging.getLogger("orggraph.api")
@@ -90,10 +92,25 @@ class Service:
         if getattr(self.store.inner, "graph", None) is None:
             return
         with self.guard.reading():
-            index_for(self.store)
+            index = index_for(self.store)
+            self.precompute(index)
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+
+    def precompute(self, index: GraphIndex) -> None:
+        """The coverage of the whole area tree and of each street (every rule, today), made now so the
+        summaries planners ask most are answered from the cache; called after each new revision."""
+        tops = [n for n in index.nodes(NodeKind.DISTRICT) if n not in index.parent]
+        for area in (*tops, *index.nodes(NodeKind.STREET)):
+            self.coverage(area.split(":", 1)[1], None, index.day)
+
+    def coverage(self, code: str, rules: tuple[str, ...] | None, day: str) -> CoverageResult:
+        """The coverage run of an area (by code), rules and day, once per store revision."""
+        return self.cached(
+            ("coverage", day, code, rules, id(self.policy)),
+            lambda: run_coverage(self.store, scope=code, rules=rules, as_of=day, policy=self.policy),
+        )
 
     def stop(self) -> None:
         self._stop.set()

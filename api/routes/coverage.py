@@ -23,7 +23,7 @@ from api.schemas import CoverageSummaryOut, FindingsPage, StatsOut
 from api.scope import Scope
 from orggraph.errors import NotFoundError
 from orggraph.stats import per_street
-from queries.coverage import CoverageResult, run_coverage
+from queries.coverage import CoverageResult
 from queries.coverage.base import Subtree
 from queries.coverage.export import export_findings
 from queries.escalation_read import Reader
@@ -64,11 +64,7 @@ def coverage_run(caller: Caller, area: str | None, rules: list[str] | None, as_o
     service = caller.service
     reader = service.reader(as_of)
     _, code = area_in_scope(caller, reader, area)
-    chosen = tuple(sorted(set(rules))) if rules else None
-    return service.cached(
-        ("coverage", reader.day, code, chosen, id(service.policy)),
-        lambda: run_coverage(service.store, scope=code, rules=chosen, as_of=reader.day, policy=service.policy),
-    )
+    return service.coverage(code, tuple(sorted(set(rules))) if rules else None, reader.day)
 
 
 @router.get("/coverage/summary", response_model=CoverageSummaryOut, responses=responses(), summary="Coverage summary")
