@@ -185,3 +185,14 @@ def test_requests_during_an_upload_see_the_store_before_or_after_it(tmp_path: Pa
     assert set(counts) <= {3, 3003}
     assert counts
     store.close()
+
+
+def test_a_request_over_its_time_is_a_503_problem_and_the_server_goes_on() -> None:
+    store, tokens = api_world(MemoryStore(KEY)), TokenBook(None)
+    app = create_app(Settings(store=":memory:", request_timeout=0.0001), store=store, tokens=tokens)
+    with TestClient(app):
+        planner = _client(app, tokens, Role.PLANNER, "D")
+        answer = planner.get("/v1/proposals/contacts")
+        assert answer.status_code == 503
+        assert answer.json()["code"] == "request.timeout"
+        assert planner.get("/v1/proposals/contacts").status_code == 503  # answered again, not wedged
