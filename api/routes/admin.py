@@ -58,7 +58,7 @@ def add_token(caller: Admin, body: NewToken) -> Response:
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut, responses=responses(), summary="Revoke a token")
-def revoke_token(caller: Admin, token_id: Annotated[str, Path(max_length=40)]) -> Response:
+def revoke_token(caller: Admin, token_id: Annotated[str, Path(max_length=40, description="the token's id")]) -> Response:
     """Revoke a token by its id; it stops working within a second on every server."""
     tokens = caller.service.tokens
     found = next((t for t in tokens.list() if t.id == token_id and _mine(caller, t)), None)
@@ -71,7 +71,7 @@ def revoke_token(caller: Admin, token_id: Annotated[str, Path(max_length=40)]) -
 def audit(
     caller: Admin,
     since: Annotated[dt.datetime | None, Query(description="only entries at or after this time (ISO)")] = None,
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    limit: Annotated[int, Query(ge=1, le=10_000, description="at most this many entries")] = 1000,
 ) -> Response:
     """Who was shown which person or household, through which route, when; newest first. An admin
     scoped below the whole district sees the entries of the nodes within its scope."""

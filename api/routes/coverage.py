@@ -47,6 +47,9 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
 
 
+FormatParam = Annotated[ExportFormat, Query(description="the file format: a spreadsheet (xlsx) or csv")]
+
+
 def area_in_scope(caller: Caller, reader: Reader, area: str | None) -> tuple[Scope, str]:
     """The area code a request names (default the token's), checked to lie within the token's scope."""
     scope = caller.scope(reader)
@@ -82,8 +85,8 @@ def findings(
     area: Area = None,
     rule: Rules = None,
     severity: Annotated[list[Severity] | None, Query(description="keep only these severities")] = None,
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="the page, from 1")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=1000, description="findings per page")] = 100,
     as_of: AsOf = None,
 ) -> Response:
     """The gaps (覆盖缺口) with who must close each, in a stable order: severity (high first), street,
@@ -113,7 +116,7 @@ def findings(
     summary="Coverage findings as a file",
 )
 def export(
-    caller: Planner, format: ExportFormat = ExportFormat.xlsx, area: Area = None, rule: Rules = None, as_of: AsOf = None
+    caller: Planner, format: FormatParam = ExportFormat.xlsx, area: Area = None, rule: Rules = None, as_of: AsOf = None
 ) -> Response:
     """Every finding and the summary of the area as a spreadsheet (``xlsx``) or ``csv`` (UTF-8 with BOM)."""
     with caller.service.guard.reading():

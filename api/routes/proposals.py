@@ -5,21 +5,23 @@ from __future__ import annotations
 import tempfile
 from enum import StrEnum
 from pathlib import Path as FilePath
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from starlette.responses import Response
 
 from api.auth import Admin, Caller, Planner
 from api.params import Area, AsOf, day_of
 from api.problems import responses
 from api.replies import FILE_CONTENT, file_reply, json_reply
-from api.routes.coverage import ExportFormat, area_in_scope
+from api.routes.coverage import ExportFormat, FormatParam, area_in_scope
 from api.schemas import ProposalOut
 from queries.proposals import PROPOSALS, Proposal, propose
 
 router = APIRouter(prefix="/v1", tags=["proposals"])
 
 ProposalName = StrEnum("ProposalName", {name: name for name in PROPOSALS})  # type: ignore[misc]
+KindParam = Annotated[ProposalName, Path(description="contacts (1+10 联系户) or liaison (包联)")]
 
 
 def _proposal(caller: Caller, kind: str, area: str | None, as_of: str | None) -> Proposal:
@@ -33,7 +35,7 @@ def _proposal(caller: Caller, kind: str, area: str | None, as_of: str | None) ->
 
 
 @router.get("/proposals/{kind}", response_model=ProposalOut, responses=responses(), summary="A proposal for the area")
-def proposal(caller: Planner, kind: ProposalName, area: Area = None, as_of: AsOf = None) -> Response:
+def proposal(caller: Planner, kind: KindParam, area: Area = None, as_of: AsOf = None) -> Response:
     """``contacts``: which member should contact each uncontacted household (1+10), nearest first, within
     each member's capacity. ``liaison``: which leaders should liaise with communities below the norm.
     Members and leaders appear with masked ID numbers."""
@@ -48,7 +50,7 @@ def proposal(caller: Planner, kind: ProposalName, area: Area = None, as_of: AsOf
     summary="A proposal as the roster to import",
 )
 def roster(
-    caller: Admin, kind: ProposalName, format: ExportFormat = ExportFormat.xlsx, area: Area = None, as_of: AsOf = None
+    caller: Admin, kind: KindParam, format: FormatParam = ExportFormat.xlsx, area: Area = None, as_of: AsOf = None
 ) -> Response:
     """The full roster of the area (联系户 or 包联) with the proposed rows marked in 备注: importing it
     with the area as scope applies exactly the proposal. A roster carries whole ID numbers (the
