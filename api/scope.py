@@ -11,7 +11,7 @@ everything. Anything not visible answers 404, exactly like a node that does not 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from orggraph.model.kinds import AREA_KINDS, LinkKind, NodeKind
@@ -41,6 +41,10 @@ class Scope:
 
     area: str
     everything: bool
+    _memo_key: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_memo_key", f"api.sees:{self.area}")
 
     @classmethod
     def of(cls, reader: Reader, code: str) -> Scope | None:
@@ -64,10 +68,6 @@ class Scope:
                 found = self.everything or any(self.contains(reader, place) for place in places(reader, node))
             memo[node] = found
         return found
-
-    @property
-    def _memo_key(self) -> str:
-        return f"api.sees:{self.area}"
 
     def contains(self, reader: Reader, area: str) -> bool:
         """Whether ``area`` (or household) is the scope's area or lies below it; a household lies
@@ -180,24 +180,28 @@ def area_path(reader: Reader, node: str) -> dict[str, str | None]:
 HIDDEN_HOP: dict[str, Any] = {"node": "", "name": "…", "kind": "hidden", "link": None, "direction": None}
 
 
-def hide_outside(reasons: Iterable[dict[str, Any]], scope: Scope, reader: Reader) -> None:
+def hide_outside(reasons: Iterable[dict[str, Any]], scope: Scope, reader: Reader, *, near: str | None = None) -> None:
     """Replace, in each reason (``{"hops": [...], ...}``), every run of hops the scope neither sees nor
     lies below (a department's office in another street) by one :data:`HIDDEN_HOP`; the first hop (who
-    answers) stays. In place."""
+    answers) stays. ``near``, a node the caller may see (the household asked about), lets its areas
+    and the areas above the scope pass without a look-up. In place."""
     if scope.everything:
         return
-    above: set[str] = set()
-    current = reader.parent(scope.area, _PART_OF)
-    while current is not None and current not in above:
-        above.add(current)
-        current = reader.parent(current, _PART_OF)
+    clear: set[str] = set()
+    for start in (near, scope.area):
+        current = reader.parent(start, _PART_OF) if start is not None else None
+        while current is not None and current not in clear:
+            clear.add(current)
+            current = reader.parent(current, _PART_OF)
+    if near is not None:
+        clear.add(near)
     for reason in reasons:
         hops: list[dict[str, Any]] = reason["hops"]
-        if all(h["node"] in above or scope.sees(reader, h["node"]) for h in hops[1:]):
+        if all(h["node"] in clear or scope.sees(reader, h["node"]) for h in hops[1:]):
             continue
         kept = hops[:1]
         for hop in hops[1:]:
-            if hop["node"] in above or scope.sees(reader, hop["node"]):
+            if hop["node"] in clear or scope.sees(reader, hop["node"]):
                 kept.append(hop)
             elif kept[-1] is not HIDDEN_HOP:
                 kept.append(HIDDEN_HOP)

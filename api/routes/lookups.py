@@ -47,7 +47,8 @@ async def escalation(
         node, read_as = resolve_start(reader_within(reader, scope), start)
         path = escalation_path(service.store, node, category, at=at, as_of=day_of(as_of), policy=service.policy)
         payload = path.to_dict()
-        hide_outside((*(s["reason"] for s in payload["steps"]), *(h["reason"] for h in payload["helpers"])), scope, reader)
+        reasons = (*(s["reason"] for s in payload["steps"]), *(h["reason"] for h in payload["helpers"]))
+        hide_outside(reasons, scope, reader, near=node)
         payload["start"], payload["read_as"] = start, read_as
         return caller.respond(payload, reader, asked=[node], persons=(s["person"] for s in payload["steps"]))
 
