@@ -51,17 +51,21 @@ class Service:
         self._cache_lock = threading.Lock()
         self._stop = threading.Event()
         self._refresher: threading.Thread | None = None
+        self._thresholds = gc.get_threshold()
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def start(self) -> None:
-        tune_collector()
+        self._thresholds = tune_collector()
         self.audit.start()
         self._refresher = threading.Thread(target=self._refresh_loop, name="orggraph-refresh", daemon=True)
         self._refresher.start()
 
     def _refresh_loop(self) -> None:
-        self.warm()
+        try:
+            self.warm()
+        except Exception:
+            log.exception("could not warm up: requests will build the index themselves")
         ticks = 0
         while not self._stop.wait(1.0):
             ticks += 1
@@ -117,6 +121,8 @@ class Service:
         if self._refresher is not None:
             self._refresher.join(timeout=10)
         self.audit.stop()
+        gc.unfreeze()
+        gc.set_threshold(*self._thresholds)
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -160,7 +166,9 @@ class Service:
         return value
 
 
-def tune_collector() -> None:
-    """No full collection but those :meth:`Service.warm` runs (see there); young ones as usual."""
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, 1_000_000_000)
+def tune_collector() -> tuple[int, int, int]:
+    """No full collection but those :meth:`Service.warm` runs (see there); young ones as usual.
+    Returns the thresholds before, which :meth:`Service.stop` puts back."""
+    before = gc.get_threshold()
+    gc.set_threshold(before[0], before[1], 1_000_000_000)
+    return before
