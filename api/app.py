@@ -19,7 +19,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.limits import Limits
-from api.routes import admin, coverage, graph, health, imports, lookups, proposals
+from api.routes import admin, coverage, graph, health, imports, lookups, proposals, web
 from api.service import Service
 from api.tokens import TokenBook
 from orggraph import __version__
@@ -67,8 +67,9 @@ def create_app(settings: Settings, *, store: GraphStore | None = None, tokens: T
         redoc_url=None,
     )
     problems.install(app)
-    for module in (health, lookups, coverage, proposals, graph, imports, admin):
+    for module in (health, lookups, coverage, proposals, graph, imports, admin, web):
         app.include_router(module.router)
+    app.mount("/static", web.static_files(), name="static")
     app.add_middleware(
         Limits,
         max_bytes=settings.upload_max_bytes,

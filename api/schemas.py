@@ -105,6 +105,12 @@ class EscalationOut(BaseModel):
     helpers: list[HelperOut]
 
 
+class CategoriesOut(BaseModel):
+    """The issue categories (事项类别) known to the escalation policy and the departments."""
+
+    categories: list[str]
+
+
 class PostOut(BaseModel):
     role: str
     role_zh: str
@@ -254,6 +260,8 @@ class CoverageSummaryOut(BaseModel):
 
     as_of: str
     scope: str
+    scope_name: str | None = Field(default=None, description="the area's name")
+    scope_kind: str | None = Field(default=None, description="district, street, community, grid …")
     rules: list[str]
     ratio_names: dict[str, dict[str, str]]
     totals: AreaSummaryOut

@@ -76,7 +76,9 @@ def summary(caller: Viewer, area: Area = None, rule: Rules = None, as_of: AsOf =
     with a Party group, grids fully staffed …) in total, per street and per community of the area."""
     with caller.service.guard.reading():
         result = coverage_run(caller, area, rule, day_of(as_of))
-        return json_reply({"as_of": result.as_of, "scope": result.scope, **result.summary.to_dict()})
+        place = caller.service.reader(result.as_of).node(f"area:{result.scope}") or {}
+        head = {"as_of": result.as_of, "scope": result.scope, "scope_name": place.get("name"), "scope_kind": place.get("kind")}
+        return json_reply({**head, **result.summary.to_dict()})
 
 
 @router.get("/coverage/findings", response_model=FindingsPage, responses=responses(), summary="Coverage findings, paginated")

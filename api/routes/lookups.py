@@ -16,11 +16,12 @@ from starlette.responses import Response
 from api.auth import Dispatcher
 from api.params import AddressParam, AsOf, HouseholdParam, day_of, one_start
 from api.problems import responses
-from api.schemas import CommunityOut, EscalationOut, LiaisonOut, MemberOut
+from api.replies import json_reply
+from api.schemas import CategoriesOut, CommunityOut, EscalationOut, LiaisonOut, MemberOut
 from api.scope import Scope, hide_outside, reader_within
 from orggraph.errors import NotFoundError
 from queries.address import resolve_start
-from queries.escalation import escalation_path
+from queries.escalation import escalation_path, known_categories
 from queries.escalation_read import Reader
 from queries.lookups import community_links, find_person, household_liaison, member_links
 
@@ -53,6 +54,18 @@ async def escalation(
         return caller.respond(payload, reader, asked=[node], persons=(s["person"] for s in payload["steps"]))
 
     return await service.guard.read(answer, quick=service.quick(as_of))
+
+
+@router.get("/categories", response_model=CategoriesOut, responses=responses(), summary="Issue categories")
+async def categories(caller: Dispatcher) -> Response:
+    """The issue categories (事项类别) an escalation may be asked for: the policy's, and those a
+    functional department handles."""
+    service = caller.service
+
+    def answer() -> Response:
+        return json_reply({"categories": known_categories(service.reader(), service.policy)})
+
+    return await service.guard.read(answer, quick=service.quick(None))
 
 
 #: The roles of a household's liaison that list posts (``grid_staff`` is a dict of them).

@@ -1,0 +1,262 @@
+// The planners' page: sign in with a token, see coverage by place, drill down, read and export the
+// findings, follow an escalation path. Plain JavaScript over the /v1 API; no build step.
+"use strict";
+
+const I18N = {
+  zh: {
+    title: "党建引领基层治理 · 覆盖与响应", tab_overview: "覆盖概览", tab_escalation: "响应路径", signout: "退出",
+    signin_title: "登录", signin_help: "请输入管理员为您生成的访问令牌（orggraph tokens add）。", signin_button: "登录",
+    findings_title: "缺口清单", rule: "规则", severity: "严重程度", all: "全部", sev_high: "高", sev_medium: "中", sev_low: "低",
+    export: "导出 Excel", col_severity: "严重程度", col_rule: "规则", col_place: "位置", col_gap: "缺口", col_responsible: "责任组织",
+    household: "户编码或地址", category: "事项类别", show_path: "查看响应路径", streets: "各街道", communities: "各社区",
+    no_children: "此处没有下级区域；缺口见下表。", findings_count: "共 {n} 条", page: "第 {p} / {n} 页", exporting: "正在导出…",
+    exported: "已下载 {name}", skipped: "跳过", deadline: "时限", deputy: "（副书记代行）", helpers: "可协助的共建单位",
+    overall: "综合", households: "户", findings: "缺口", lang: "English",
+  },
+  en: {
+    title: "Party-building-led community governance · coverage and response", tab_overview: "Coverage", tab_escalation: "Escalation",
+    signout: "Sign out", signin_title: "Sign in", signin_help: "Enter the access token your administrator made for you (orggraph tokens add).",
+    signin_button: "Sign in", findings_title: "Findings", rule: "Rule", severity: "Severity", all: "All", sev_high: "high",
+    sev_medium: "medium", sev_low: "low", export: "Export to Excel", col_severity: "Severity", col_rule: "Rule", col_place: "Place",
+    col_gap: "Gap", col_responsible: "Responsible", household: "Household code or address", category: "Issue category",
+    show_path: "Show the path", streets: "Streets", communities: "Communities",
+    no_children: "No areas below this one; its gaps are listed below.", findings_count: "{n} in all", page: "page {p} of {n}",
+    exporting: "Exporting…", exported: "Downloaded {name}", skipped: "skipped", deadline: "by", deputy: " (deputy standing in)",
+    helpers: "Co-building units that can help", overall: "overall", households: "households", findings: "findings", lang: "中文",
+  },
+};
+
+const state = {
+  lang: localStorage.getItem("orggraph.lang") || "zh",
+  token: sessionStorage.getItem("orggraph.token"),
+  trail: [],
+  summary: null,
+  page: 1,
+  pages: 1,
+};
+
+const $ = (id) => document.getElementById(id);
+const t = (key, values = {}) => (I18N[state.lang][key] || key).replace(/\{(\w+)\}/g, (_, k) => values[k]);
+const pick = (zh, en) => (state.lang === "zh" ? zh : en) || zh || en || "";
+const el = (tag, { dataset = {}, ...props } = {}, ...children) => {
+  const node = Object.assign(document.createElement(tag), props);
+  Object.assign(node.dataset, dataset);
+  for (const child of children) node.append(child);
+  return node;
+};
+
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(pick(problem.message_zh, problem.message_en) || `HTTP ${status}`);
+    this.status = status;
+  }
+}
+
+async function api(path) {
+  const answer = await fetch(path, { headers: { Authorization: `Bearer ${state.token}` } });
+  if (!answer.ok) {
+    let problem = {};
+    try { problem = await answer.json(); } catch (_) { /* not a problem document */ }
+    throw new ApiError(answer.status, problem);
+  }
+  return answer;
+}
+
+// -- language -------------------------------------------------------------------------------------
+
+function translate() {
+  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
+  $("lang").textContent = t("lang");
+}
+
+$("lang").addEventListener("click", () => {
+  state.lang = state.lang === "zh" ? "en" : "zh";
+  localStorage.setItem("orggraph.lang", state.lang);
+  translate();
+  if (state.summary) renderOverview();
+});
+
+// -- sign-in --------------------------------------------------------------------------------------
+
+async function signIn(token) {
+  state.token = token;
+  const summary = await (await api("/v1/coverage/summary")).json();
+  sessionStorage.setItem("orggraph.token", token);
+  state.trail = [{ code: summary.scope, name: summary.scope_name, kind: summary.scope_kind }];
+  $("signin").hidden = true;
+  $("tabs").hidden = false;
+  $("signout").hidden = false;
+  show("overview");
+  await openPlace(summary);
+  loadCategories();
+}
+
+$("signin-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  $("signin-error").textContent = "";
+  try {
+    await signIn($("token").value.trim());
+  } catch (error) {
+    state.token = null;
+    $("signin-error").textContent = error.message;
+  }
+});
+
+$("signout").addEventListener("click", () => {
+  sessionStorage.removeItem("orggraph.token");
+  location.reload();
+});
+
+function show(view) {
+  for (const name of ["overview", "escalation"]) $(name).hidden = name !== view;
+  for (const button of document.querySelectorAll("#tabs button")) button.classList.toggle("active", button.dataset.view === view);
+}
+for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => show(button.dataset.view));
+
+// -- overview and drill-down ----------------------------------------------------------------------
+
+function score(area) {
+  const values = Object.values(area.ratios).map((r) => r.value).filter((v) => v !== null);
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+}
+
+const colour = (value) => (value === null ? "#eee" : `hsl(${Math.round(value * 120)}, 65%, 82%)`);
+const percent = (value) => (value === null ? "—" : `${Math.round(value * 1000) / 10}%`);
+
+async function openPlace(summary) {
+  state.summary = summary || (await (await api(`/v1/coverage/summary?area=${encodeURIComponent(current().code)}`)).json());
+  state.page = 1;
+  renderOverview();
+  await loadFindings();
+}
+
+const current = () => state.trail[state.trail.length - 1];
+
+function children() {
+  const here = current();
+  if (here.kind === "district") return state.summary.streets.map((s) => ({ ...s, kind: "street" }));
+  if (here.kind === "street") return state.summary.communities.filter((c) => c.street === here.code).map((c) => ({ ...c, kind: "community" }));
+  return [];
+}
+
+function renderOverview() {
+  const summary = state.summary;
+  const crumbs = $("breadcrumb");
+  crumbs.replaceChildren(...state.trail.map((place, i) => el("li", {},
+    i === state.trail.length - 1 ? el("span", { textContent: place.name || place.code })
+      : el("a", { textContent: place.name || place.code, onclick: () => { state.trail = state.trail.slice(0, i + 1); openPlace(); } }))));
+  const totals = summary.totals;
+  $("totals").replaceChildren(
+    el("div", { className: "ratio" }, el("b", { textContent: percent(score(totals)) }), t("overall")),
+    ...Object.entries(totals.ratios).map(([name, ratio]) => el("div", { className: "ratio", title: `${ratio.numerator} / ${ratio.denominator}` },
+      el("b", { textContent: percent(ratio.value) }), pick(summary.ratio_names[name].zh, summary.ratio_names[name].en))),
+  );
+  const below = children();
+  $("children-title").textContent = below.length ? t(below[0].kind === "street" ? "streets" : "communities") : t("no_children");
+  $("tiles").replaceChildren(...below.sort((a, b) => (score(a) ?? 2) - (score(b) ?? 2)).map((area) => {
+    const value = score(area);
+    return el("div", {
+      className: "tile", style: `background:${colour(value)}`, dataset: { code: area.code },
+      onclick: () => { state.trail.push({ code: area.code, name: area.name, kind: area.kind }); openPlace(); },
+    }, el("h4", { textContent: area.name || area.code }), el("span", { className: "score", textContent: percent(value) }),
+    el("small", { textContent: `${area.households} ${t("households")} · ${area.findings} ${t("findings")}` }));
+  }));
+  const rule = $("rule");
+  const chosen = rule.value;
+  rule.replaceChildren(el("option", { value: "", textContent: t("all") }), ...summary.rules.map((id) => el("option", { value: id, textContent: id })));
+  rule.value = chosen;
+}
+
+async function loadFindings() {
+  const query = new URLSearchParams({ area: current().code, page: state.page, per_page: 20 });
+  if ($("rule").value) query.set("rule", $("rule").value);
+  if ($("severity").value) query.set("severity", $("severity").value);
+  const found = await (await api(`/v1/coverage/findings?${query}`)).json();
+  state.pages = found.pages;
+  $("findings").tBodies[0].replaceChildren(...found.items.map((f) => el("tr", {},
+    el("td", { className: `sev-${f.severity}`, textContent: t(`sev_${f.severity}`) }),
+    el("td", { textContent: f.rule }),
+    el("td", { textContent: [f.street_name, f.community_name, f.name].filter(Boolean).join(" · ") }),
+    el("td", { textContent: pick(f.message_zh, f.message) }),
+    el("td", { textContent: [f.responsible_org_name, f.responsible_post].filter(Boolean).join(" · ") }))));
+  $("page").textContent = `${t("page", { p: found.page, n: found.pages })} · ${t("findings_count", { n: found.total })}`;
+}
+
+for (const id of ["rule", "severity"]) $(id).addEventListener("change", () => { state.page = 1; loadFindings(); });
+$("prev").addEventListener("click", () => { if (state.page > 1) { state.page -= 1; loadFindings(); } });
+$("next").addEventListener("click", () => { if (state.page < state.pages) { state.page += 1; loadFindings(); } });
+
+$("export").addEventListener("click", async () => {
+  $("export-status").textContent = t("exporting");
+  try {
+    const query = new URLSearchParams({ area: current().code, format: "xlsx" });
+    if ($("rule").value) query.set("rule", $("rule").value);
+    const answer = await api(`/v1/coverage/export?${query}`);
+    const disposition = answer.headers.get("Content-Disposition") || "";
+    const name = decodeURIComponent((disposition.match(/filename\*=UTF-8''([^;]+)/) || [])[1] || "coverage.xlsx");
+    const link = el("a", { href: URL.createObjectURL(await answer.blob()), download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    $("export-status").textContent = t("exported", { name });
+  } catch (error) {
+    $("export-status").textContent = error.message;
+  }
+});
+
+// -- escalation -----------------------------------------------------------------------------------
+
+async function loadCategories() {
+  try {
+    const { categories } = await (await api("/v1/categories")).json();
+    $("category").replaceChildren(...categories.map((c) => el("option", { value: c, textContent: c })));
+  } catch (error) {
+    $("escalation-error").textContent = error.message;  // a viewer may not ask for escalation paths
+  }
+}
+
+async function escalation(start, category) {
+  const ask = (key) => api(`/v1/escalation?${new URLSearchParams({ [key]: start, category })}`);
+  try {
+    return await (await ask("household")).json();
+  } catch (error) {
+    if (error.status !== 404) throw error;
+    return (await ask("address")).json();
+  }
+}
+
+$("escalation-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  $("escalation-error").textContent = "";
+  $("path").replaceChildren();
+  try {
+    const path = await escalation($("household").value.trim(), $("category").value);
+    const when = (iso) => new Date(iso).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB");
+    const steps = path.steps.map((s) => el("div", { className: "step" },
+      el("span", { className: "deadline", textContent: `${t("deadline")} ${when(s.deadline)}` }),
+      el("div", { className: "level", textContent: pick(s.level_zh, s.level_en) }),
+      el("div", { className: "who", textContent: [
+        s.person ? s.person.name : s.unit && s.unit.name,
+        pick(s.role_zh, s.role_en) + (s.deputy ? t("deputy") : ""),
+        s.person ? s.person.phone || s.person.phone_masked : null,
+        s.org && s.org.name,
+      ].filter(Boolean).join(" · ") }),
+      el("div", { className: "why", textContent: pick(s.reason.zh, s.reason.en) })));
+    const skipped = path.skipped.map((s) => el("div", { className: "step skipped" },
+      el("div", { className: "level", textContent: `${t("skipped")} · ${s.role_zh}` }), el("div", { textContent: pick(s.zh, s.en) })));
+    $("path").replaceChildren(
+      el("h3", { textContent: `${path.address || path.household.code} · ${path.category}` }),
+      el("div", { className: "steps" }, ...steps, ...skipped),
+      ...(path.helpers.length ? [el("h4", { textContent: t("helpers") }),
+        el("ul", {}, ...path.helpers.map((h) => el("li", { textContent: `${h.unit.name} · ${h.project.name}` })))] : []),
+    );
+  } catch (error) {
+    $("escalation-error").textContent = error.message;
+  }
+});
+
+// -- start ----------------------------------------------------------------------------------------
+
+translate();
+if (state.token) signIn(state.token).catch(() => sessionStorage.removeItem("orggraph.token"));

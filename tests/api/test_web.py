@@ -1,0 +1,169 @@
+"""The planners' page in a real browser: Debian's Chromium, headless, driven by Selenium, against the app
+served by uvicorn on 127.0.0.1 over the API test world. Screenshots go to ``test-artifacts/web/``.
+
+Without Chromium and its driver the tests are skipped, except in CI (``CI`` set), where they fail:
+``.ci/run`` installs both.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from python_calamine import CalamineWorkbook
+
+from api.app import create_app
+from api.tokens import Role, TokenBook
+from orggraph.settings import Settings
+from orggraph.store import MemoryStore
+from tests.api.conftest import KEY, api_world
+
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+if not (CHROMIUM and DRIVER):
+    if os.environ.get("CI"):
+        pytest.fail("CI needs Debian's chromium and chromium-driver (.ci/run installs them)", pytrace=False)
+    pytest.skip("needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+ARTIFACTS = Path(os.environ.get("ORGGRAPH_TEST_ARTIFACTS", "test-artifacts")) / "web"
+TOKENS = TokenBook(None)
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    app = create_app(Settings(store=":memory:"), store=api_world(MemoryStore(KEY)), tokens=TOKENS)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[WebDriver]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--window-size=1280,1000",
+    ):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path), "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    driver.implicitly_wait(0)
+    yield driver
+    driver.quit()
+
+
+def wait(driver: WebDriver, condition: object, seconds: float = 10) -> object:
+    """Until ``condition`` holds; a page re-rendering meanwhile (stale elements) is waited out."""
+    return WebDriverWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException]).until(condition)  # type: ignore[arg-type]
+
+
+def shot(driver: WebDriver, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+def sign_in(driver: WebDriver, base_url: str, role: Role, scope: str) -> None:
+    whole, _ = TOKENS.add(role, scope, expires=None, note="browser test")
+    driver.get(base_url + "/")
+    driver.find_element(By.ID, "token").send_keys(whole)
+    shot(driver, "signin")
+    driver.find_element(By.CSS_SELECTOR, "#signin-form button").click()
+    wait(driver, ec.visibility_of_element_located((By.ID, "overview")))
+
+
+def texts(driver: WebDriver, selector: str) -> list[str]:
+    """The text of every element ``selector`` finds, read at once in the page (no stale elements)."""
+    found: list[str] = driver.execute_script(f"return [...document.querySelectorAll({selector!r})].map(e => e.textContent)")
+    return found
+
+
+def crumbs(driver: WebDriver) -> list[str]:
+    return texts(driver, "#breadcrumb li")
+
+
+def test_a_planner_drills_down_two_levels_reads_the_findings_and_exports_them(
+    browser: WebDriver, base_url: str, tmp_path: Path
+) -> None:
+    sign_in(browser, base_url, Role.PLANNER, "D")
+    wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, '.tile[data-code="S1"]')))
+    assert crumbs(browser) == ["下花园区"]
+    shot(browser, "overview-district")
+    browser.find_element(By.CSS_SELECTOR, '.tile[data-code="S1"]').click()
+    wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, '.tile[data-code="C1"]')))
+    browser.find_element(By.CSS_SELECTOR, '.tile[data-code="C1"]').click()
+    wait(browser, lambda d: crumbs(d) == ["下花园区", "新华街道", "幸福社区"])
+    wait(browser, lambda d: "household-uncontacted" in d.find_element(By.ID, "findings").text)
+    shot(browser, "overview-community")
+    Select(browser.find_element(By.ID, "severity")).select_by_value("high")
+    wait(browser, lambda d: set(texts(d, "#findings tbody td:first-child")) == {"高"})
+    Select(browser.find_element(By.ID, "severity")).select_by_value("")
+    browser.find_element(By.ID, "export").click()
+    wait(browser, lambda _: any(p.suffix == ".xlsx" for p in tmp_path.iterdir()))
+    download = next(p for p in tmp_path.iterdir() if p.suffix == ".xlsx")
+    time.sleep(0.5)  # the file is renamed into place when complete
+    rows = CalamineWorkbook.from_path(str(download)).get_sheet_by_index(0).to_python()
+    assert len(rows) > 1
+    assert any("household-uncontacted" in str(row) for row in rows)
+    browser.find_element(By.ID, "lang").click()
+    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#tabs button").text == "Coverage")
+    shot(browser, "overview-community-en")
+
+
+def test_a_dispatcher_follows_an_escalation_path(browser: WebDriver, base_url: str) -> None:
+    sign_in(browser, base_url, Role.DISPATCHER, "S1")
+    browser.find_element(By.CSS_SELECTOR, '#tabs button[data-view="escalation"]').click()
+    wait(browser, lambda d: len(Select(d.find_element(By.ID, "category")).options) > 1)
+    browser.find_element(By.ID, "household").send_keys("幸福里小区3号楼2单元502室")
+    Select(browser.find_element(By.ID, "category")).select_by_value("物业纠纷")
+    browser.find_element(By.CSS_SELECTOR, "#escalation-form button").click()
+    wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, "#path .step")))
+    steps = [s.text for s in browser.find_elements(By.CSS_SELECTOR, "#path .step:not(.skipped)")]
+    assert "王芳" in steps[0]
+    assert "13800130001" in steps[0]  # a dispatcher reaches the contacting member
+    assert any("孙伟" in s for s in steps)
+    shot(browser, "escalation")
+
+
+def test_a_street_planner_sees_nothing_of_another_street(browser: WebDriver, base_url: str) -> None:
+    sign_in(browser, base_url, Role.PLANNER, "S1")
+    wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, '.tile[data-code="C1"]')))
+    assert crumbs(browser) == ["新华街道"]
+    assert [t.get_attribute("data-code") for t in browser.find_elements(By.CSS_SELECTOR, ".tile")] == ["C1"]
+    page = browser.find_element(By.TAG_NAME, "body").text
+    assert "建设街道" not in page
+    assert "和平" not in page
+    browser.find_element(By.CSS_SELECTOR, '#tabs button[data-view="escalation"]').click()
+    browser.find_element(By.ID, "household").send_keys("H9")
+    wait(browser, lambda d: len(Select(d.find_element(By.ID, "category")).options) > 1)
+    browser.find_element(By.CSS_SELECTOR, "#escalation-form button").click()
+    wait(browser, lambda d: d.find_element(By.ID, "escalation-error").text)
+    assert "H9" in browser.find_element(By.ID, "escalation-error").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#path .step")
+    shot(browser, "other-street")
