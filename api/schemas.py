@@ -267,6 +267,24 @@ class CoverageSummaryOut(BaseModel):
     totals: AreaSummaryOut
     streets: list[AreaSummaryOut]
     communities: list[AreaSummaryOut]
+    rule_names: dict[str, dict[str, str]] = Field(default_factory=dict, description="each rule's name in zh and en")
+
+
+class ChildAreaOut(BaseModel):
+    code: str
+    name: str | None
+    kind: str
+    households: int
+    findings: int
+    by_severity: dict[str, int]
+
+
+class AreasOut(BaseModel):
+    """The areas one level below an area, with their findings (下级区域)."""
+
+    as_of: str
+    scope: str
+    areas: list[ChildAreaOut]
 
 
 class ProposalOut(BaseModel):

@@ -143,12 +143,19 @@ class GraphIndex:
         return node == area or any(a == area for a in self.ancestors(node))
 
     def subtree(self, area: str) -> Iterator[str]:
-        """``area`` and every area and household below it."""
+        """``area`` and every area and household below it, each once; a grid's households are those
+        IN_GRID it (the address tree runs through compounds, not grids)."""
+        in_grid = self.into.get(L.IN_GRID.value, {})
+        seen: set[str] = set()
         stack = [area]
         while stack:
             current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
             yield current
             stack.extend(self.children.get(current, ()))
+            stack.extend(in_grid.get(current, ()))
 
 
 def build_index(graph: nx.DiGraph, *, day: str, revision: int = 0) -> GraphIndex:

@@ -16,10 +16,11 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from api.auth import Caller, Planner, Viewer
+from api.breakdown import breakdown
 from api.params import Area, AsOf, day_of
 from api.problems import responses
 from api.replies import FILE_CONTENT, file_reply, json_reply
-from api.schemas import CoverageSummaryOut, FindingsPage, StatsOut
+from api.schemas import AreasOut, CoverageSummaryOut, FindingsPage, StatsOut
 from api.scope import Scope
 from orggraph.errors import NotFoundError
 from orggraph.stats import per_street
@@ -76,9 +77,22 @@ def summary(caller: Viewer, area: Area = None, rule: Rules = None, as_of: AsOf =
     with a Party group, grids fully staffed …) in total, per street and per community of the area."""
     with caller.service.guard.reading():
         result = coverage_run(caller, area, rule, day_of(as_of))
-        place = caller.service.reader(result.as_of).node(f"area:{result.scope}") or {}
+        service = caller.service
+        place = service.reader(result.as_of).node(f"area:{result.scope}") or {}
         head = {"as_of": result.as_of, "scope": result.scope, "scope_name": place.get("name"), "scope_kind": place.get("kind")}
-        return json_reply({**head, **result.summary.to_dict()})
+        names = {r.id: {"zh": r.zh, "en": r.en} for r in service.policy.coverage.values()}
+        return json_reply({**head, **result.summary.to_dict(), "rule_names": names})
+
+
+@router.get("/coverage/areas", response_model=AreasOut, responses=responses(), summary="Findings per area below")
+def areas(caller: Viewer, area: Area = None, rule: Rules = None, as_of: AsOf = None) -> Response:
+    """The areas one level below for drilling down (街道 → 社区 → 网格 → 楼栋): each with its households
+    and its findings by severity. Below a community its basic grids; below a grid the buildings its
+    households live in."""
+    with caller.service.guard.reading():
+        result = coverage_run(caller, area, rule, day_of(as_of))
+        index = index_for(caller.service.store, as_of=result.as_of)
+        return json_reply({"as_of": result.as_of, "scope": result.scope, "areas": breakdown(index, result)})
 
 
 @router.get("/coverage/findings", response_model=FindingsPage, responses=responses(), summary="Coverage findings, paginated")

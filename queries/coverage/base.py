@@ -33,12 +33,14 @@ class Subtree(set[str]):
     """The node ids of a scope's subtree (范围): ``set(ix.subtree(area))``, with its nodes listed by kind.
 
     One walk down the area tree; an entrance's children are households only (the schema allows
-    nothing else), so they are taken in bulk. Rules accept any ``set[str]``; given a :class:`Subtree`
+    nothing else), so they are taken in bulk. A grid's households are in it by IN_GRID (the address
+    tree runs through compounds), so they are added with the grid. Rules accept any ``set[str]``; given a :class:`Subtree`
     they skip filtering it by kind.
     """
 
     def __init__(self, ix: GraphIndex, area: str) -> None:
         attrs, children = ix.graph._node, ix.children
+        in_grids = ix.into.get(L.IN_GRID.value, {})
         by_kind: dict[str, list[str]] = {}
         households = by_kind.setdefault(K.HOUSEHOLD.value, [])
         nodes: list[str] = []
@@ -55,6 +57,11 @@ class Subtree(set[str]):
                     nodes.extend(below)
                 else:
                     stack.extend(below)
+            if kind == "grid":  # a grid's households are IN_GRID it, not below it in the address tree
+                in_grid = in_grids.get(node, ())
+                households.extend(in_grid)
+                nodes.extend(in_grid)
+        households[:] = dict.fromkeys(households)  # a grid's households may also lie below an entrance here
         super().__init__(nodes)
         self.root = area
         self.by_kind = by_kind

@@ -6,7 +6,7 @@ import io
 
 from python_calamine import CalamineWorkbook
 
-from api.schemas import CoverageSummaryOut, FindingsPage, NodeOut, PathOut, ProposalOut, StatsOut
+from api.schemas import AreasOut, CoverageSummaryOut, FindingsPage, NodeOut, PathOut, ProposalOut, StatsOut
 from tests.api.conftest import ClientFor
 
 
@@ -60,6 +60,19 @@ def test_the_findings_export_as_a_spreadsheet_and_csv(client: ClientFor) -> None
     assert csv.status_code == 200
     assert "household-uncontacted" in csv.content.decode("utf-8-sig")
     assert client("viewer", "S1").get("/v1/coverage/export").status_code == 403
+
+
+def test_the_areas_below_with_their_findings_to_drill_down(client: ClientFor) -> None:
+    viewer = client("viewer", "D")
+    streets = AreasOut.model_validate(viewer.get("/v1/coverage/areas").json())
+    assert {a.code for a in streets.areas} == {"S1", "S2"}
+    grids = AreasOut.model_validate(viewer.get("/v1/coverage/areas", params={"area": "C1"}).json())
+    assert [(a.code, a.kind, a.households) for a in grids.areas] == [("G1", "grid", 3)]
+    buildings = AreasOut.model_validate(viewer.get("/v1/coverage/areas", params={"area": "G1"}).json())
+    found = {a.code: a for a in buildings.areas}
+    assert set(found) == {"P1/3号楼", "P1/5号楼"}
+    assert found["P1/5号楼"].findings >= 1  # H4: nobody contacts it
+    assert viewer.get("/v1/coverage/areas", params={"area": "P1/5号楼"}).json()["areas"] == []
 
 
 def test_stats_of_an_area(client: ClientFor) -> None:

@@ -119,8 +119,20 @@ def test_a_planner_drills_down_two_levels_reads_the_findings_and_exports_them(
     wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, '.tile[data-code="C1"]')))
     browser.find_element(By.CSS_SELECTOR, '.tile[data-code="C1"]').click()
     wait(browser, lambda d: crumbs(d) == ["下花园区", "新华街道", "幸福社区"])
-    wait(browser, lambda d: "household-uncontacted" in d.find_element(By.ID, "findings").text)
+    wait(
+        browser,
+        lambda d: "户未联系" in d.find_element(By.ID, "findings").text or "联系" in d.find_element(By.ID, "findings").text,
+    )
     shot(browser, "overview-community")
+    wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, '.tile[data-code="G1"]'))).click()  # type: ignore[attr-defined]
+    wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, '.tile[data-code="P1/5号楼"]')))
+    assert crumbs(browser) == ["下花园区", "新华街道", "幸福社区", "第一网格"]
+    shot(browser, "overview-grid")
+    browser.find_element(By.CSS_SELECTOR, "#breadcrumb a").click()  # back to the district in one step
+    wait(browser, lambda d: crumbs(d) == ["下花园区"])
+    wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, '.tile[data-code="S1"]'))).click()  # type: ignore[attr-defined]
+    wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, '.tile[data-code="C1"]'))).click()  # type: ignore[attr-defined]
+    wait(browser, lambda d: crumbs(d) == ["下花园区", "新华街道", "幸福社区"])
     Select(browser.find_element(By.ID, "severity")).select_by_value("high")
     wait(browser, lambda d: set(texts(d, "#findings tbody td:first-child")) == {"高"})
     Select(browser.find_element(By.ID, "severity")).select_by_value("")

@@ -116,6 +116,15 @@ def test_grid_size_bounds_are_allowed(low: int, high: int, expected: list[int]) 
     assert all(f.required == f"{low}–{high}" and f.node == "area:GA" for f in found)
 
 
+def test_a_grid_scope_holds_the_households_in_the_grid() -> None:
+    """Regression: a grid's households hang below their entrance, not below the grid; a run scoped to
+    the grid found none of them."""
+    w = healthy()
+    plain = w.household("HA3", "area:XA/1号楼/1单元", "area:GA", room="201")
+    assert nodes(gaps(w.store(), "household-uncontacted", scope="GA")) == [plain]
+    assert gaps(w.store(), "household-uncontacted", scope="GB") == []
+
+
 def test_household_uncontacted_raises_care_tagged_households_first() -> None:
     w = healthy()
     plain = w.household("HA3", "area:XA/1号楼/1单元", "area:GA", room="201")

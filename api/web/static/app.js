@@ -8,7 +8,8 @@ const I18N = {
     signin_title: "登录", signin_help: "请输入管理员为您生成的访问令牌（orggraph tokens add）。", signin_button: "登录",
     findings_title: "缺口清单", rule: "规则", severity: "严重程度", all: "全部", sev_high: "高", sev_medium: "中", sev_low: "低",
     export: "导出 Excel", col_severity: "严重程度", col_rule: "规则", col_place: "位置", col_gap: "缺口", col_responsible: "责任组织",
-    household: "户编码或地址", category: "事项类别", show_path: "查看响应路径", streets: "各街道", communities: "各社区",
+    household: "户编码或地址", category: "事项类别", show_path: "查看响应路径", below_street: "各街道", below_community: "各社区",
+    below_grid: "各网格（按缺口占户数）", below_building: "各楼栋（按缺口占户数）",
     no_children: "此处没有下级区域；缺口见下表。", findings_count: "共 {n} 条", page: "第 {p} / {n} 页", exporting: "正在导出…",
     exported: "已下载 {name}", skipped: "跳过", deadline: "时限", deputy: "（副书记代行）", helpers: "可协助的共建单位",
     overall: "综合", households: "户", findings: "缺口", lang: "English",
@@ -19,7 +20,8 @@ const I18N = {
     signin_button: "Sign in", findings_title: "Findings", rule: "Rule", severity: "Severity", all: "All", sev_high: "high",
     sev_medium: "medium", sev_low: "low", export: "Export to Excel", col_severity: "Severity", col_rule: "Rule", col_place: "Place",
     col_gap: "Gap", col_responsible: "Responsible", household: "Household code or address", category: "Issue category",
-    show_path: "Show the path", streets: "Streets", communities: "Communities",
+    show_path: "Show the path", below_street: "Streets", below_community: "Communities",
+    below_grid: "Grids (by findings per household)", below_building: "Buildings (by findings per household)",
     no_children: "No areas below this one; its gaps are listed below.", findings_count: "{n} in all", page: "page {p} of {n}",
     exporting: "Exporting…", exported: "Downloaded {name}", skipped: "skipped", deadline: "by", deputy: " (deputy standing in)",
     helpers: "Co-building units that can help", overall: "overall", households: "households", findings: "findings", lang: "中文",
@@ -125,19 +127,26 @@ const colour = (value) => (value === null ? "#eee" : `hsl(${Math.round(value * 1
 const percent = (value) => (value === null ? "—" : `${Math.round(value * 1000) / 10}%`);
 
 async function openPlace(summary) {
-  state.summary = summary || (await (await api(`/v1/coverage/summary?area=${encodeURIComponent(current().code)}`)).json());
+  const area = encodeURIComponent(current().code);
+  state.summary = summary || (await (await api(`/v1/coverage/summary?area=${area}`)).json());
+  state.below = ["district", "street"].includes(current().kind) ? null : (await (await api(`/v1/coverage/areas?area=${area}`)).json()).areas;
   state.page = 1;
   renderOverview();
   await loadFindings();
 }
 
+const ruleName = (id) => { const n = (state.summary.rule_names || {})[id]; return n ? pick(n.zh, n.en) : id; };
+
 const current = () => state.trail[state.trail.length - 1];
 
 function children() {
   const here = current();
-  if (here.kind === "district") return state.summary.streets.map((s) => ({ ...s, kind: "street" }));
-  if (here.kind === "street") return state.summary.communities.filter((c) => c.street === here.code).map((c) => ({ ...c, kind: "community" }));
-  return [];
+  if (here.kind === "district") return state.summary.streets.map((s) => ({ ...s, kind: "street", value: score(s) }));
+  if (here.kind === "street") {
+    return state.summary.communities.filter((c) => c.street === here.code).map((c) => ({ ...c, kind: "community", value: score(c) }));
+  }
+  // below a community: no ratios per grid or building, so the share of its households without a finding
+  return (state.below || []).map((a) => ({ ...a, value: a.households ? Math.max(0, 1 - a.findings / a.households) : null }));
 }
 
 function renderOverview() {
@@ -153,9 +162,9 @@ function renderOverview() {
       el("b", { textContent: percent(ratio.value) }), pick(summary.ratio_names[name].zh, summary.ratio_names[name].en))),
   );
   const below = children();
-  $("children-title").textContent = below.length ? t(below[0].kind === "street" ? "streets" : "communities") : t("no_children");
-  $("tiles").replaceChildren(...below.sort((a, b) => (score(a) ?? 2) - (score(b) ?? 2)).map((area) => {
-    const value = score(area);
+  $("children-title").textContent = below.length ? t(`below_${below[0].kind}`) : t("no_children");
+  $("tiles").replaceChildren(...below.sort((a, b) => (a.value ?? 2) - (b.value ?? 2)).map((area) => {
+    const value = area.value;
     return el("div", {
       className: "tile", style: `background:${colour(value)}`, dataset: { code: area.code },
       onclick: () => { state.trail.push({ code: area.code, name: area.name, kind: area.kind }); openPlace(); },
@@ -164,7 +173,7 @@ function renderOverview() {
   }));
   const rule = $("rule");
   const chosen = rule.value;
-  rule.replaceChildren(el("option", { value: "", textContent: t("all") }), ...summary.rules.map((id) => el("option", { value: id, textContent: id })));
+  rule.replaceChildren(el("option", { value: "", textContent: t("all") }), ...summary.rules.map((id) => el("option", { value: id, textContent: ruleName(id) })));
   rule.value = chosen;
 }
 
@@ -176,7 +185,7 @@ async function loadFindings() {
   state.pages = found.pages;
   $("findings").tBodies[0].replaceChildren(...found.items.map((f) => el("tr", {},
     el("td", { className: `sev-${f.severity}`, textContent: t(`sev_${f.severity}`) }),
-    el("td", { textContent: f.rule }),
+    el("td", { textContent: ruleName(f.rule), title: f.rule }),
     el("td", { textContent: [f.street_name, f.community_name, f.name].filter(Boolean).join(" · ") }),
     el("td", { textContent: pick(f.message_zh, f.message) }),
     el("td", { textContent: [f.responsible_org_name, f.responsible_post].filter(Boolean).join(" · ") }))));
