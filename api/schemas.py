@@ -382,6 +382,17 @@ class TokenOut(BaseModel):
     revoked: str | None
 
 
+class MeOut(BaseModel):
+    """The calling token, as a client shows it."""
+
+    id: str
+    role: str
+    scope: str
+    scope_name: str | None
+    scope_kind: str | None
+    expires: str | None
+
+
 class NewTokenOut(TokenOut):
     token: str = Field(description="the whole token: shown this once, kept nowhere")
 

@@ -13,11 +13,11 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from api.auth import Admin, Caller
+from api.auth import Admin, Caller, Viewer
 from api.problems import responses
 from api.replies import json_reply
 from api.routes.coverage import area_in_scope
-from api.schemas import AuditEntryOut, NewTokenOut, TokenOut
+from api.schemas import AuditEntryOut, MeOut, NewTokenOut, TokenOut
 from api.tokens import Role, Token, parse_expiry
 from orggraph.errors import NotFoundError
 
@@ -37,6 +37,26 @@ def _mine(caller: Caller, token: Token) -> bool:
         reader = caller.service.reader()
         scope = caller.scope(reader)
         return scope.everything or scope.contains(reader, f"area:{token.scope}")
+
+
+@router.get("/me", response_model=MeOut, responses=responses(), summary="The calling token")
+def me(caller: Viewer) -> Response:
+    """The calling token's id, role, scope area (with its name and kind) and expiry: what a client
+    shows and which pages it offers."""
+    with caller.service.guard.reading():
+        reader = caller.service.reader()
+        place = reader.node(caller.scope(reader).area) or {}
+    token = caller.token
+    return json_reply(
+        {
+            "id": token.id,
+            "role": token.role.value,
+            "scope": token.scope,
+            "scope_name": place.get("name"),
+            "scope_kind": place.get("kind"),
+            "expires": token.expires,
+        }
+    )
 
 
 @router.get("/tokens", response_model=list[TokenOut], responses=responses(), summary="Tokens")

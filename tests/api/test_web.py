@@ -91,7 +91,10 @@ def shot(driver: WebDriver, name: str) -> None:
 
 def sign_in(driver: WebDriver, base_url: str, role: Role, scope: str) -> None:
     whole, _ = TOKENS.add(role, scope, expires=None, note="browser test")
+    driver.get(base_url + "/static/app.css")  # same origin, no script: forget a token kept from before
+    driver.execute_script("sessionStorage.clear()")
     driver.get(base_url + "/")
+    wait(driver, ec.element_to_be_clickable((By.ID, "token")))
     driver.find_element(By.ID, "token").send_keys(whole)
     shot(driver, "signin")
     driver.find_element(By.CSS_SELECTOR, "#signin-form button").click()
@@ -179,3 +182,62 @@ def test_a_street_planner_sees_nothing_of_another_street(browser: WebDriver, bas
     assert "H9" in browser.find_element(By.ID, "escalation-error").text
     assert not browser.find_elements(By.CSS_SELECTOR, "#path .step")
     shot(browser, "other-street")
+
+
+def visible_tabs(driver: WebDriver) -> list[str]:
+    found: list[str] = driver.execute_script(
+        "return [...document.querySelectorAll('#tabs button')].filter(b => !b.hidden).map(b => b.dataset.view)"
+    )
+    return found
+
+
+def test_a_viewer_is_offered_the_overview_only(browser: WebDriver, base_url: str) -> None:
+    sign_in(browser, base_url, Role.VIEWER, "S1")
+    assert visible_tabs(browser) == ["overview"]
+    assert "查看" in browser.find_element(By.ID, "whoami").text
+
+
+def test_liaison_search_draws_who_serves_a_household(browser: WebDriver, base_url: str) -> None:
+    sign_in(browser, base_url, Role.DISPATCHER, "C1")
+    assert visible_tabs(browser) == ["overview", "escalation", "liaison"]
+    browser.find_element(By.CSS_SELECTOR, '#tabs button[data-view="liaison"]').click()
+    browser.find_element(By.ID, "liaison-what").send_keys("H2")
+    browser.find_element(By.CSS_SELECTOR, "#liaison-form button").click()
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#graph circle")) > 3)
+    assert any("王芳" in line for line in texts(browser, "#liaison-list li"))
+    shot(browser, "liaison")
+
+
+def test_a_planner_sees_a_proposal_and_an_admin_downloads_its_roster(browser: WebDriver, base_url: str, tmp_path: Path) -> None:
+    sign_in(browser, base_url, Role.PLANNER, "C1")
+    browser.find_element(By.CSS_SELECTOR, '#tabs button[data-view="proposals"]').click()
+    browser.find_element(By.ID, "proposal-run").click()
+    wait(browser, lambda d: texts(d, "#proposal-table tbody tr"))
+    shot(browser, "proposals")
+    browser.find_element(By.ID, "proposal-roster").click()
+    wait(browser, lambda d: "admin" in d.find_element(By.ID, "proposal-status").text)  # a planner may not: whole ID numbers
+    sign_in(browser, base_url, Role.ADMIN, "C1")
+    browser.find_element(By.CSS_SELECTOR, '#tabs button[data-view="proposals"]').click()
+    browser.find_element(By.ID, "proposal-roster").click()
+    wait(browser, lambda _: any(p.suffix == ".xlsx" for p in tmp_path.iterdir()))
+
+
+def test_an_importer_dry_runs_a_roster_then_applies_it(browser: WebDriver, base_url: str, tmp_path: Path) -> None:
+    roster = tmp_path / "住户.csv"
+    roster.write_text(
+        "户编码,所属网格编码,小区,楼栋,单元,室\nH77,G1,P1,5号楼,1单元,177\nH78,NOGRID,P1,5号楼,1单元,178\n", encoding="gb18030"
+    )
+    sign_in(browser, base_url, Role.IMPORTER, "C1")
+    browser.find_element(By.CSS_SELECTOR, '#tabs button[data-view="imports"]').click()
+    browser.find_element(By.ID, "import-files").send_keys(str(roster))
+    browser.find_element(By.ID, "import-partial").click()
+    browser.find_element(By.CSS_SELECTOR, "#import-form button[type=submit]").click()
+    wait(browser, lambda d: texts(d, "#import-rejections tbody tr"))
+    assert not browser.find_element(By.ID, "import-apply").is_enabled()  # atomic: a rejected row stops it
+    shot(browser, "import-dry-run")
+    browser.find_element(By.ID, "import-best").click()
+    browser.find_element(By.CSS_SELECTOR, "#import-form button[type=submit]").click()
+    wait(browser, lambda d: d.find_element(By.ID, "import-apply").is_enabled())
+    browser.find_element(By.ID, "import-apply").click()
+    wait(browser, lambda d: "written" in d.find_element(By.ID, "import-verdict").text)
+    shot(browser, "import-applied")

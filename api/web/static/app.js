@@ -13,6 +13,13 @@ const I18N = {
     no_children: "此处没有下级区域；缺口见下表。", findings_count: "共 {n} 条", page: "第 {p} / {n} 页", exporting: "正在导出…",
     exported: "已下载 {name}", skipped: "跳过", deadline: "时限", deputy: "（副书记代行）", helpers: "可协助的共建单位",
     overall: "综合", households: "户", findings: "缺口", lang: "English",
+    tab_liaison: "联系人查询", tab_proposals: "补齐建议", tab_imports: "名册导入", look_for: "查询",
+    kind_household: "住户（户编码或地址）", kind_member: "人员（编号或脱敏身份证号）", kind_community: "社区（编码）", search: "查询",
+    proposal_contacts: "联系户（1+10）补齐", proposal_liaison: "包联调整", proposal_run: "生成建议", proposal_roster: "下载名册（管理员）",
+    proposal_for: "范围：{place}", partial: "部分名册（不终止未列出的）", best_effort: "跳过错误行", dry_run: "试运行",
+    apply: "确认导入", report: "下载报告", rejected: "被拒绝的行", file: "文件", row: "行", column: "列", reason: "原因",
+    roster: "名册", running: "处理中…", vacant: "空缺", role_viewer: "查看", role_dispatcher: "调度", role_planner: "规划",
+    role_importer: "导入", role_admin: "管理",
   },
   en: {
     title: "Party-building-led community governance · coverage and response", tab_overview: "Coverage", tab_escalation: "Escalation",
@@ -25,6 +32,13 @@ const I18N = {
     no_children: "No areas below this one; its gaps are listed below.", findings_count: "{n} in all", page: "page {p} of {n}",
     exporting: "Exporting…", exported: "Downloaded {name}", skipped: "skipped", deadline: "by", deputy: " (deputy standing in)",
     helpers: "Co-building units that can help", overall: "overall", households: "households", findings: "findings", lang: "中文",
+    tab_liaison: "Liaison", tab_proposals: "Proposals", tab_imports: "Import", look_for: "Look up",
+    kind_household: "household (code or address)", kind_member: "person (id or masked ID number)", kind_community: "community (code)",
+    search: "Search", proposal_contacts: "1+10 contacts", proposal_liaison: "Liaison rebalancing", proposal_run: "Propose",
+    proposal_roster: "Download roster (admin)", proposal_for: "For {place}", partial: "Partial rosters (end nothing unlisted)",
+    best_effort: "Skip bad rows", dry_run: "Dry run", apply: "Apply", report: "Download report", rejected: "Rejected rows",
+    file: "File", row: "Row", column: "Column", reason: "Reason", roster: "Roster", running: "Working…", vacant: "vacant",
+    role_viewer: "viewer", role_dispatcher: "dispatcher", role_planner: "planner", role_importer: "importer", role_admin: "admin",
   },
 };
 
@@ -81,9 +95,15 @@ $("lang").addEventListener("click", () => {
 
 // -- sign-in --------------------------------------------------------------------------------------
 
+const ROLES = ["viewer", "dispatcher", "planner", "importer", "admin"];
+const allows = (needed) => ROLES.indexOf(state.me.role) >= ROLES.indexOf(needed);
+
 async function signIn(token) {
   state.token = token;
+  state.me = await (await api("/v1/me")).json();
   const summary = await (await api("/v1/coverage/summary")).json();
+  for (const button of document.querySelectorAll("#tabs button[data-role]")) button.hidden = !allows(button.dataset.role);
+  $("whoami").textContent = `${state.me.scope_name || state.me.scope} · ${t(`role_${state.me.role}`)}`;
   sessionStorage.setItem("orggraph.token", token);
   state.trail = [{ code: summary.scope, name: summary.scope_name, kind: summary.scope_kind }];
   $("signin").hidden = true;
@@ -91,7 +111,7 @@ async function signIn(token) {
   $("signout").hidden = false;
   show("overview");
   await openPlace(summary);
-  loadCategories();
+  if (allows("dispatcher")) loadCategories();
 }
 
 $("signin-form").addEventListener("submit", async (event) => {
@@ -111,7 +131,8 @@ $("signout").addEventListener("click", () => {
 });
 
 function show(view) {
-  for (const name of ["overview", "escalation"]) $(name).hidden = name !== view;
+  for (const name of ["overview", "escalation", "liaison", "proposals", "imports"]) $(name).hidden = name !== view;
+  if (view === "proposals") $("proposal-place").textContent = t("proposal_for", { place: current().name || current().code });
   for (const button of document.querySelectorAll("#tabs button")) button.classList.toggle("active", button.dataset.view === view);
 }
 for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => show(button.dataset.view));
@@ -201,18 +222,22 @@ $("export").addEventListener("click", async () => {
   try {
     const query = new URLSearchParams({ area: current().code, format: "xlsx" });
     if ($("rule").value) query.set("rule", $("rule").value);
-    const answer = await api(`/v1/coverage/export?${query}`);
-    const disposition = answer.headers.get("Content-Disposition") || "";
-    const name = decodeURIComponent((disposition.match(/filename\*=UTF-8''([^;]+)/) || [])[1] || "coverage.xlsx");
-    const link = el("a", { href: URL.createObjectURL(await answer.blob()), download: name });
-    document.body.append(link);
-    link.click();
-    link.remove();
+    const name = await download(await api(`/v1/coverage/export?${query}`), "coverage.xlsx");
     $("export-status").textContent = t("exported", { name });
   } catch (error) {
     $("export-status").textContent = error.message;
   }
 });
+
+async function download(answer, fallback) {
+  const disposition = answer.headers.get("Content-Disposition") || "";
+  const name = decodeURIComponent((disposition.match(/filename\*=UTF-8''([^;]+)/) || [])[1] || fallback);
+  const link = el("a", { href: URL.createObjectURL(await answer.blob()), download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  return name;
+}
 
 // -- escalation -----------------------------------------------------------------------------------
 
@@ -262,6 +287,172 @@ $("escalation-form").addEventListener("submit", async (event) => {
     );
   } catch (error) {
     $("escalation-error").textContent = error.message;
+  }
+});
+
+// -- liaison search: who serves a household; what a person or a community is linked to -------------
+
+function drawGraph(center, around) {
+  const svg = $("graph");
+  const ns = "http://www.w3.org/2000/svg";
+  const node = (tag, attrs, text) => {
+    const made = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) made.setAttribute(k, v);
+    if (text) made.textContent = text;
+    return made;
+  };
+  const [cx, cy, r] = [380, 210, 160];
+  const items = [];
+  around.slice(0, 24).forEach((other, i, all) => {
+    const angle = (2 * Math.PI * i) / all.length - Math.PI / 2;
+    const [x, y] = [cx + r * Math.cos(angle), cy + r * Math.sin(angle)];
+    items.push(node("line", { x1: cx, y1: cy, x2: x, y2: y }));
+    items.push(node("circle", { cx: x, cy: y, r: 7, class: other.kind === "person" ? "person" : "place" }));
+    items.push(node("text", { x: x + 10, y: y - 4 }, other.label));
+    items.push(node("text", { x: x + 10, y: y + 10, class: "muted" }, other.role));
+  });
+  items.push(node("circle", { cx, cy, r: 10, class: "center" }));
+  items.push(node("text", { x: cx + 14, y: cy + 4 }, center));
+  svg.replaceChildren(...items);
+}
+
+const personLabel = (p) => [p.name, p.phone || p.phone_masked].filter(Boolean).join(" ");
+
+async function liaisonSearch(kind, what) {
+  if (kind === "household") {
+    const ask = (key) => api(`/v1/liaison?${new URLSearchParams({ [key]: what })}`);
+    let found;
+    try { found = await (await ask("household")).json(); } catch (error) {
+      if (error.status !== 404) throw error;
+      found = await (await ask("address")).json();
+    }
+    const posts = [
+      ...["contacting_members", "central_household", "building_group_leader", "branch_secretary", "community_secretary",
+        "liaison_leaders", "street_secretary"].flatMap((key) => found[key]),
+      ...Object.values(found.grid_staff).flat(),
+    ];
+    return {
+      center: found.address || found.household.code,
+      around: posts.map((p) => ({ kind: "person", label: personLabel(p.person), role: p.role_zh })),
+      list: [...posts.map((p) => `${p.role_zh} · ${personLabel(p.person)} · ${pick(p.zh, p.en)}`),
+        ...found.vacant.map((v) => `${t("vacant")} · ${pick(v.zh, v.en)}`)],
+    };
+  }
+  if (kind === "member") {
+    const found = await (await api(`/v1/members/${encodeURIComponent(what)}`)).json();
+    const around = [
+      ...found.contacts.map((c) => ({ kind: "household", label: c.address || c.household.code, role: "CONTACTS" })),
+      ...found.posts.map((p) => ({ kind: "org", label: p.org.name, role: p.post })),
+      ...found.grid_roles.map((g) => ({ kind: "grid", label: g.grid.name, role: g.role })),
+      ...found.liaises_with.map((c) => ({ kind: "community", label: c.name, role: "LIAISES_WITH" })),
+      ...(found.residence ? [{ kind: "household", label: found.residence.address || found.residence.household.code, role: "LIVES_IN" }] : []),
+      ...(found.registered_with ? [{ kind: "community", label: found.registered_with.name, role: "REGISTERED_WITH" }] : []),
+    ];
+    return { center: personLabel(found.person), around, list: around.map((a) => `${a.role} · ${a.label}`) };
+  }
+  const found = await (await api(`/v1/communities/${encodeURIComponent(what)}`)).json();
+  const around = [
+    ...found.liaison_leaders.map((p) => ({ kind: "person", label: personLabel(p), role: "包联领导" })),
+    ...found.liaison_units.map((u) => ({ kind: "unit", label: u.name, role: "包联单位" })),
+    ...found.registered_units.map((u) => ({ kind: "unit", label: u.name, role: "报到单位" })),
+    ...found.live_projects.map((p) => ({ kind: "project", label: p.project.name, role: "共建项目" })),
+  ];
+  return { center: found.community.name, around, list: [`${found.registered_member_count} 名报到党员`, ...around.map((a) => `${a.role} · ${a.label}`)] };
+}
+
+$("liaison-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  $("liaison-error").textContent = "";
+  $("graph").replaceChildren();
+  $("liaison-list").replaceChildren();
+  try {
+    const found = await liaisonSearch($("liaison-kind").value, $("liaison-what").value.trim());
+    drawGraph(found.center, found.around);
+    $("liaison-list").replaceChildren(...found.list.map((line) => el("li", { textContent: line })));
+  } catch (error) {
+    $("liaison-error").textContent = error.message;
+  }
+});
+
+// -- proposals ------------------------------------------------------------------------------------
+
+$("proposal-run").addEventListener("click", async () => {
+  $("proposal-status").textContent = t("running");
+  try {
+    const kind = $("proposal-kind").value;
+    const found = await (await api(`/v1/proposals/${kind}?${new URLSearchParams({ area: current().code })}`)).json();
+    $("proposal-counts").replaceChildren(...Object.entries(found.counts).map(([k, v]) => el("div", { className: "ratio" }, el("b", { textContent: v }), k)));
+    const columns = kind === "contacts" ? ["household", "member_name", "member", "tier_zh", "care_tags"] : ["community", "leader_name", "leader", "tier_zh", "communities_before"];
+    $("proposal-table").tHead.replaceChildren(el("tr", {}, ...columns.map((c) => el("th", { textContent: c }))));
+    $("proposal-table").tBodies[0].replaceChildren(...found.assignments.map((a) => el("tr", {}, ...columns.map((c) => el("td", { textContent: [a[c]].flat().join("、") })))));
+    $("proposal-status").textContent = "";
+  } catch (error) {
+    $("proposal-status").textContent = error.message;
+  }
+});
+
+$("proposal-roster").addEventListener("click", async () => {
+  try {
+    const query = new URLSearchParams({ area: current().code, format: "xlsx" });
+    const name = await download(await api(`/v1/proposals/${$("proposal-kind").value}/roster?${query}`), "roster.xlsx");
+    $("proposal-status").textContent = t("exported", { name });
+  } catch (error) {
+    $("proposal-status").textContent = error.message;
+  }
+});
+
+// -- roster import: dry run, then apply; the report as a spreadsheet ----------------------------------
+
+async function upload(dryRun, report = "json") {
+  const form = new FormData();
+  for (const file of $("import-files").files) form.append("files", file);
+  form.append("dry_run", dryRun ? "true" : "false");
+  form.append("partial", $("import-partial").checked ? "true" : "false");
+  form.append("best_effort", $("import-best").checked ? "true" : "false");
+  const answer = await fetch(`/v1/imports?report=${report}`, { method: "POST", body: form, headers: { Authorization: `Bearer ${state.token}` } });
+  if (!answer.ok) throw new ApiError(answer.status, await answer.json().catch(() => ({})));
+  return answer;
+}
+
+function showReport(report) {
+  $("import-verdict").textContent = report.verdict;
+  const outcomes = ["created", "updated", "unchanged", "ended", "rejected"];
+  $("import-counts").tHead.replaceChildren(el("tr", {}, el("th", { textContent: t("roster") }), ...outcomes.map((o) => el("th", { textContent: o }))));
+  $("import-counts").tBodies[0].replaceChildren(...Object.entries(report.counts).map(([kind, counts]) =>
+    el("tr", {}, el("td", { textContent: kind }), ...outcomes.map((o) => el("td", { textContent: counts[o] ?? 0 })))));
+  $("import-rejections").tBodies[0].replaceChildren(...report.rejections.map((r) => el("tr", {},
+    el("td", { textContent: r.file }), el("td", { textContent: r.row ?? "" }), el("td", { textContent: r.column ?? "" }),
+    el("td", { textContent: pick(r.reason_zh, r.reason) }))));
+}
+
+$("import-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  $("import-verdict").textContent = t("running");
+  try {
+    const report = await (await upload(true)).json();
+    showReport(report);
+    $("import-apply").disabled = report.rejections.length > 0 && !$("import-best").checked;
+    $("import-report").disabled = false;
+  } catch (error) {
+    $("import-verdict").textContent = error.message;
+  }
+});
+
+$("import-apply").addEventListener("click", async () => {
+  $("import-verdict").textContent = t("running");
+  try {
+    showReport(await (await upload(false)).json());
+    $("import-apply").disabled = true;
+  } catch (error) {
+    $("import-verdict").textContent = error.message;
+  }
+});
+
+$("import-report").addEventListener("click", async () => {
+  try {
+    await download(await upload(true, "xlsx"), "import-report.xlsx");
+  } catch (error) {
+    $("import-verdict").textContent = error.message;
   }
 });
 
