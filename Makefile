@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run importers --scale district --repeat 1
 	$(BIN)/python -m benchmarks.run queries --scale district --repeat 3
 	$(BIN)/python -m benchmarks.run api --scale district --repeat 3
+	$(BIN)/python -m benchmarks.run web --scale district --repeat 5
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm

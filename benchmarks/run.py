@@ -2,7 +2,8 @@
 
 Suites: ``core`` (generate, write, save, open, memory); ``importers`` (rosters synced into a store:
 whole set, households as csv and xlsx, unchanged re-import, memory); ``queries`` (coverage rules,
-escalation paths, the 1+10 proposal); ``api`` (the service over HTTP under ``wrk``). Figures are medians of ``--repeat`` runs;
+escalation paths, the 1+10 proposal); ``api`` (the service over HTTP under ``wrk``);
+``web`` (the planners' page in headless Chromium). Figures are medians of ``--repeat`` runs;
 every run's figure is listed under ``runs``. Budgets are printed beside the figures, never asserted.
 """
 
@@ -14,10 +15,10 @@ import platform
 import sys
 from typing import Any
 
-from benchmarks import api, core, importers, queries
+from benchmarks import api, core, importers, queries, web
 from orggraph.generator import Scale
 
-SUITES = {"core": core.run, "importers": importers.run, "queries": queries.run, "api": api.run}
+SUITES = {"core": core.run, "importers": importers.run, "queries": queries.run, "api": api.run, "web": web.run}
 
 
 def main(argv: list[str] | None = None) -> int:
