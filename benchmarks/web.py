@@ -79,8 +79,8 @@ def _one_run(driver: Any, base: str, token: str, downloads: Path, streets: int) 
     while not any(p.suffix == ".xlsx" for p in downloads.iterdir()):
         if time.perf_counter() - started > 120:
             status = driver.execute_script("return document.getElementById('export-status').textContent")
-            saved = sorted(p.name for p in downloads.iterdir())
-            raise TimeoutError(f"the export saved no file in 120 s; the page says: {status!r}; saved: {saved}")
+            names = sorted(p.name for p in downloads.iterdir())
+            raise TimeoutError(f"the export saved no file in 120 s; the page says: {status!r}; saved: {names}")
         time.sleep(0.01)
     export = time.perf_counter() - started
     driver.execute_script("document.querySelector('.tile').click()")

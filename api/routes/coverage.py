@@ -43,6 +43,14 @@ class Severity(StrEnum):
     low = "low"
 
 
+class SortKey(StrEnum):
+    severity = "severity"
+    rule = "rule"
+    community = "community"
+    grid = "grid"
+    responsible_org = "responsible_org"
+
+
 class ExportFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
@@ -103,14 +111,17 @@ def findings(
     severity: Annotated[list[Severity] | None, Query(description="keep only these severities")] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000, description="the page, from 1")] = 1,
     per_page: Annotated[int, Query(ge=1, le=1000, description="findings per page")] = 100,
+    sort: Annotated[SortKey, Query(description="order by; ties keep the default order")] = SortKey.severity,
     as_of: AsOf = None,
 ) -> Response:
-    """The gaps (覆盖缺口) with who must close each, in a stable order: severity (high first), street,
-    community, rule, code."""
+    """The gaps (覆盖缺口) with who must close each, in a stable order: by default severity (high first),
+    street, community, rule, code; ``sort`` puts another field first (ties keep that order)."""
     with caller.service.guard.reading():
         result = coverage_run(caller, area, rule, day_of(as_of))
         wanted = {s.value for s in severity} if severity else None
         found = [f for f in result.findings if wanted is None or f.severity in wanted]
+        if sort is not SortKey.severity:
+            found.sort(key=lambda f: str(getattr(f, sort.value) or ""))  # stable: the default order breaks ties
         start = (page - 1) * per_page
         return json_reply(
             {

@@ -110,3 +110,12 @@ def test_the_path_between_two_nodes(client: ClientFor) -> None:
     assert path.hops[0].node == "household:H2"
     assert path.hops[-1].node == "area:S1"
     assert path.length == len(path.hops) - 1
+
+
+def test_findings_sorted_by_another_field_keep_the_default_order_for_ties(client: ClientFor) -> None:
+    viewer = client("viewer", "D")
+    default = viewer.get("/v1/coverage/findings", params={"per_page": 1000}).json()["items"]
+    by_rule = viewer.get("/v1/coverage/findings", params={"per_page": 1000, "sort": "rule"}).json()["items"]
+    assert [f["rule"] for f in by_rule] == sorted(f["rule"] for f in default)
+    assert by_rule == sorted(default, key=lambda f: f["rule"])  # Python's sort is stable, as the route's
+    assert viewer.get("/v1/coverage/findings", params={"sort": "nonsense"}).status_code == 422

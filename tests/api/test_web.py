@@ -118,6 +118,8 @@ def test_a_planner_drills_down_two_levels_reads_the_findings_and_exports_them(
     wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, '.tile[data-code="S1"]')))
     assert crumbs(browser) == ["下花园区"]
     shot(browser, "overview-district")
+    Select(browser.find_element(By.ID, "colour-by")).select_by_value("households_contacted")
+    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, '.tile[data-code="S1"] .score').text == "33.3%")
     browser.find_element(By.CSS_SELECTOR, '.tile[data-code="S1"]').click()
     wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, '.tile[data-code="C1"]')))
     browser.find_element(By.CSS_SELECTOR, '.tile[data-code="C1"]').click()
@@ -139,6 +141,10 @@ def test_a_planner_drills_down_two_levels_reads_the_findings_and_exports_them(
     Select(browser.find_element(By.ID, "severity")).select_by_value("high")
     wait(browser, lambda d: set(texts(d, "#findings tbody td:first-child")) == {"高"})
     Select(browser.find_element(By.ID, "severity")).select_by_value("")
+    wait(browser, lambda d: set(texts(d, "#findings tbody td:first-child")) != {"高"})
+    browser.find_element(By.CSS_SELECTOR, "#findings tbody td:nth-child(5) a").click()  # who must fix it
+    wait(browser, lambda d: "party_org" in d.find_element(By.ID, "node-panel").text)
+    shot(browser, "finding-responsible")
     browser.find_element(By.ID, "export").click()
     wait(browser, lambda _: any(p.suffix == ".xlsx" for p in tmp_path.iterdir()))
     download = next(p for p in tmp_path.iterdir() if p.suffix == ".xlsx")

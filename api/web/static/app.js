@@ -18,7 +18,7 @@ const I18N = {
     proposal_contacts: "联系户（1+10）补齐", proposal_liaison: "包联调整", proposal_run: "生成建议", proposal_roster: "下载名册（管理员）",
     proposal_for: "范围：{place}", partial: "部分名册（不终止未列出的）", best_effort: "跳过错误行", dry_run: "试运行",
     apply: "确认导入", report: "下载报告", rejected: "被拒绝的行", file: "文件", row: "行", column: "列", reason: "原因",
-    roster: "名册", running: "处理中…", vacant: "空缺", role_viewer: "查看", role_dispatcher: "调度", role_planner: "规划",
+    roster: "名册", running: "处理中…", sort: "排序", colour_by: "着色依据", node_needs_planner: "查看节点详情需要规划人员或更高角色", vacant: "空缺", role_viewer: "查看", role_dispatcher: "调度", role_planner: "规划",
     role_importer: "导入", role_admin: "管理",
   },
   en: {
@@ -37,7 +37,8 @@ const I18N = {
     search: "Search", proposal_contacts: "1+10 contacts", proposal_liaison: "Liaison rebalancing", proposal_run: "Propose",
     proposal_roster: "Download roster (admin)", proposal_for: "For {place}", partial: "Partial rosters (end nothing unlisted)",
     best_effort: "Skip bad rows", dry_run: "Dry run", apply: "Apply", report: "Download report", rejected: "Rejected rows",
-    file: "File", row: "Row", column: "Column", reason: "Reason", roster: "Roster", running: "Working…", vacant: "vacant",
+    file: "File", row: "Row", column: "Column", reason: "Reason", roster: "Roster", running: "Working…", sort: "Sort by",
+    colour_by: "Colour by", node_needs_planner: "Node details need a planner token or above", vacant: "vacant",
     role_viewer: "viewer", role_dispatcher: "dispatcher", role_planner: "planner", role_importer: "importer", role_admin: "admin",
   },
 };
@@ -139,9 +140,15 @@ for (const button of document.querySelectorAll("#tabs button")) button.addEventL
 
 // -- overview and drill-down ----------------------------------------------------------------------
 
-function score(area) {
+function overall(area) {
   const values = Object.values(area.ratios).map((r) => r.value).filter((v) => v !== null);
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+}
+
+// The tiles' colour: the mean of the headline ratios, or the one ratio chosen in "colour by".
+function score(area) {
+  const by = $("colour-by").value;
+  return by && area.ratios[by] ? area.ratios[by].value : overall(area);
 }
 
 const colour = (value) => (value === null ? "#eee" : `hsl(${Math.round(value * 120)}, 65%, 82%)`);
@@ -178,10 +185,16 @@ function renderOverview() {
       : el("a", { textContent: place.name || place.code, onclick: () => { state.trail = state.trail.slice(0, i + 1); openPlace(); } }))));
   const totals = summary.totals;
   $("totals").replaceChildren(
-    el("div", { className: "ratio" }, el("b", { textContent: percent(score(totals)) }), t("overall")),
+    el("div", { className: "ratio" }, el("b", { textContent: percent(overall(totals)) }), t("overall")),
     ...Object.entries(totals.ratios).map(([name, ratio]) => el("div", { className: "ratio", title: `${ratio.numerator} / ${ratio.denominator}` },
       el("b", { textContent: percent(ratio.value) }), pick(summary.ratio_names[name].zh, summary.ratio_names[name].en))),
   );
+  const colourBy = $("colour-by");
+  const by = colourBy.value;
+  colourBy.replaceChildren(el("option", { value: "", textContent: t("overall") }),
+    ...Object.entries(summary.ratio_names).map(([name, n]) => el("option", { value: name, textContent: pick(n.zh, n.en) })));
+  colourBy.value = by;
+  colourBy.parentElement.hidden = !["district", "street"].includes(current().kind);
   const below = children();
   $("children-title").textContent = below.length ? t(`below_${below[0].kind}`) : t("no_children");
   $("tiles").replaceChildren(...below.sort((a, b) => (a.value ?? 2) - (b.value ?? 2)).map((area) => {
@@ -199,7 +212,7 @@ function renderOverview() {
 }
 
 async function loadFindings() {
-  const query = new URLSearchParams({ area: current().code, page: state.page, per_page: 20 });
+  const query = new URLSearchParams({ area: current().code, page: state.page, per_page: 20, sort: $("sort").value });
   if ($("rule").value) query.set("rule", $("rule").value);
   if ($("severity").value) query.set("severity", $("severity").value);
   const found = await (await api(`/v1/coverage/findings?${query}`)).json();
@@ -207,13 +220,32 @@ async function loadFindings() {
   $("findings").tBodies[0].replaceChildren(...found.items.map((f) => el("tr", {},
     el("td", { className: `sev-${f.severity}`, textContent: t(`sev_${f.severity}`) }),
     el("td", { textContent: ruleName(f.rule), title: f.rule }),
-    el("td", { textContent: [f.street_name, f.community_name, f.name].filter(Boolean).join(" · ") }),
+    el("td", {}, el("a", { textContent: [f.street_name, f.community_name, f.name].filter(Boolean).join(" · "), onclick: () => showNode(f.node) })),
     el("td", { textContent: pick(f.message_zh, f.message) }),
-    el("td", { textContent: [f.responsible_org_name, f.responsible_post].filter(Boolean).join(" · ") }))));
+    el("td", {}, f.responsible_org
+      ? el("a", { textContent: [f.responsible_org_name, f.responsible_post].filter(Boolean).join(" · "), onclick: () => showNode(`org:${f.responsible_org}`) })
+      : ""))));
   $("page").textContent = `${t("page", { p: found.page, n: found.pages })} · ${t("findings_count", { n: found.total })}`;
 }
 
-for (const id of ["rule", "severity"]) $(id).addEventListener("change", () => { state.page = 1; loadFindings(); });
+for (const id of ["rule", "severity", "sort"]) $(id).addEventListener("change", () => { state.page = 1; loadFindings(); });
+$("colour-by").addEventListener("change", () => renderOverview());
+
+// A node of a finding, or the org responsible for it: kind, name, where it sits, its attributes.
+async function showNode(id) {
+  const panel = $("node-panel");
+  panel.hidden = false;
+  if (!allows("planner")) { panel.textContent = t("node_needs_planner"); return; }
+  try {
+    const node = await (await api(`/v1/nodes/${encodeURIComponent(id)}`)).json();
+    const rows = { ...node.attrs, street: node.street, community: node.community, grid: node.grid };
+    panel.replaceChildren(el("b", { textContent: `${node.name || node.code} (${node.kind})` }),
+      el("dl", {}, ...Object.entries(rows).filter(([, v]) => v !== null && v !== undefined && v !== "")
+        .flatMap(([k, v]) => [el("dt", { textContent: k }), el("dd", { textContent: Array.isArray(v) ? v.join("、") : String(v) })])));
+  } catch (error) {
+    panel.textContent = error.message;
+  }
+}
 $("prev").addEventListener("click", () => { if (state.page > 1) { state.page -= 1; loadFindings(); } });
 $("next").addEventListener("click", () => { if (state.page < state.pages) { state.page += 1; loadFindings(); } });
 
