@@ -24,6 +24,7 @@ from api.tokens import Role, TokenBook
 from orggraph.settings import Settings
 from orggraph.store import MemoryStore
 from tests.api.conftest import KEY, api_world
+from tests.queries.test_escalation_world import PEOPLE
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 if not (CHROMIUM and DRIVER):
@@ -170,6 +171,11 @@ def test_a_dispatcher_follows_an_escalation_path(browser: WebDriver, base_url: s
     assert "13800130001" in steps[0]  # a dispatcher reaches the contacting member
     assert any("孙伟" in s for s in steps)
     shot(browser, "escalation")
+    masked = PEOPLE["王芳"][0][:4] + "*" * 10 + PEOPLE["王芳"][0][-4:]  # a member, by masked ID number: their home
+    browser.find_element(By.ID, "household").clear()
+    browser.find_element(By.ID, "household").send_keys(masked)
+    browser.find_element(By.CSS_SELECTOR, "#escalation-form button").click()
+    wait(browser, lambda d: "3号楼2单元501" in d.find_element(By.CSS_SELECTOR, "#path h3").text)
 
 
 def test_a_street_planner_sees_nothing_of_another_street(browser: WebDriver, base_url: str) -> None:

@@ -8,7 +8,7 @@ const I18N = {
     signin_title: "登录", signin_help: "请输入管理员为您生成的访问令牌（orggraph tokens add）。", signin_button: "登录",
     findings_title: "缺口清单", rule: "规则", severity: "严重程度", all: "全部", sev_high: "高", sev_medium: "中", sev_low: "低",
     export: "导出 Excel", col_severity: "严重程度", col_rule: "规则", col_place: "位置", col_gap: "缺口", col_responsible: "责任组织",
-    household: "户编码或地址", category: "事项类别", show_path: "查看响应路径", below_street: "各街道", below_community: "各社区",
+    household: "户编码、地址或人员（脱敏身份证号）", category: "事项类别", show_path: "查看响应路径", below_street: "各街道", below_community: "各社区",
     below_grid: "各网格（按缺口占户数）", below_building: "各楼栋（按缺口占户数）",
     no_children: "此处没有下级区域；缺口见下表。", findings_count: "共 {n} 条", page: "第 {p} / {n} 页", exporting: "正在导出…",
     exported: "已下载 {name}", skipped: "跳过", deadline: "时限", deputy: "（副书记代行）", helpers: "可协助的共建单位",
@@ -26,7 +26,7 @@ const I18N = {
     signout: "Sign out", signin_title: "Sign in", signin_help: "Enter the access token your administrator made for you (orggraph tokens add).",
     signin_button: "Sign in", findings_title: "Findings", rule: "Rule", severity: "Severity", all: "All", sev_high: "high",
     sev_medium: "medium", sev_low: "low", export: "Export to Excel", col_severity: "Severity", col_rule: "Rule", col_place: "Place",
-    col_gap: "Gap", col_responsible: "Responsible", household: "Household code or address", category: "Issue category",
+    col_gap: "Gap", col_responsible: "Responsible", household: "Household code, address, or person (masked ID number)", category: "Issue category",
     show_path: "Show the path", below_street: "Streets", below_community: "Communities",
     below_grid: "Grids (by findings per household)", below_building: "Buildings (by findings per household)",
     no_children: "No areas below this one; its gaps are listed below.", findings_count: "{n} in all", page: "page {p} of {n}",
@@ -282,13 +282,17 @@ async function loadCategories() {
   }
 }
 
+// A household code, an address, or a person (node id or masked ID number, 1101**********002X): their home.
 async function escalation(start, category) {
-  const ask = (key) => api(`/v1/escalation?${new URLSearchParams({ [key]: start, category })}`);
+  const ask = (key, value) => api(`/v1/escalation?${new URLSearchParams({ [key]: value, category })}`);
   try {
-    return await (await ask("household")).json();
+    return await (await ask("household", start)).json();
   } catch (error) {
     if (error.status !== 404) throw error;
-    return (await ask("address")).json();
+    if (!start.includes("*") && !start.startsWith("person:")) return (await ask("address", start)).json();
+    const member = await (await api(`/v1/members/${encodeURIComponent(start)}`)).json();
+    if (!member.residence) throw error;
+    return (await ask("household", member.residence.household.code)).json();
   }
 }
 
