@@ -253,21 +253,25 @@ def _connect_staff(ctx: Context, row: r.GridStaffRow, ops: RowOps) -> None:
 
 
 def _connect_contact(ctx: Context, row: r.ContactRow, ops: RowOps) -> None:
-    masked = mask_id_number(row.member_id_number)
-    ctx.plan.claim(
-        RosterKind.CONTACTS,
-        (row.member_id_number, row.household_code),
-        ops.source,
-        "household_code",
-        row.household_code,
-    )
-    member = ctx.person_id(row.member_id_number)
+    if row.member_id_number is not None:
+        member, column, shown = ctx.person_id(row.member_id_number), "member_id_number", mask_id_number(row.member_id_number)
+        if row.member_code is not None and member != node_id(K.PERSON, row.member_code):
+            raise RowProblem(
+                "member_code",
+                f"the person code does not belong to ID number {shown}",
+                f"人员编号与身份证号 {shown} 不符",
+                row.member_code[:16],
+            )
+    else:
+        assert row.member_code is not None
+        member, column, shown = node_id(K.PERSON, row.member_code), "member_code", f"{row.member_code[:16]}…"
+    ctx.plan.claim(RosterKind.CONTACTS, (member, row.household_code), ops.source, "household_code", row.household_code)
     if not ctx.plan.exists(member, K.PERSON):
         raise RowProblem(
-            "member_id_number",
-            f"no person with ID number {masked} in the store or a members roster of this import",
-            f"图存储和本次导入的党员名册中都没有身份证号为 {masked} 的人员",
-            masked,
+            column,
+            f"no person {shown} in the store or a members roster of this import",
+            f"图存储和本次导入的党员名册中都没有人员 {shown}",
+            shown,
         )
     home = ctx.plan.require(
         node_id(K.HOUSEHOLD, row.household_code), K.HOUSEHOLD, "household_code", row.household_code, "住户名册"

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from importers.rosters import COLUMNS, IGNORED_HEADERS, RosterKind
+from importers.rosters import COLUMNS, IGNORED_HEADERS, RosterKind, either_groups
 from orggraph.errors import ConfigurationError, RosterHeaderError
 from orggraph.text import to_halfwidth
 
@@ -125,7 +125,11 @@ def _match_row(cells: Sequence[Any], kind: RosterKind, mapping: HeaderMapping) -
 
 
 def missing_required(match: HeaderMatch) -> list[str]:
-    return [f"{c.zh} [{c.field}]" for c in COLUMNS[match.kind] if c.required and c.field not in match.fields]
+    missing = [f"{c.zh} [{c.field}]" for c in COLUMNS[match.kind] if c.required and c.field not in match.fields]
+    for group in either_groups(match.kind).values():
+        if not any(c.field in match.fields for c in group):
+            missing.append(" / ".join(f"{c.zh} [{c.field}]" for c in group))
+    return missing
 
 
 def find_header(

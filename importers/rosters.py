@@ -1,12 +1,15 @@
 """The roster kinds of ``shared/rosters.md`` (名册): their columns, headers and aliases, and their order.
 
 Each column has the English field name (also accepted as a header), the canonical Chinese header,
-whether it is required, and further aliases seen in district exports.
+whether it is required, and further aliases seen in district exports. Columns of an ``either`` group
+stand in for each other: a 联系户 roster names its member by ID number or by the store's person code.
 
 >>> RosterKind.parse("党员") is RosterKind.MEMBERS
 True
 >>> [c.field for c in COLUMNS[RosterKind.CONTACTS] if c.required]
-['member_id_number', 'household_code']
+['household_code']
+>>> [c.field for c in either_groups(RosterKind.CONTACTS)["member"]]
+['member_id_number', 'member_code']
 >>> [k.value for k in IMPORT_ORDER][:3]
 ['areas', 'orgs', 'units']
 """
@@ -47,6 +50,8 @@ class Column:
     zh: str
     required: bool = False
     aliases: tuple[str, ...] = ()
+    #: Columns of one group stand in for each other: a roster needs one of them (per row, a value in one).
+    either: str | None = None
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -59,6 +64,19 @@ def _c(field: str, zh: str, *aliases: str, required: bool = False) -> Column:
 
 def _r(field: str, zh: str, *aliases: str) -> Column:
     return Column(field, zh, True, aliases)
+
+
+def _e(group: str, field: str, zh: str, *aliases: str) -> Column:
+    return Column(field, zh, False, aliases, either=group)
+
+
+def either_groups(kind: RosterKind) -> dict[str, list[Column]]:
+    """The groups of columns that stand in for each other in a roster of ``kind``."""
+    groups: dict[str, list[Column]] = {}
+    for column in COLUMNS[kind]:
+        if column.either is not None:
+            groups.setdefault(column.either, []).append(column)
+    return groups
 
 
 COLUMNS: dict[RosterKind, tuple[Column, ...]] = {
@@ -118,7 +136,8 @@ COLUMNS: dict[RosterKind, tuple[Column, ...]] = {
         _c("phone", "联系电话", "手机号", "电话"),
     ),
     RosterKind.CONTACTS: (
-        _r("member_id_number", "党员身份证号", "党员公民身份号码"),
+        _e("member", "member_id_number", "党员身份证号", "党员公民身份号码"),
+        _e("member", "member_code", "人员编号"),
         _r("household_code", "户编码"),
     ),
     RosterKind.REGISTRATIONS: (

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from importers import values
-from importers.rosters import COLUMNS, RosterKind
+from importers.rosters import COLUMNS, RosterKind, either_groups
 from orggraph.errors import InvalidValueError, OrgGraphError
 from orggraph.model.enums import Gender, MemberStatus, OrgKind, ProjectStatus, Rank, UnitKind, ZhEnum
 from orggraph.model.kinds import LinkKind, NodeKind
@@ -91,6 +91,7 @@ Int = Annotated[int, BeforeValidator(values.integer)]
 IdNumber = Annotated[str, BeforeValidator(values.id_number)]
 Phone = Annotated[str, BeforeValidator(values.phone)]
 UnitCode = Annotated[str, BeforeValidator(values.credit_or_unit_code)]
+PersonCode = Annotated[str, BeforeValidator(values.person_code)]
 Number = Annotated[int | float, BeforeValidator(lambda v: _whole(values.decimal(v)))]
 TextOrNumber = Annotated[str | int, BeforeValidator(lambda v: _text_or_int(v))]
 
@@ -184,7 +185,10 @@ class GridStaffRow(PersonRow):
 
 
 class ContactRow(Row):
-    member_id_number: IdNumber
+    """One 1+10 link: the member by ID number or by person code (人员编号), and the household."""
+
+    member_id_number: IdNumber | None = None
+    member_code: PersonCode | None = None
     household_code: Code
 
 
@@ -299,6 +303,20 @@ def parse_row(
                     "",
                     f"the required column {col.zh} [{col.field}] is empty",
                     f"必填列 {col.zh} 为空",
+                )
+            ]
+    for group in either_groups(kind).values():
+        if all(values.text(cells.get(col.field)) is None for col in group):
+            names, names_zh = " or ".join(f"{c.zh} [{c.field}]" for c in group), "或".join(c.zh for c in group)
+            return [
+                Rejection(
+                    file,
+                    sheet,
+                    row,
+                    " / ".join(headers.get(c.field, c.zh) for c in group),
+                    "",
+                    f"one of the columns {names} must have a value",
+                    f"{names_zh}须填写其一",
                 )
             ]
     try:

@@ -172,6 +172,23 @@ def code(value: Any) -> str:
     return _code_text(value)
 
 
+def person_code(value: Any) -> str:
+    """A person's code in the store (人员编号): the 64 hex digits of the keyed hash of the ID number,
+    which a roster may carry instead of the whole number (a proposal's roster for a planner does).
+
+    >>> person_code(" " + "AB" * 32)[:6]
+    'ababab'
+    """
+    text = _code_text(value).strip().lower()
+    if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+        raise InvalidCodeError(
+            f"{text[:16]!r}… is not a person code: 64 hex digits, as a proposal's roster carries them",
+            message_zh="人员编号应为64位十六进制字符（与补齐建议名册中的一致）",
+            value=text[:16],
+        )
+    return text
+
+
 def credit_or_unit_code(value: Any) -> str:
     """A work unit's code: a unified social credit code (统一社会信用代码, check character verified)
     or the district's own unit code (单位编码), which passes as a plain :func:`code`."""

@@ -27,12 +27,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from orggraph.errors import InvalidValueError
 from orggraph.model.enums import CareTag
 from orggraph.model.nodes import code_of
 from orggraph.store import GraphStore
 from queries.index import GraphIndex
 from queries.policy import Policy
-from queries.rosters_out import CONTACTS_HEADERS, LIAISON_HEADERS, contacts_rows, liaison_rows, write_roster
+from queries.rosters_out import (
+    CONTACTS_CODE_HEADERS,
+    CONTACTS_HEADERS,
+    LIAISON_HEADERS,
+    contacts_rows,
+    liaison_rows,
+    write_roster,
+)
 
 __all__ = [
     "PROPOSALS",
@@ -70,7 +78,7 @@ class Proposal(Protocol):
 
     def to_dict(self) -> dict[str, Any]: ...
 
-    def write(self, path: Path) -> Path: ...
+    def write(self, path: Path, *, by_code: bool = False) -> Path: ...
 
 
 @dataclass(frozen=True)
@@ -157,11 +165,12 @@ class ContactProposal:
             "members_used": len({a.member for a in self.assignments}),
         }
 
-    def write(self, path: Path) -> Path:
-        """Write the full 联系户 roster of the scope with the proposed rows (see :mod:`queries.rosters_out`)."""
+    def write(self, path: Path, *, by_code: bool = False) -> Path:
+        """Write the full 联系户 roster of the scope with the proposed rows (see :mod:`queries.rosters_out`);
+        ``by_code`` names members by person code (人员编号) instead of whole ID number."""
         pairs = [(a.member, a.household) for a in self.assignments]
-        rows = contacts_rows(self.store, self.index, self.scope, pairs)
-        return write_roster(Path(path), "联系户", CONTACTS_HEADERS, rows)
+        rows = contacts_rows(self.store, self.index, self.scope, pairs, by_code=by_code)
+        return write_roster(Path(path), "联系户", CONTACTS_CODE_HEADERS if by_code else CONTACTS_HEADERS, rows)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the API and JSON output; members appear with masked ID numbers only."""
@@ -257,8 +266,16 @@ class LiaisonProposal:
             "leaders_used": len({a.leader for a in self.assignments}),
         }
 
-    def write(self, path: Path) -> Path:
-        """Write the full 包联 roster of the scope with the proposed rows (see :mod:`queries.rosters_out`)."""
+    def write(self, path: Path, *, by_code: bool = False) -> Path:
+        """Write the full 包联 roster of the scope with the proposed rows (see :mod:`queries.rosters_out`).
+
+        A 包联 roster defines its persons (name, rank, ID number), so it has no ``by_code`` form.
+        """
+        if by_code:
+            raise InvalidValueError(
+                "a 包联 roster defines its persons, so it names them by whole ID number; it has no person-code form",
+                message_zh="包联名册须登记人员信息，只能使用完整身份证号，不能使用人员编号",
+            )
         pairs = [(a.leader, a.community) for a in self.assignments]
         rows = liaison_rows(self.store, self.index, self.scope, pairs)
         return write_roster(Path(path), "包联", LIAISON_HEADERS, rows)

@@ -54,6 +54,8 @@ L = LinkKind
 PROPOSED_NOTE = "新增 proposed"
 #: The contacts roster (联系户, 1+10) as the importers read it, with 备注.
 CONTACTS_HEADERS: tuple[str, ...] = ("党员身份证号", "户编码", "备注")
+#: The same naming each member by the store's person code (人员编号) instead of the whole ID number.
+CONTACTS_CODE_HEADERS: tuple[str, ...] = ("人员编号", "户编码", "备注")
 #: The liaison roster (包联) as the importers read it, with 备注.
 LIAISON_HEADERS: tuple[str, ...] = ("姓名", "公民身份号码", "职级", "包联区域编码", "所在单位", "开始日期", "备注")
 
@@ -109,14 +111,23 @@ def whole_id_number(store: GraphStore, person: str) -> str:
 
 
 def contacts_rows(
-    store: GraphStore, index: GraphIndex, scope_id: str | None, proposed: Iterable[tuple[str, str]]
+    store: GraphStore,
+    index: GraphIndex,
+    scope_id: str | None,
+    proposed: Iterable[tuple[str, str]],
+    *,
+    by_code: bool = False,
 ) -> list[RosterRow]:
-    """The full 联系户 roster of the scope: contacts in force, then the proposed (member, household) pairs."""
+    """The full 联系户 roster of the scope: contacts in force, then the proposed (member, household) pairs.
+
+    Members are named by whole ID number, or with ``by_code`` by the store's person code (人员编号):
+    a roster that shows no personal data and imports into this store (and no other) all the same.
+    """
     ids: dict[str, str] = {}
 
     def id_of(person: str) -> str:
         if person not in ids:
-            ids[person] = whole_id_number(store, person)
+            ids[person] = code_of(person) if by_code else whole_id_number(store, person)
         return ids[person]
 
     rows: list[RosterRow] = []

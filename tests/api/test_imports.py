@@ -196,3 +196,20 @@ def test_a_request_over_its_time_is_a_503_problem_and_the_server_goes_on() -> No
         assert answer.status_code == 503
         assert answer.json()["code"] == "request.timeout"
         assert planner.get("/v1/proposals/contacts").status_code == 503  # answered again, not wedged
+
+
+def test_a_planners_proposal_roster_imports_and_closes_the_gaps_it_proposed(
+    served: tuple[FastAPI, TokenBook, MemoryStore],
+) -> None:
+    app, tokens, _ = served
+    planner, importer = _client(app, tokens, Role.PLANNER, "C1"), _client(app, tokens, Role.IMPORTER, "C1")
+    uncontacted = {"rule": "household-uncontacted", "per_page": 100}
+    before = {f["code"] for f in planner.get("/v1/coverage/findings", params=uncontacted).json()["items"]}
+    assert before == {"H1", "H4"}
+    roster = planner.get("/v1/proposals/contacts/roster", params={"format": "xlsx"})
+    assert roster.status_code == 200
+    status, report = upload(importer, roster.content, name="联系户.xlsx", partial="false")
+    assert status == 200, report
+    assert report["written"] is True
+    after = {f["code"] for f in planner.get("/v1/coverage/findings", params=uncontacted).json()["items"]}
+    assert after == set()

@@ -7,7 +7,7 @@ import io
 from python_calamine import CalamineWorkbook
 
 from api.schemas import AreasOut, CoverageSummaryOut, FindingsPage, NodeOut, PathOut, ProposalOut, StatsOut
-from tests.api.conftest import ClientFor
+from tests.api.conftest import ALL_PEOPLE, ClientFor, pid
 
 
 def test_the_summary_of_an_area_with_its_ratios(client: ClientFor) -> None:
@@ -84,16 +84,25 @@ def test_stats_of_an_area(client: ClientFor) -> None:
     assert [s.street for s in district.streets] == ["S1", "S2"]
 
 
-def test_a_contacts_proposal_as_data_and_its_roster_for_an_admin(client: ClientFor) -> None:
+def test_a_contacts_proposal_as_data_and_its_roster_for_a_planner(client: ClientFor) -> None:
     proposal = ProposalOut.model_validate(client("planner", "D").get("/v1/proposals/contacts", params={"area": "C1"}).json())
     assert proposal.kind == "contacts"
     assert proposal.scope == "C1"
     assert proposal.counts["uncontacted"] == 2  # H1 and H4
-    roster = client("admin", "D").get("/v1/proposals/contacts/roster", params={"area": "C1", "format": "csv"})
+    roster = client("planner", "D").get("/v1/proposals/contacts/roster", params={"area": "C1", "format": "csv"})
     assert roster.status_code == 200, roster.text
-    assert "联系户" in roster.headers["content-disposition"] or "%E8%81%94" in roster.headers["content-disposition"]
-    assert client("planner", "D").get("/v1/proposals/contacts/roster").status_code == 403
+    text = roster.content.decode("gb18030")
+    assert text.splitlines()[0] == "人员编号,户编码,备注"
+    assert not any(number in text for number, _ in ALL_PEOPLE.values())  # no whole ID number
+    assert pid("王芳").split(":", 1)[1] in text
     assert client("planner", "D").get("/v1/proposals/nothing").status_code == 422
+
+
+def test_a_liaison_roster_carries_whole_id_numbers_so_it_is_for_an_admin(client: ClientFor) -> None:
+    assert client("planner", "D").get("/v1/proposals/liaison/roster", params={"area": "C1"}).status_code == 403
+    roster = client("admin", "D").get("/v1/proposals/liaison/roster", params={"area": "C1", "format": "csv"})
+    assert roster.status_code == 200
+    assert ALL_PEOPLE["刘洋"][0] in roster.content.decode("gb18030")
 
 
 def test_a_node_and_where_it_sits(client: ClientFor) -> None:
