@@ -147,6 +147,22 @@ class LiaisonOut(BaseModel):
     vacant: list[VacantOut]
 
 
+class BuildingLiaisonOut(BaseModel):
+    """Who serves a building (楼栋联系人): the roles its households share, and the grid staff of its grids."""
+
+    building: RefOut
+    as_of: str
+    households: int
+    grids: list[RefOut]
+    building_group_leader: list[PostOut]
+    branch_secretary: list[PostOut]
+    community_secretary: list[PostOut]
+    liaison_leaders: list[PostOut]
+    street_secretary: list[PostOut]
+    grid_staff: dict[str, list[PostOut]]
+    vacant: list[VacantOut]
+
+
 class PostRefOut(BaseModel):
     post: str
     org: RefOut

@@ -17,13 +17,14 @@ from api.auth import Dispatcher
 from api.params import AddressParam, AsOf, HouseholdParam, day_of, one_start
 from api.problems import responses
 from api.replies import json_reply
-from api.schemas import CategoriesOut, CommunityOut, EscalationOut, LiaisonOut, MemberOut
+from api.schemas import BuildingLiaisonOut, CategoriesOut, CommunityOut, EscalationOut, LiaisonOut, MemberOut
 from api.scope import Scope, hide_outside, reader_within
 from orggraph.errors import NotFoundError
 from queries.address import resolve_start
 from queries.escalation import escalation_path, known_categories
 from queries.escalation_read import Reader
 from queries.lookups import community_links, find_person, household_liaison, member_links
+from queries.lookups_building import building_liaison
 
 router = APIRouter(prefix="/v1", tags=["lookups"])
 
@@ -96,6 +97,33 @@ async def liaison(
         payload["read_as"] = read_as
         posts = [*(p for key in _POST_LISTS for p in payload[key]), *(p for ps in payload["grid_staff"].values() for p in ps)]
         return caller.respond(payload, reader, asked=[node], persons=(p["person"] for p in posts))
+
+    return await service.guard.read(answer, quick=service.quick(as_of))
+
+
+@router.get("/liaison/building", response_model=BuildingLiaisonOut, responses=responses(), summary="Who serves a building")
+async def building(
+    caller: Dispatcher,
+    building: Annotated[str, Query(min_length=1, max_length=200, description="the building's area code, e.g. P1/3号楼")],
+    as_of: AsOf = None,
+) -> Response:
+    """The liaison of a building (楼栋联系人): its Party group leader, the grid staff of the grids its
+    households are in, the branch and community secretaries, liaison leaders and street secretary."""
+    service = caller.service
+
+    def answer() -> Response:
+        reader = service.reader(day_of(as_of))
+        node = building if building.startswith("area:") else f"area:{building}"
+        if (reader_within(reader, caller.scope(reader)).node(node) or {}).get("kind") != "building":
+            raise NotFoundError(
+                f"no building {building!r} on {reader.day}", message_zh=f"{reader.day}不存在楼栋“{building}”", value=building
+            )
+        payload = building_liaison(service.store, node, as_of=day_of(as_of)).to_dict()
+        posts = [
+            *(p for key in _POST_LISTS if key in payload for p in payload[key]),
+            *(p for ps in payload["grid_staff"].values() for p in ps),
+        ]
+        return caller.respond(payload, reader, persons=(p["person"] for p in posts))
 
     return await service.guard.read(answer, quick=service.quick(as_of))
 

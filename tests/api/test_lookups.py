@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from api.schemas import CommunityOut, EscalationOut, LiaisonOut, MemberOut
+from api.schemas import BuildingLiaisonOut, CommunityOut, EscalationOut, LiaisonOut, MemberOut
 from tests.api.conftest import ALL_PEOPLE, ClientFor, pid
 
 AT = "2025-06-30T09:00:00+08:00"
@@ -94,3 +94,13 @@ def test_a_household_that_does_not_exist_is_a_404_problem(client: ClientFor) -> 
     answer = client("dispatcher", "D").get("/v1/liaison", params={"household": "H404"})
     assert answer.status_code == 404
     assert answer.json()["code"] == "not-found"
+
+
+def test_who_serves_a_building(client: ClientFor) -> None:
+    answer = client("dispatcher", "C1").get("/v1/liaison/building", params={"building": "P1/3号楼"})
+    assert answer.status_code == 200, answer.text
+    found = BuildingLiaisonOut.model_validate(answer.json())
+    assert [p.person.name for p in found.building_group_leader] == ["李强"]
+    assert found.building_group_leader[0].person.phone == ALL_PEOPLE["李强"][1]
+    assert found.households == 2
+    assert client("dispatcher", "C1").get("/v1/liaison/building", params={"building": "P1/9号楼"}).status_code == 404

@@ -218,6 +218,11 @@ def test_liaison_search_draws_who_serves_a_household(browser: WebDriver, base_ur
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#graph circle")) > 3)
     assert any("王芳" in line for line in texts(browser, "#liaison-list li"))
     shot(browser, "liaison")
+    Select(browser.find_element(By.ID, "liaison-kind")).select_by_value("building")
+    browser.find_element(By.ID, "liaison-what").clear()
+    browser.find_element(By.ID, "liaison-what").send_keys("P1/3号楼")
+    browser.find_element(By.CSS_SELECTOR, "#liaison-form button").click()
+    wait(browser, lambda d: any("李强" in line and "楼栋党小组长" in line for line in texts(d, "#liaison-list li")))
 
 
 def test_a_planner_sees_a_proposal_and_downloads_its_roster(browser: WebDriver, base_url: str, tmp_path: Path) -> None:

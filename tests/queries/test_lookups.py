@@ -10,6 +10,7 @@ from orggraph.errors import NotFoundError
 from orggraph.model import LinkKind
 from orggraph.store import Batch, MemoryStore
 from queries.lookups import community_links, explain_path, household_liaison, member_links
+from queries.lookups_building import building_liaison
 from tests.queries.test_escalation_world import KEY, PEOPLE, pid, tiny_world
 
 L = LinkKind
@@ -157,3 +158,23 @@ def test_lookups_leave_only_masked_personal_data(store: MemoryStore) -> None:
         assert number not in text
         assert phone not in text
     assert "sealed" not in text
+
+
+def test_building_liaison_merges_the_roles_its_households_share(store: MemoryStore) -> None:
+    found = building_liaison(store, "P1/3号楼")
+    assert found.households == 2
+    assert [p.person.name for p in found.posts["building_group_leader"]] == ["李强"]
+    assert [p.person.name for p in found.posts["branch_secretary"]] == ["赵敏"]
+    assert [p.person.name for p in found.grid_staff["grid_worker"]] == ["周杰"]
+    assert [g.code for g in found.grids] == ["G1"]
+    data = json.dumps(found.to_dict(), ensure_ascii=False)
+    assert not any(number in data for number, _ in PEOPLE.values())
+    assert "contacting_members" not in found.to_dict()
+
+
+def test_building_liaison_of_a_building_without_a_group_says_it_is_vacant(store: MemoryStore) -> None:
+    found = building_liaison(store, "area:P1/5号楼")
+    assert found.posts["building_group_leader"] == ()
+    assert "building_group_leader" in [role for role, _, _ in found.vacant]
+    with pytest.raises(NotFoundError):
+        building_liaison(store, "P1/9号楼")
