@@ -163,6 +163,22 @@ class BuildingLiaisonOut(BaseModel):
     vacant: list[VacantOut]
 
 
+class UnitOut(BaseModel):
+    """What a work unit is linked to (单位关联); links outside the caller's scope are left out."""
+
+    unit: RefOut
+    as_of: str
+    unit_kind: str | None
+    handles: list[str]
+    located_in: RefOut | None
+    registered_with: RefOut | None
+    liaises_with: list[RefOut]
+    manages: list[RefOut]
+    projects: list[LiveProjectOut]
+    party_orgs: list[RefOut]
+    staff: int
+
+
 class PostRefOut(BaseModel):
     post: str
     org: RefOut

@@ -287,6 +287,16 @@ class LiveProject:
         }
 
 
+def live_project(reader: Reader, names: Names, project: str) -> LiveProject | None:
+    """The project with its providers if it is live (在期, active) on the reader's day, else ``None``."""
+    attrs = reader.node(project) or {}
+    start, end = attrs.get("term_start"), attrs.get("term_end")
+    if attrs.get("status") in (None, "active") and str(start or "") <= reader.day and (end is None or reader.day <= end):
+        providers = tuple(names.ref(u) for u in sorted(reader.into(project, "PROVIDES")))
+        return LiveProject(names.ref(project), attrs.get("category"), start, end, providers)
+    return None
+
+
 @dataclass(frozen=True)
 class CommunityLinks:
     """What a community has (社区关联): registered members and units (双报到), live projects, liaison (包联)."""
@@ -331,13 +341,7 @@ def community_links(store: GraphStore, community: str, *, as_of: str | dt.date |
     names, day = Names.of(reader), reader.day
     registered = sorted(reader.into(node, "REGISTERED_WITH"))
     kinds = {n: (reader.node(n) or {}).get("kind") for n in (*registered, *reader.into(node, "LIAISES_WITH"))}
-    projects = []
-    for project in sorted(reader.into(node, "FOR")):
-        attrs = reader.node(project) or {}
-        start, end = attrs.get("term_start"), attrs.get("term_end")
-        if attrs.get("status") in (None, "active") and str(start or "") <= day and (end is None or day <= end):
-            providers = tuple(names.ref(u) for u in sorted(reader.into(project, "PROVIDES")))
-            projects.append(LiveProject(names.ref(project), attrs.get("category"), start, end, providers))
+    projects = [p for p in (live_project(reader, names, project) for project in sorted(reader.into(node, "FOR"))) if p]
     liaison = sorted(reader.into(node, "LIAISES_WITH"))
     persons = [names.person(p) for p in liaison if kinds.get(p) == "person"]
     street = reader.parent(node, "PART_OF")

@@ -17,7 +17,7 @@ from api.auth import Dispatcher
 from api.params import AddressParam, AsOf, HouseholdParam, day_of, one_start
 from api.problems import responses
 from api.replies import json_reply
-from api.schemas import BuildingLiaisonOut, CategoriesOut, CommunityOut, EscalationOut, LiaisonOut, MemberOut
+from api.schemas import BuildingLiaisonOut, CategoriesOut, CommunityOut, EscalationOut, LiaisonOut, MemberOut, UnitOut
 from api.scope import Scope, hide_outside, reader_within
 from orggraph.errors import NotFoundError
 from queries.address import resolve_start
@@ -25,6 +25,7 @@ from queries.escalation import escalation_path, known_categories
 from queries.escalation_read import Reader
 from queries.lookups import community_links, find_person, household_liaison, member_links
 from queries.lookups_building import building_liaison
+from queries.lookups_unit import unit_links
 
 router = APIRouter(prefix="/v1", tags=["lookups"])
 
@@ -124,6 +125,35 @@ async def building(
             *(p for ps in payload["grid_staff"].values() for p in ps),
         ]
         return caller.respond(payload, reader, persons=(p["person"] for p in posts))
+
+    return await service.guard.read(answer, quick=service.quick(as_of))
+
+
+@router.get("/units/{unit}", response_model=UnitOut, responses=responses(), summary="What a unit is linked to")
+async def unit(
+    caller: Dispatcher,
+    unit: Annotated[str, Path(max_length=100, description="the unit's code (单位编码 or unified social credit code)")],
+    as_of: AsOf = None,
+) -> Response:
+    """A work unit's place, registration (双报到), liaison (包联), managed compounds, live co-building
+    projects (共建项目), Party organisation and known staff — links within the caller's scope."""
+    service = caller.service
+
+    def answer() -> Response:
+        reader = service.reader(day_of(as_of))
+        scope = caller.scope(reader)
+        node = unit if unit.startswith("unit:") else f"unit:{unit}"
+        if (reader_within(reader, scope).node(node) or {}).get("kind") != "unit":
+            raise NotFoundError(f"no unit {unit!r} on {reader.day}", message_zh=f"{reader.day}不存在单位“{unit}”", value=unit)
+        payload = unit_links(service.store, node, as_of=day_of(as_of)).to_dict()
+        if not scope.everything:
+            for key in ("located_in", "registered_with"):
+                if payload[key] is not None and not scope.sees(reader, payload[key]["id"]):
+                    payload[key] = None
+            for key in ("liaises_with", "manages", "party_orgs"):
+                payload[key] = [r for r in payload[key] if scope.sees(reader, r["id"])]
+            payload["projects"] = [p for p in payload["projects"] if scope.sees(reader, p["project"]["id"])]
+        return json_reply(payload)
 
     return await service.guard.read(answer, quick=service.quick(as_of))
 

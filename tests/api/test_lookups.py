@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from api.schemas import BuildingLiaisonOut, CommunityOut, EscalationOut, LiaisonOut, MemberOut
+from api.schemas import BuildingLiaisonOut, CommunityOut, EscalationOut, LiaisonOut, MemberOut, UnitOut
 from tests.api.conftest import ALL_PEOPLE, ClientFor, pid
 
 AT = "2025-06-30T09:00:00+08:00"
@@ -104,3 +104,14 @@ def test_who_serves_a_building(client: ClientFor) -> None:
     assert found.building_group_leader[0].person.phone == ALL_PEOPLE["李强"][1]
     assert found.households == 2
     assert client("dispatcher", "C1").get("/v1/liaison/building", params={"building": "P1/9号楼"}).status_code == 404
+
+
+def test_what_a_unit_is_linked_to_within_the_scope(client: ClientFor) -> None:
+    organ = UnitOut.model_validate(client("dispatcher", "C1").get("/v1/units/U9").json())
+    assert [c.code for c in organ.liaises_with] == ["C1"]
+    assert organ.located_in is None  # it sits in C2, outside a C1 token's scope
+    whole = UnitOut.model_validate(client("dispatcher", "D").get("/v1/units/U9").json())
+    assert whole.located_in is not None
+    assert whole.located_in.code == "C2"
+    firm = UnitOut.model_validate(client("dispatcher", "C1").get("/v1/units/U3").json())
+    assert [p.project.code for p in firm.projects] == ["XM1"]

@@ -223,6 +223,11 @@ def test_liaison_search_draws_who_serves_a_household(browser: WebDriver, base_ur
     browser.find_element(By.ID, "liaison-what").send_keys("P1/3号楼")
     browser.find_element(By.CSS_SELECTOR, "#liaison-form button").click()
     wait(browser, lambda d: any("李强" in line and "楼栋党小组长" in line for line in texts(d, "#liaison-list li")))
+    Select(browser.find_element(By.ID, "liaison-kind")).select_by_value("unit")
+    browser.find_element(By.ID, "liaison-what").clear()
+    browser.find_element(By.ID, "liaison-what").send_keys("U3")
+    browser.find_element(By.CSS_SELECTOR, "#liaison-form button").click()
+    wait(browser, lambda d: any("法律共建项目" in line for line in texts(d, "#liaison-list li")))
 
 
 def test_a_planner_sees_a_proposal_and_downloads_its_roster(browser: WebDriver, base_url: str, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from orggraph.model import LinkKind
 from orggraph.store import Batch, MemoryStore
 from queries.lookups import community_links, explain_path, household_liaison, member_links
 from queries.lookups_building import building_liaison
+from queries.lookups_unit import unit_links
 from tests.queries.test_escalation_world import KEY, PEOPLE, pid, tiny_world
 
 L = LinkKind
@@ -178,3 +179,18 @@ def test_building_liaison_of_a_building_without_a_group_says_it_is_vacant(store:
     assert "building_group_leader" in [role for role, _, _ in found.vacant]
     with pytest.raises(NotFoundError):
         building_liaison(store, "P1/9号楼")
+
+
+def test_unit_links(store: MemoryStore) -> None:
+    firm = unit_links(store, "U3")
+    assert firm.registered_with is not None
+    assert firm.registered_with.code == "C1"
+    assert [p.project.code for p in firm.projects] == ["XM1"]  # XM2 ended in 2022
+    organ = unit_links(store, "unit:U9")
+    assert [c.code for c in organ.liaises_with] == ["C1"]
+    assert organ.staff == 1  # 刘洋
+    assert organ.located_in is not None
+    assert organ.located_in.code == "C2"
+    assert unit_links(store, "U1").handles == ("违章搭建", "环境卫生")
+    with pytest.raises(NotFoundError):
+        unit_links(store, "U404")

@@ -14,7 +14,7 @@ const I18N = {
     exported: "已下载 {name}", skipped: "跳过", deadline: "时限", deputy: "（副书记代行）", helpers: "可协助的共建单位",
     overall: "综合", households: "户", findings: "缺口", lang: "English",
     tab_liaison: "联系人查询", tab_proposals: "补齐建议", tab_imports: "名册导入", look_for: "查询",
-    kind_household: "住户（户编码或地址）", kind_member: "人员（编号或脱敏身份证号）", kind_building: "楼栋（编码）", kind_community: "社区（编码）", search: "查询",
+    kind_household: "住户（户编码或地址）", kind_member: "人员（编号或脱敏身份证号）", kind_building: "楼栋（编码）", kind_unit: "单位（编码）", kind_community: "社区（编码）", search: "查询",
     proposal_contacts: "联系户（1+10）补齐", proposal_liaison: "包联调整", proposal_run: "生成建议", proposal_roster: "下载名册",
     proposal_for: "范围：{place}", partial: "部分名册（不终止未列出的）", best_effort: "跳过错误行", dry_run: "试运行",
     apply: "确认导入", report: "下载报告", rejected: "被拒绝的行", file: "文件", row: "行", column: "列", reason: "原因",
@@ -33,7 +33,7 @@ const I18N = {
     exporting: "Exporting…", exported: "Downloaded {name}", skipped: "skipped", deadline: "by", deputy: " (deputy standing in)",
     helpers: "Co-building units that can help", overall: "overall", households: "households", findings: "findings", lang: "中文",
     tab_liaison: "Liaison", tab_proposals: "Proposals", tab_imports: "Import", look_for: "Look up",
-    kind_household: "household (code or address)", kind_member: "person (id or masked ID number)", kind_building: "building (code)", kind_community: "community (code)",
+    kind_household: "household (code or address)", kind_member: "person (id or masked ID number)", kind_building: "building (code)", kind_unit: "unit (code)", kind_community: "community (code)",
     search: "Search", proposal_contacts: "1+10 contacts", proposal_liaison: "Liaison rebalancing", proposal_run: "Propose",
     proposal_roster: "Download roster", proposal_for: "For {place}", partial: "Partial rosters (end nothing unlisted)",
     best_effort: "Skip bad rows", dry_run: "Dry run", apply: "Apply", report: "Download report", rejected: "Rejected rows",
@@ -398,6 +398,18 @@ async function liaisonSearch(kind, what) {
       ...(found.registered_with ? [{ kind: "community", label: found.registered_with.name, role: "REGISTERED_WITH" }] : []),
     ];
     return { center: personLabel(found.person), around, list: around.map((a) => `${a.role} · ${a.label}`) };
+  }
+  if (kind === "unit") {
+    const found = await (await api(`/v1/units/${encodeURIComponent(what)}`)).json();
+    const around = [
+      ...(found.located_in ? [{ kind: "area", label: found.located_in.name, role: "LOCATED_IN" }] : []),
+      ...(found.registered_with ? [{ kind: "community", label: found.registered_with.name, role: "REGISTERED_WITH" }] : []),
+      ...found.liaises_with.map((c) => ({ kind: "community", label: c.name, role: "LIAISES_WITH" })),
+      ...found.manages.map((c) => ({ kind: "compound", label: c.name, role: "MANAGES" })),
+      ...found.projects.map((p) => ({ kind: "project", label: p.project.name, role: "PROVIDES" })),
+      ...found.party_orgs.map((o) => ({ kind: "org", label: o.name, role: "PARTY_ORG_OF" })),
+    ];
+    return { center: found.unit.name, around, list: around.map((a) => `${a.role} · ${a.label}`) };
   }
   const found = await (await api(`/v1/communities/${encodeURIComponent(what)}`)).json();
   const around = [
