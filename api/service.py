@@ -21,7 +21,7 @@ from api.problems import ForbiddenError
 from api.scope import Scope
 from api.tokens import Token, TokenBook
 from orggraph.errors import NotFoundError
-from orggraph.model.kinds import NodeKind
+from orggraph.model.kinds import AREA_KINDS, NodeKind
 from orggraph.settings import Settings
 from orggraph.store import GraphStore
 from queries.coverage import CoverageResult, run_coverage
@@ -144,10 +144,15 @@ class Service:
             )
         return scope
 
-    def visible(self, scope: Scope, reader: Reader, node: str, *, label: str) -> str:
-        """``node`` if the scope sees it; else the same 404 as a node that does not exist."""
-        if not scope.sees(reader, node):
-            raise NotFoundError(f"no {label} {node!r} on {reader.day}", message_zh=f"{reader.day}不存在“{node}”", value=node)
+    def named(self, scope: Scope, reader: Reader, given: str, kind: NodeKind) -> str:
+        """The node of ``kind`` that ``given`` names (its code, or its node id) if the scope sees it on
+        the reader's day; else the same 404 as for a node that does not exist."""
+        prefix = "area" if kind in AREA_KINDS else kind.value
+        node = given if given.startswith(f"{prefix}:") else f"{prefix}:{given}"
+        if (reader.node(node) or {}).get("kind") != kind.value or not scope.sees(reader, node):
+            raise NotFoundError(
+                f"no {kind.value} {given!r} on {reader.day}", message_zh=f"{reader.day}不存在{kind.zh}“{given}”", value=given
+            )
         return node
 
     def cached(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:

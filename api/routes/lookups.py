@@ -19,7 +19,7 @@ from api.problems import responses
 from api.replies import json_reply
 from api.schemas import BuildingLiaisonOut, CategoriesOut, CommunityOut, EscalationOut, LiaisonOut, MemberOut, UnitOut
 from api.scope import Scope, hide_outside, reader_within
-from orggraph.errors import NotFoundError
+from orggraph.model.kinds import NodeKind
 from queries.address import resolve_start
 from queries.escalation import escalation_path, known_categories
 from queries.escalation_read import Reader
@@ -114,11 +114,7 @@ async def building(
 
     def answer() -> Response:
         reader = service.reader(day_of(as_of))
-        node = building if building.startswith("area:") else f"area:{building}"
-        if (reader_within(reader, caller.scope(reader)).node(node) or {}).get("kind") != "building":
-            raise NotFoundError(
-                f"no building {building!r} on {reader.day}", message_zh=f"{reader.day}不存在楼栋“{building}”", value=building
-            )
+        node = service.named(caller.scope(reader), reader, building, NodeKind.BUILDING)
         payload = building_liaison(service.store, node, as_of=day_of(as_of)).to_dict()
         posts = [
             *(p for key in _POST_LISTS if key in payload for p in payload[key]),
@@ -142,9 +138,7 @@ async def unit(
     def answer() -> Response:
         reader = service.reader(day_of(as_of))
         scope = caller.scope(reader)
-        node = unit if unit.startswith("unit:") else f"unit:{unit}"
-        if (reader_within(reader, scope).node(node) or {}).get("kind") != "unit":
-            raise NotFoundError(f"no unit {unit!r} on {reader.day}", message_zh=f"{reader.day}不存在单位“{unit}”", value=unit)
+        node = service.named(scope, reader, unit, NodeKind.UNIT)
         payload = unit_links(service.store, node, as_of=day_of(as_of)).to_dict()
         if not scope.everything:
             for key in ("located_in", "registered_with"):
@@ -219,11 +213,7 @@ async def community(
 
     def answer() -> Response:
         reader = service.reader(day_of(as_of))
-        node = community if community.startswith("area:") else f"area:{community}"
-        if (reader_within(reader, caller.scope(reader)).node(node) or {}).get("kind") != "community":
-            raise NotFoundError(
-                f"no community {community!r} on {reader.day}", message_zh=f"{reader.day}不存在社区“{community}”", value=community
-            )
+        node = service.named(caller.scope(reader), reader, community, NodeKind.COMMUNITY)
         payload = community_links(service.store, node, as_of=day_of(as_of)).to_dict()
         return caller.respond(payload, reader, asked=[node])
 
