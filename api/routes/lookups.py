@@ -139,14 +139,7 @@ async def unit(
         reader = service.reader(day_of(as_of))
         scope = caller.scope(reader)
         node = service.named(scope, reader, unit, NodeKind.UNIT)
-        payload = unit_links(service.store, node, as_of=day_of(as_of)).to_dict()
-        if not scope.everything:
-            for key in ("located_in", "registered_with"):
-                if payload[key] is not None and not scope.sees(reader, payload[key]["id"]):
-                    payload[key] = None
-            for key in ("liaises_with", "manages", "party_orgs"):
-                payload[key] = [r for r in payload[key] if scope.sees(reader, r["id"])]
-            payload["projects"] = [p for p in payload["projects"] if scope.sees(reader, p["project"]["id"])]
+        payload = _prune(unit_links(service.store, node, as_of=day_of(as_of)).to_dict(), scope, reader, _UNIT_ONE, _UNIT_MANY)
         return json_reply(payload)
 
     return await service.guard.read(answer, quick=service.quick(as_of))
@@ -161,23 +154,31 @@ def _within(scope: Scope, reader: Reader, item: dict[str, Any] | None, *path: st
     return scope.sees(reader, str(item["id"]))
 
 
-def _prune(payload: dict[str, Any], scope: Scope, reader: Reader) -> dict[str, Any]:
-    """A member's links without those to nodes outside the scope."""
+Fields = tuple[tuple[str, tuple[str, ...]], ...]
+#: What a member's and a unit's answers link to: (field, the path from its value to a node reference).
+_MEMBER_ONE: Fields = (("org", ()), ("registered_with", ()), ("works_at", ()), ("residence", ("household",)))
+_MEMBER_MANY: Fields = (
+    ("posts", ("org",)),
+    ("grid_roles", ("grid",)),
+    ("contacts", ("household",)),
+    ("liaises_with", ()),
+    ("sits_on", ()),
+    ("director_of", ()),
+)
+_UNIT_ONE: Fields = (("located_in", ()), ("registered_with", ()))
+_UNIT_MANY: Fields = (("liaises_with", ()), ("manages", ()), ("party_orgs", ()), ("projects", ("project",)))
+
+
+def _prune(payload: dict[str, Any], scope: Scope, reader: Reader, one: Fields, many: Fields) -> dict[str, Any]:
+    """The answer without its links to nodes outside the scope: ``one`` fields set to ``None``, items
+    of ``many`` fields dropped."""
     if scope.everything:
         return payload
-    for key, path in (("org", ()), ("registered_with", ()), ("works_at", ()), ("residence", ("household",))):
+    for key, path in one:
         if payload[key] is not None and not _within(scope, reader, payload[key], *path):
             payload[key] = None
-    for key, path in (
-        ("posts", ("org",)),
-        ("grid_roles", ("grid",)),
-        ("contacts", ("household",)),
-        ("liaises_with", ()),
-        ("sits_on", ()),
-        ("director_of", ()),
-    ):
+    for key, path in many:
         payload[key] = [item for item in payload[key] if _within(scope, reader, item, *path)]
-    payload["contact_count"] = len(payload["contacts"])
     return payload
 
 
@@ -195,7 +196,10 @@ async def member(
         reader = service.reader(day_of(as_of))
         scope = caller.scope(reader)
         node = find_person(reader_within(reader, scope), person)
-        payload = _prune(member_links(service.store, node, as_of=day_of(as_of)).to_dict(), scope, reader)
+        payload = _prune(
+            member_links(service.store, node, as_of=day_of(as_of)).to_dict(), scope, reader, _MEMBER_ONE, _MEMBER_MANY
+        )
+        payload["contact_count"] = len(payload["contacts"])
         return caller.respond(payload, reader, asked=[node], person_route=True)
 
     return await service.guard.read(answer, quick=service.quick(as_of))
