@@ -12,7 +12,10 @@ and a Chinese message. Leaves also subclass the builtin that fits, so ``except L
     │   ├── StoreFormatError (ValueError)          store.format
     │   ├── StoreKeyMismatchError (ValueError)     store.key-mismatch
     │   ├── StoreCorruptError                      store.corrupt
-    │   └── StoreUnavailableError (ConnectionError) store.unavailable
+    │   ├── StoreUnavailableError (ConnectionError) store.unavailable
+    │   ├── StoreAuthError (PermissionError)       store.auth
+    │   ├── StoreDatabaseMissingError (LookupError) store.database-missing
+    │   └── StoreConstraintError                   store.constraint
     ├── RefusedWriteError (ValueError)             write.refused
     │   ├── SchemaViolationError                   schema.violation
     │   ├── TreeCycleError                         tree.cycle
@@ -111,6 +114,27 @@ class StoreUnavailableError(StoreError, ConnectionError):
 
     code = "store.unavailable"
     title_zh = "存储不可用"
+
+
+class StoreAuthError(StoreError, PermissionError):
+    """The graph server refused the user name or password (图数据库认证失败)."""
+
+    code = "store.auth"
+    title_zh = "图数据库认证失败"
+
+
+class StoreDatabaseMissingError(StoreError, LookupError):
+    """The graph server has no database of the configured name (图数据库不存在)."""
+
+    code = "store.database-missing"
+    title_zh = "图数据库不存在"
+
+
+class StoreConstraintError(StoreError):
+    """The graph server refused a write that breaks one of its constraints (违反图数据库约束)."""
+
+    code = "store.constraint"
+    title_zh = "违反图数据库约束"
 
 
 class RefusedWriteError(OrgGraphError, ValueError):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from orggraph.errors import ConfigurationError
 from orggraph.pii import PiiKey, key_from_hex, load_or_create_key
 from orggraph.settings import Settings
 from orggraph.store.batch import Batch
 from orggraph.store.embedded import EmbeddedStore, missing_store
 from orggraph.store.memory import MemoryStore
 from orggraph.store.port import GraphStore, Link, StoreCounts, WriteSummary
+
+if TYPE_CHECKING:
+    from orggraph.store.neo4j import Neo4jStore
 
 __all__ = [
     "Batch",
@@ -32,13 +35,31 @@ def pii_key(settings: Settings, *, create: bool) -> PiiKey:
     return load_or_create_key(settings.key_path(), create=create)
 
 
-def open_store(settings: Settings, *, create: bool = False) -> EmbeddedStore:
-    """Open the store the settings name; with ``create``, make a new embedded store if none is there."""
+def open_bolt(settings: Settings, *, create: bool = False) -> Neo4jStore:
+    """Open the graph on the Bolt server the settings name (``ORGGRAPH_NEO4J_*``)."""
+    from orggraph.store.bolt import BoltConnection  # noqa: PLC0415  (the driver loads only when used)
+    from orggraph.store.neo4j import Neo4jStore  # noqa: PLC0415
+
+    connection = BoltConnection(
+        settings.store,
+        user=settings.neo4j_user,
+        password=settings.neo4j_password.get_secret_value(),
+        database=settings.neo4j_database,
+        batch_rows=settings.neo4j_batch_rows,
+    )
+    try:
+        key = pii_key(settings, create=create)
+        return Neo4jStore(connection, key, create=create)
+    except BaseException:
+        connection.close()
+        raise
+
+
+def open_store(settings: Settings, *, create: bool = False) -> GraphStore:
+    """Open the store the settings name: an embedded file, or a ``bolt://`` server; with ``create``,
+    make a new store if none is there."""
     if settings.is_bolt:
-        raise ConfigurationError(
-            f"{settings.store}: the Neo4j engine is not part of this release yet; use a file path",
-            message_zh="此版本尚不支持 Neo4j 存储；请使用文件路径",
-        )
+        return open_bolt(settings, create=create)
     path = Path(settings.store)
     new = not path.exists() or path.stat().st_size == 0
     if new and not create:

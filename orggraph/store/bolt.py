@@ -1,0 +1,271 @@
+"""The connection to a Bolt server (Neo4j 5, or FalkorDB in CI) and the one place driver errors are translated.
+
+Everything that talks to the server goes through :class:`BoltConnection`: it runs statements with
+their ``$parameters``, batches ``UNWIND`` rows, and turns every ``neo4j`` driver exception into the
+:class:`~orggraph.errors.OrgGraphError` tree (server down, auth failed, database missing, constraint
+broken — each its own code) with ``raise … from exc``. What the two servers do differently lives in
+:class:`Dialect` (see ``cypher-portability`` in the docs): nothing else in orggraph asks which server
+it is talking to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+import orjson
+from neo4j import Driver, GraphDatabase, Session
+from neo4j import exceptions as neo4j_errors
+
+from orggraph.errors import (
+    StoreAuthError,
+    StoreConstraintError,
+    StoreDatabaseMissingError,
+    StoreError,
+    StoreUnavailableError,
+)
+
+log = logging.getLogger("orggraph.store.bolt")
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+
+def _escape_falkordb(value: Any) -> Any:
+    """FalkorDB pastes parameters into the query text inside ``'…'`` with backslash escapes."""
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("'", "\\'") if ("\\" in value or "'" in value) else value
+    if isinstance(value, list | tuple):
+        return [_escape_falkordb(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escape_falkordb(v) for k, v in value.items()}
+    if isinstance(value, float):
+        raise StoreError(
+            "the FalkorDB Bolt endpoint rounds floating-point parameters; orggraph stores none",
+            message_zh="FalkorDB 的 Bolt 接口会截断浮点参数",
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between the servers, measured (docs: cypher-portability).
+
+    ``rolls_back``: a failed or abandoned transaction leaves nothing (Neo4j) — FalkorDB keeps every
+    statement already run, so the store compensates itself. ``max_param_bytes``: FalkorDB crashes on
+    a statement whose parameters exceed about 4 KB, so ``UNWIND`` rows are cut to fit.
+    ``uses_database``: FalkorDB ignores database names (one server per deployment).
+    """
+
+    name: Literal["neo4j", "falkordb"]
+    rolls_back: bool
+    max_param_bytes: int | None
+    uses_database: bool
+
+    def params(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Parameters as the server must receive them to read them back exactly."""
+        return _escape_falkordb(params) if self.name == "falkordb" else params  # type: ignore[no-any-return]
+
+    def index_statement(self, label: str, prop: str) -> str:
+        """Create an index (on Neo4j a uniqueness constraint, which brings its index)."""
+        if self.name == "neo4j":
+            return f"CREATE CONSTRAINT {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
+        return f"CREATE INDEX FOR (n:{label}) ON (n.{prop})"
+
+
+NEO4J = Dialect("neo4j", rolls_back=True, max_param_bytes=None, uses_database=True)
+FALKORDB = Dialect("falkordb", rolls_back=False, max_param_bytes=3_500, uses_database=False)
+
+
+def translate(exc: Exception, *, uri: str, database: str | None) -> StoreError:
+    """The orggraph error for a driver exception (the one place they are translated)."""
+    where = f"{uri}" + (f" (database {database})" if database else "")
+    if isinstance(exc, neo4j_errors.AuthError):
+        return StoreAuthError(
+            f"the Bolt server at {where} refused the user name or password; check ORGGRAPH_NEO4J_USER and "
+            "ORGGRAPH_NEO4J_PASSWORD",
+            message_zh=f"图数据库 {where} 拒绝了用户名或密码；请检查 ORGGRAPH_NEO4J_USER 与 ORGGRAPH_NEO4J_PASSWORD",
+            uri=uri,
+        )
+    code = getattr(exc, "code", None) or ""
+    if "DatabaseNotFound" in code:
+        return StoreDatabaseMissingError(
+            f"the Bolt server at {uri} has no database {database!r}; create it or fix ORGGRAPH_NEO4J_DATABASE",
+            message_zh=f"图数据库 {uri} 中没有名为 {database} 的数据库；请创建或修改 ORGGRAPH_NEO4J_DATABASE",
+            uri=uri,
+            database=database,
+        )
+    if isinstance(exc, neo4j_errors.ConstraintError) or "ConstraintValidationFailed" in code:
+        return StoreConstraintError(
+            f"the Bolt server at {where} refused a write that breaks a constraint: {getattr(exc, 'message', exc)}",
+            message_zh=f"图数据库 {where} 拒绝了违反约束的写入",
+            uri=uri,
+        )
+    if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired | OSError):
+        return StoreUnavailableError(
+            f"cannot reach the Bolt server at {where}: {exc}; is it running, and is the address right?",
+            message_zh=f"无法连接图数据库 {where}；请确认服务已启动、地址正确",
+            uri=uri,
+        )
+    if isinstance(exc, neo4j_errors.ConfigurationError | ValueError):
+        return StoreUnavailableError(
+            f"cannot connect to {uri!r}: {exc}",
+            message_zh=f"无法连接 {uri}：地址或配置无效",
+            uri=uri,
+        )
+    message = getattr(exc, "message", None) or str(exc)
+    return StoreError(f"the Bolt server at {where} failed: {message}", message_zh=f"图数据库 {where} 出错：{message}", uri=uri)
+
+
+class BoltConnection:
+    """A driver, a dialect and the statements run through them; every failure is an ``OrgGraphError``."""
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        user: str,
+        password: str,
+        database: str | None = None,
+        batch_rows: int = 10_000,
+        timeout: float = 5.0,
+    ) -> None:
+        self.uri = uri
+        self.database = database
+        self.batch_rows = batch_rows
+        try:
+            self.driver: Driver = GraphDatabase.driver(
+                uri,
+                auth=(user, password),
+                connection_timeout=timeout,
+                connection_acquisition_timeout=max(timeout, 10.0),
+                max_transaction_retry_time=0,
+            )
+        except Exception as exc:  # invalid URI and the like
+            raise translate(exc, uri=uri, database=database) from exc
+        self._session: Session | None = None
+        self.dialect = self._detect()
+
+    # -- running ----------------------------------------------------------------------------------
+
+    def _new_session(self) -> Session:
+        if self.dialect_known and self.dialect.uses_database and self.database:
+            return self.driver.session(database=self.database)
+        return self.driver.session()
+
+    dialect_known = False
+
+    def session(self) -> Session:
+        """The connection's session (one per store; the store serialises its use)."""
+        if self._session is None:
+            self._session = self._new_session()
+        return self._session
+
+    def _drop_session(self) -> None:
+        if self._session is not None:
+            with contextlib.suppress(Exception):
+                self._session.close()
+            self._session = None
+
+    def guarded(self, work: Callable[[], T]) -> T:
+        """Run ``work`` with driver errors translated; a broken session is dropped for the next call."""
+        try:
+            return work()
+        except StoreError:
+            raise
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError, ValueError) as exc:
+            self._drop_session()
+            raise translate(exc, uri=self.uri, database=self.database) from exc
+
+    def run(self, query: str, **params: Any) -> list[Row]:
+        """Run one statement (auto-commit) and return its records as dicts."""
+        sent = self.dialect.params(params) if self.dialect_known else params
+        return self.guarded(lambda: [record.data() for record in self.session().run(query, sent)])  # type: ignore[arg-type]
+
+    def run_rows(self, query: str, rows: Sequence[Any], *, tx: Any = None, **params: Any) -> list[Row]:
+        """Run ``query`` (which reads ``UNWIND $rows``) over ``rows`` in batches that fit the server."""
+        out: list[Row] = []
+        for part in self.batches(rows):
+            if tx is None:
+                out.extend(self.run(query, rows=part, **params))
+            else:
+                sent = self.dialect.params({"rows": part, **params})
+                out.extend(self.guarded(lambda sent=sent: [r.data() for r in tx.run(query, sent)]))
+        return out
+
+    def batches(self, rows: Sequence[Any]) -> Iterator[list[Any]]:
+        """``rows`` cut into batches of at most ``batch_rows`` rows and, on FalkorDB, ~3.5 KB."""
+        limit = self.dialect.max_param_bytes
+        if limit is None:
+            for start in range(0, len(rows), self.batch_rows):
+                yield list(rows[start : start + self.batch_rows])
+            return
+        part: list[Any] = []
+        size = 0
+        for row in rows:
+            row_bytes = len(orjson.dumps(row)) + 4
+            if part and (size + row_bytes > limit or len(part) >= self.batch_rows):
+                yield part
+                part, size = [], 0
+            if row_bytes > limit:
+                raise StoreError(
+                    f"one row is {row_bytes} bytes, more than the FalkorDB Bolt endpoint takes in one statement",
+                    message_zh="单行数据超过 FalkorDB Bolt 接口单条语句的上限",
+                )
+            part.append(row)
+            size += row_bytes
+        if part:
+            yield part
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """One explicit transaction (rolled back on any exception) on servers that roll back; on
+        others ``None``: statements then run one by one and the caller compensates."""
+        if not self.dialect.rolls_back:
+            yield None
+            return
+        tx = self.guarded(lambda: self.session().begin_transaction())
+        try:
+            yield tx
+            self.guarded(tx.commit)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                tx.rollback()
+            with contextlib.suppress(Exception):
+                tx.close()
+            raise
+
+    # -- the server -------------------------------------------------------------------------------
+
+    def _detect(self) -> Dialect:
+        """Neo4j answers ``dbms.components()``; FalkorDB does not have it."""
+        try:
+            self.driver.verify_connectivity()
+        except Exception as exc:
+            self.close()
+            raise translate(exc, uri=self.uri, database=self.database) from exc
+        try:
+            with self.driver.session(database=self.database) if self.database else self.driver.session() as session:
+                session.run("CALL dbms.components() YIELD name RETURN name").consume()
+            dialect = NEO4J
+        except neo4j_errors.ClientError as exc:
+            if "DatabaseNotFound" in (exc.code or ""):
+                self.close()
+                raise translate(exc, uri=self.uri, database=self.database) from exc
+            dialect = FALKORDB
+        except neo4j_errors.DatabaseError:
+            dialect = FALKORDB
+        except Exception as exc:
+            self.close()
+            raise translate(exc, uri=self.uri, database=self.database) from exc
+        self.dialect_known = True
+        log.info("connected to %s (%s)", self.uri, dialect.name)
+        return dialect
+
+    def close(self) -> None:
+        self._drop_session()
+        with contextlib.suppress(Exception):
+            self.driver.close()
