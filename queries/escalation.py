@@ -80,7 +80,7 @@ def _index_state(index: GraphIndex) -> _State:
 
 
 def _raw_state(store: GraphStore, day: str) -> _State:
-    graph: nx.DiGraph = store.graph  # type: ignore[attr-defined]
+    graph: nx.DiGraph = store.graph
     revision = store.revision
     key = id(graph)
     entry = _RAW.get(key)

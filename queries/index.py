@@ -199,7 +199,7 @@ _BUILDING = threading.Lock()
 def index_for(store: GraphStore, *, as_of: str | None = None) -> GraphIndex:
     """The index of ``store`` as of the day, built once per store revision and day (a few kept)."""
     day = as_of_date(as_of)
-    graph = store.graph  # type: ignore[attr-defined]
+    graph = store.graph
     key = (id(graph), day, store.revision)
     with _LOCK:
         cached = _CACHE.get(key)
@@ -220,14 +220,14 @@ def index_for(store: GraphStore, *, as_of: str | None = None) -> GraphIndex:
 
 def index_ready(store: GraphStore, *, as_of: str | None = None) -> bool:
     """Whether :func:`index_for` would answer at once (the index of this revision and day is built)."""
-    key = (id(store.graph), as_of_date(as_of), store.revision)  # type: ignore[attr-defined]
+    key = (id(store.graph), as_of_date(as_of), store.revision)
     with _LOCK:
         return key in _CACHE
 
 
 def forget_index(store: GraphStore) -> None:
     """Drop every cached index of ``store`` (a scratch copy done with, so it pushes out no other)."""
-    graph_id = id(store.graph)  # type: ignore[attr-defined]
+    graph_id = id(store.graph)
     with _LOCK:
         for key in [k for k in _CACHE if k[0] == graph_id]:
             del _CACHE[key]

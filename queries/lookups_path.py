@@ -104,7 +104,7 @@ def explain_path(
         Either node does not exist (or has ended) on the day, or no path joins them.
     """
     day = as_of_date(as_of)
-    graph: nx.DiGraph = store.graph  # type: ignore[attr-defined]
+    graph: nx.DiGraph = store.graph
     nodes: dict[str, dict[str, Any]] = graph._node
     for node in (a, b):
         if not _live(nodes, node, day):

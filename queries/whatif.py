@@ -169,7 +169,7 @@ def scratch_copy(store: GraphStore, touched: set[str]) -> MemoryStore:
     table and adjacency maps are copied, and the neighbour maps of ``touched`` and of their
     neighbours, which a write of links at those nodes replaces entries in.
     """
-    graph = store.graph  # type: ignore[attr-defined]
+    graph = store.graph
     succ, pred = dict(graph._succ), dict(graph._pred)
     near = set(touched)
     for node in touched:

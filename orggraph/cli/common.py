@@ -15,7 +15,7 @@ from rich.markup import escape
 from orggraph.errors import OrgGraphError
 from orggraph.logs import configure_logging
 from orggraph.settings import Settings, load_settings
-from orggraph.store import EmbeddedStore, open_store
+from orggraph.store import GraphStore, open_store
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -37,7 +37,7 @@ def settings_for(store: str | None) -> Settings:
     return settings
 
 
-def open_existing(settings: Settings) -> EmbeddedStore:
+def open_existing(settings: Settings) -> GraphStore:
     """Open the store the settings name; it must exist."""
     return open_store(settings, create=False)
 

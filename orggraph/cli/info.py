@@ -5,7 +5,7 @@ from __future__ import annotations
 from orggraph.cli.common import AsOfOption, StoreOption, console, open_existing, reports_errors, settings_for
 from orggraph.cli.tables import kind_table, street_table
 from orggraph.stats import per_street
-from orggraph.store.embedded import FORMAT_VERSION
+from orggraph.store.embedded import FORMAT_VERSION, EmbeddedStore
 
 
 @reports_errors
@@ -14,10 +14,11 @@ def info(store: StoreOption = None, as_of: AsOfOption = None) -> None:
     settings = settings_for(store)
     with open_existing(settings) as graph_store:
         counts = graph_store.counts(as_of=as_of)
-        size = graph_store.path.stat().st_size
-        console.print(
-            f"[bold]{graph_store.location}[/] — embedded store, format {FORMAT_VERSION}, "
-            f"{size / 1e6:,.1f} MB, as of {counts.as_of}"
-        )
+        if isinstance(graph_store, EmbeddedStore):
+            engine = f"embedded store, format {FORMAT_VERSION}, {graph_store.path.stat().st_size / 1e6:,.1f} MB"
+        else:
+            dialect = getattr(getattr(graph_store, "connection", None), "dialect", None)
+            engine = f"Bolt server ({getattr(dialect, 'name', '?')}), revision {graph_store.revision}"
+        console.print(f"[bold]{graph_store.location}[/] — {engine}, as of {counts.as_of}")
         console.print(kind_table(counts.nodes, counts.links, "Nodes and links 节点与关系"))
         console.print(street_table(per_street(graph_store.graph, as_of=counts.as_of), "Per street 各街道"))

@@ -37,8 +37,8 @@ def pii_key(settings: Settings, *, create: bool) -> PiiKey:
 
 def open_bolt(settings: Settings, *, create: bool = False) -> Neo4jStore:
     """Open the graph on the Bolt server the settings name (``ORGGRAPH_NEO4J_*``)."""
-    from orggraph.store.bolt import BoltConnection  # noqa: PLC0415  (the driver loads only when used)
-    from orggraph.store.neo4j import Neo4jStore  # noqa: PLC0415
+    from orggraph.store.bolt import BoltConnection
+    from orggraph.store.neo4j import Neo4jStore
 
     connection = BoltConnection(
         settings.store,

@@ -27,10 +27,15 @@ Attrs = tuple[tuple[str, Any], ...]
 
 
 def freeze_attrs(attrs: Mapping[str, Any] | None) -> Attrs | None:
-    """Link attributes as sorted (name, value) pairs, lists made tuples; ``None`` when empty."""
+    """Link attributes as sorted (name, value) pairs, lists made tuples; ``None`` when empty.
+
+    >>> freeze_attrs({"post": "组长", "tasks": ["a"]}), freeze_attrs({"tasks": None}), freeze_attrs({})
+    ((('post', '组长'), ('tasks', ('a',))), None, None)
+    """
     if not attrs:
         return None
-    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in attrs.items() if v is not None))
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in attrs.items() if v is not None))
+    return frozen or None
 
 
 def _kind(kind: LinkKind | str) -> str:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
 
 import orjson
 from neo4j import Driver, GraphDatabase, Session
@@ -31,6 +33,8 @@ from orggraph.errors import (
 log = logging.getLogger("orggraph.store.bolt")
 
 T = TypeVar("T")
+#: Tries to open the first connection (each within the connection timeout).
+_CONNECT_ATTEMPTS = 3
 Row = dict[str, Any]
 
 
@@ -50,6 +54,20 @@ def _escape_falkordb(value: Any) -> Any:
     return value
 
 
+def _knock(uri: str) -> None:
+    """Open and close a plain TCP connection to a server on this machine before the driver connects.
+
+    FalkorDB's Bolt endpoint leaves the first new connection after a client left unanswered until
+    another one arrives (measured: every second connection waited out its timeout); a knock first
+    makes the driver's connection answered at once. Only done on loopback, where it costs nothing.
+    """
+    parsed = urlsplit(uri)
+    if parsed.hostname not in ("127.0.0.1", "localhost", "::1") or parsed.port is None:
+        return
+    with contextlib.suppress(OSError), socket.create_connection((parsed.hostname, parsed.port), timeout=1):
+        pass
+
+
 @dataclass(frozen=True)
 class Dialect:
     """What differs between the servers, measured (docs: cypher-portability).
@@ -67,7 +85,10 @@ class Dialect:
 
     def params(self, params: dict[str, Any]) -> dict[str, Any]:
         """Parameters as the server must receive them to read them back exactly."""
-        return _escape_falkordb(params) if self.name == "falkordb" else params  # type: ignore[no-any-return]
+        if self.name != "falkordb":
+            return params
+        escaped: dict[str, Any] = _escape_falkordb(params)
+        return escaped
 
     def index_statement(self, label: str, prop: str) -> str:
         """Create an index (on Neo4j a uniqueness constraint, which brings its index)."""
@@ -131,23 +152,28 @@ class BoltConnection:
         password: str,
         database: str | None = None,
         batch_rows: int = 10_000,
-        timeout: float = 5.0,
+        timeout: float = 3.0,
     ) -> None:
         self.uri = uri
         self.database = database
         self.batch_rows = batch_rows
-        try:
-            self.driver: Driver = GraphDatabase.driver(
-                uri,
-                auth=(user, password),
-                connection_timeout=timeout,
-                connection_acquisition_timeout=max(timeout, 10.0),
-                max_transaction_retry_time=0,
-            )
-        except Exception as exc:  # invalid URI and the like
-            raise translate(exc, uri=uri, database=database) from exc
+        self._auth = (user, password)
+        self._timeout = timeout
+        self.driver: Driver = self._new_driver()
         self._session: Session | None = None
         self.dialect = self._detect()
+
+    def _new_driver(self) -> Driver:
+        try:
+            return GraphDatabase.driver(
+                self.uri,
+                auth=self._auth,
+                connection_timeout=self._timeout,
+                connection_acquisition_timeout=self._timeout,
+                max_transaction_retry_time=0,
+            )
+        except Exception as exc:  # an invalid URI and the like
+            raise translate(exc, uri=self.uri, database=self.database) from exc
 
     # -- running ----------------------------------------------------------------------------------
 
@@ -183,7 +209,15 @@ class BoltConnection:
     def run(self, query: str, **params: Any) -> list[Row]:
         """Run one statement (auto-commit) and return its records as dicts."""
         sent = self.dialect.params(params) if self.dialect_known else params
-        return self.guarded(lambda: [record.data() for record in self.session().run(query, sent)])  # type: ignore[arg-type]
+        return self.guarded(lambda: [record.data() for record in self.session().run(query, sent)])
+
+    def run_in(self, tx: Any, query: str, **params: Any) -> list[Row]:
+        """Run one statement inside ``tx`` (from :meth:`transaction`), or auto-commit when it is ``None``."""
+        if tx is None:
+            return self.run(query, **params)
+        sent = self.dialect.params(params)
+        records: list[Row] = self.guarded(lambda: [record.data() for record in tx.run(query, sent)])
+        return records
 
     def run_rows(self, query: str, rows: Sequence[Any], *, tx: Any = None, **params: Any) -> list[Row]:
         """Run ``query`` (which reads ``UNWIND $rows``) over ``rows`` in batches that fit the server."""
@@ -192,8 +226,7 @@ class BoltConnection:
             if tx is None:
                 out.extend(self.run(query, rows=part, **params))
             else:
-                sent = self.dialect.params({"rows": part, **params})
-                out.extend(self.guarded(lambda sent=sent: [r.data() for r in tx.run(query, sent)]))
+                out.extend(self.run_in(tx, query, rows=part, **params))
         return out
 
     def batches(self, rows: Sequence[Any]) -> Iterator[list[Any]]:
@@ -242,11 +275,21 @@ class BoltConnection:
 
     def _detect(self) -> Dialect:
         """Neo4j answers ``dbms.components()``; FalkorDB does not have it."""
-        try:
-            self.driver.verify_connectivity()
-        except Exception as exc:
-            self.close()
-            raise translate(exc, uri=self.uri, database=self.database) from exc
+        for attempt in range(_CONNECT_ATTEMPTS):
+            _knock(self.uri)
+            try:
+                self.driver.verify_connectivity()
+                break
+            except neo4j_errors.ServiceUnavailable as exc:
+                # FalkorDB sometimes leaves a new connection unanswered after another client left
+                log.info("no answer from %s (attempt %d): %s", self.uri, attempt + 1, exc)
+                self.driver.close()
+                if attempt + 1 == _CONNECT_ATTEMPTS:
+                    raise translate(exc, uri=self.uri, database=self.database) from exc
+                self.driver = self._new_driver()
+            except Exception as exc:
+                self.close()
+                raise translate(exc, uri=self.uri, database=self.database) from exc
         try:
             with self.driver.session(database=self.database) if self.database else self.driver.session() as session:
                 session.run("CALL dbms.components() YIELD name RETURN name").consume()

@@ -26,8 +26,8 @@ def canonical_lines(graph: nx.DiGraph) -> Iterator[bytes]:
         targets = graph._succ[source]
         for target in sorted(targets):
             for kind, periods in sorted(targets[target].items()):
-                for period in periods:
-                    yield orjson.dumps(["link", kind, source, target, *period], option=orjson.OPT_SORT_KEYS)
+                for start, end, attrs in periods:  # no attributes: None, however an older journal held it
+                    yield orjson.dumps(["link", kind, source, target, start, end, attrs or None], option=orjson.OPT_SORT_KEYS)
 
 
 def graph_digest(graph: nx.DiGraph) -> str:

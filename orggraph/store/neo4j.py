@@ -248,10 +248,7 @@ class Neo4jStore(GraphReads):
         return True
 
     def _run(self, tx: Any, query: str, **params: Any) -> list[dict[str, Any]]:
-        if tx is None:
-            return self.connection.run(query, **params)
-        sent = self.connection.dialect.params(params)
-        return self.connection.guarded(lambda: [r.data() for r in tx.run(query, sent)])
+        return self.connection.run_in(tx, query, **params)
 
     def _claim(self, tx: Any, expected: int, revision: int, token: str) -> bool:
         """Take the write: the revision must still be ``expected`` and no other write under way."""
@@ -284,7 +281,9 @@ class Neo4jStore(GraphReads):
     def _save_pending(self, backward: Changes) -> None:
         """Before a server without rollback is changed: keep what the write replaces, in parts."""
         text = backward.to_json().decode()
-        self.connection.run_rows(f"UNWIND $rows AS r CREATE (:{PENDING} {{part: r[0], text: r[1]}})", list(enumerate(_parts(text))))
+        self.connection.run_rows(
+            f"UNWIND $rows AS r CREATE (:{PENDING} {{part: r[0], text: r[1]}})", list(enumerate(_parts(text)))
+        )
 
     def _undo_after_failure(self, backward: Changes) -> None:
         try:
@@ -300,7 +299,12 @@ class Neo4jStore(GraphReads):
         rows = self.connection.run(f"MATCH (p:{PENDING}) RETURN p.part AS part, p.text AS text ORDER BY part")
         if rows:
             backward = Changes.from_json("".join(row["text"] for row in rows))
-            log.warning("%s: undoing a write that did not finish (%d nodes, %d links)", self.location, len(backward.nodes), len(backward.links))
+            log.warning(
+                "%s: undoing a write that did not finish (%d nodes, %d links)",
+                self.location,
+                len(backward.nodes),
+                len(backward.links),
+            )
             apply_changes(self.connection, backward, None)
             self.connection.run(f"MATCH (p:{PENDING}) DELETE p")
         self.connection.run(f"MATCH (m:{META}) SET m.revision = m.revision + 1 REMOVE m.writer, m.writer_at")
@@ -334,7 +338,9 @@ class Neo4jStore(GraphReads):
                     raise StoreUnavailableError(f"{self.location} changed during the copy", message_zh="复制期间图被修改")
                 try:
                     apply_changes(self.connection, forward, tx)
-                    self._insert_audit("write", {"label": label, "changes": summary.as_dict(), "revision": self._revision + 1}, tx)
+                    self._insert_audit(
+                        "write", {"label": label, "changes": summary.as_dict(), "revision": self._revision + 1}, tx
+                    )
                     self._release(tx, token)
                 except BaseException:
                     if tx is None:  # a copy into an empty graph is undone by emptying it again

