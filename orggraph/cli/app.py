@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from orggraph.cli import demo, export, info
+from orggraph.cli import demo, export, info, migrate
 from orggraph.plugins import command_registrars
 
 app = typer.Typer(
@@ -17,6 +17,7 @@ app = typer.Typer(
 app.command("demo")(demo.demo)
 app.command("info")(info.info)
 app.command("export")(export.export)
+app.command("migrate")(migrate.migrate)
 for register in command_registrars():
     register(app)
 

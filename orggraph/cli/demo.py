@@ -14,8 +14,9 @@ from orggraph.cli.tables import street_table
 from orggraph.errors import ConfigurationError
 from orggraph.generator import Scale, generate
 from orggraph.plugins import hook
+from orggraph.settings import Settings
 from orggraph.stats import per_street
-from orggraph.store import Batch, GraphStore, open_store
+from orggraph.store import Batch, GraphStore, bolt_connection, open_store
 
 
 @reports_errors
@@ -29,8 +30,9 @@ def demo(
     settings = settings_for(store)
     path = Path(settings.store)
     if settings.is_bolt:
-        raise ConfigurationError("the demo builds an embedded store: give a file path", message_zh="演示需要文件路径")
-    if path.exists() and path.stat().st_size > 0:
+        _empty_server(settings, replace=replace)
+        path = Path("orggraph-bolt")  # where the demo's rosters are written
+    elif path.exists() and path.stat().st_size > 0:
         if not replace:
             raise ConfigurationError(
                 f"{path} already holds a graph; add --replace to rebuild it, or --store to pick another file",
@@ -49,7 +51,7 @@ def demo(
         counts = graph_store.counts()
         summaries = per_street(graph_store.graph, as_of=counts.as_of)
         elapsed = time.perf_counter() - started
-        console.print(street_table(summaries, f"Sample district ({scale.value}, seed {seed}) 示例辖区 — {path}"))
+        console.print(street_table(summaries, f"Sample district ({scale.value}, seed {seed}) 示例辖区 — {graph_store.location}"))
         gaps = ", ".join(f"{rule} {len(ids)}" for rule, ids in sorted(district.flaws.items()))
         console.print(
             f"{sum(counts.nodes.values()):,} nodes and {sum(counts.links.values()):,} active links "
@@ -58,6 +60,23 @@ def demo(
         report = hook("demo_report")
         if report is not None:  # the queries end it with the district's coverage
             report(graph_store, console=console)
+
+
+def _empty_server(settings: Settings, *, replace: bool) -> None:
+    """A demo on a Bolt server needs an empty graph there; ``--replace`` wipes orggraph's graph first."""
+    from orggraph.store.neo4j import wipe_graph
+
+    connection = bolt_connection(settings)
+    try:
+        if replace:
+            wipe_graph(connection)
+        elif connection.run("MATCH (n:OrgNode) RETURN count(n) AS n")[0]["n"]:
+            raise ConfigurationError(
+                f"{settings.store} already holds a graph; add --replace to wipe and rebuild it",
+                message_zh=f"{settings.store} 已有图数据；加 --replace 清空后重建",
+            )
+    finally:
+        connection.close()
 
 
 def _write_batches(graph_store: GraphStore, batches: list[Batch]) -> None:

@@ -13,6 +13,7 @@ from orggraph.store.memory import MemoryStore
 from orggraph.store.port import GraphStore, Link, StoreCounts, WriteSummary
 
 if TYPE_CHECKING:
+    from orggraph.store.bolt import BoltConnection
     from orggraph.store.neo4j import Neo4jStore
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "MemoryStore",
     "StoreCounts",
     "WriteSummary",
+    "bolt_connection",
     "open_store",
     "pii_key",
 ]
@@ -35,18 +37,24 @@ def pii_key(settings: Settings, *, create: bool) -> PiiKey:
     return load_or_create_key(settings.key_path(), create=create)
 
 
-def open_bolt(settings: Settings, *, create: bool = False) -> Neo4jStore:
-    """Open the graph on the Bolt server the settings name (``ORGGRAPH_NEO4J_*``)."""
-    from orggraph.store.bolt import BoltConnection
-    from orggraph.store.neo4j import Neo4jStore
+def bolt_connection(settings: Settings) -> BoltConnection:
+    """A connection to the Bolt server the settings name (``ORGGRAPH_STORE`` and ``ORGGRAPH_NEO4J_*``)."""
+    from orggraph.store.bolt import BoltConnection  # the driver loads only when a Bolt store is used
 
-    connection = BoltConnection(
+    return BoltConnection(
         settings.store,
         user=settings.neo4j_user,
         password=settings.neo4j_password.get_secret_value(),
         database=settings.neo4j_database,
         batch_rows=settings.neo4j_batch_rows,
     )
+
+
+def open_bolt(settings: Settings, *, create: bool = False) -> Neo4jStore:
+    """Open the graph on the Bolt server the settings name (``ORGGRAPH_NEO4J_*``)."""
+    from orggraph.store.neo4j import Neo4jStore
+
+    connection = bolt_connection(settings)
     try:
         key = pii_key(settings, create=create)
         return Neo4jStore(connection, key, create=create)

@@ -159,6 +159,7 @@ class BoltConnection:
         self.batch_rows = batch_rows
         self._auth = (user, password)
         self._timeout = timeout
+        self._options = {"user": user, "password": password, "database": database, "batch_rows": batch_rows, "timeout": timeout}
         self.driver: Driver = self._new_driver()
         self._session: Session | None = None
         self.dialect = self._detect()
@@ -307,6 +308,10 @@ class BoltConnection:
         self.dialect_known = True
         log.info("connected to %s (%s)", self.uri, dialect.name)
         return dialect
+
+    def reconnect(self) -> BoltConnection:
+        """A new connection to the same server with the same settings."""
+        return BoltConnection(self.uri, **self._options)  # type: ignore[arg-type]
 
     def close(self) -> None:
         self._drop_session()

@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import orjson
 
 from orggraph.errors import (
@@ -370,6 +371,36 @@ class EmbeddedStore(GraphReads):
             )
             self._set_meta(seq=seq)
             self._journal_ops += len(ops)
+
+    def load_graph(self, graph: nx.DiGraph, *, label: str = "migrate") -> None:
+        """Make this empty store hold a copy of ``graph``, as one snapshot (``orggraph migrate``)."""
+        with self._lock:
+            if self.state.graph.number_of_nodes():
+                raise StoreFormatError(
+                    f"{self.path} already holds a graph; copy into a new file",
+                    message_zh=f"{self.path} 已有图数据；请复制到新文件",
+                    path=str(self.path),
+                )
+            copy = GraphState()
+            copy.graph = new_graph(
+                {n: dict(a) for n, a in graph._node.items()},
+                {u: {v: copy.intern(dict(d)) for v, d in t.items()} for u, t in graph._succ.items()},
+                {},
+            )
+            copy.graph._pred = {n: {} for n in copy.graph._node}
+            for u, targets in copy.graph._succ.items():
+                for v, data in targets.items():
+                    copy.graph._pred[v][u] = data
+            with self._transaction():
+                previous, self.state = self.state, copy
+                try:
+                    self._write_snapshot(self._seq + 1)
+                    self._insert_audit("write", {"label": label, "nodes": graph.number_of_nodes(), "revision": self._seq + 1})
+                except BaseException:
+                    self.state = previous
+                    raise
+            self._seq += 1
+            self._data_version = self._current_data_version()
 
     def checkpoint(self) -> None:
         """Fold the journal into a new snapshot (makes the next open faster)."""

@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import networkx as nx
 import orjson
 
 from orggraph.errors import StoreError, StoreFormatError, StoreKeyMismatchError, StoreUnavailableError
@@ -53,6 +54,15 @@ def _now() -> str:
 
 def _parts(text: str) -> list[str]:
     return [text[i : i + _PART_CHARS] for i in range(0, len(text), _PART_CHARS)] or [""]
+
+
+def wipe_graph(connection: BoltConnection) -> None:
+    """Delete orggraph's graph and records from the server, in slices (``--replace``)."""
+    for node_label in (NODE, AUDIT, PENDING, META):
+        while True:
+            rows = connection.run(f"MATCH (n:{node_label}) WITH n LIMIT 10000 DETACH DELETE n RETURN count(n) AS n")
+            if not rows or not rows[0]["n"]:
+                break
 
 
 class Neo4jStore(GraphReads):
@@ -313,7 +323,7 @@ class Neo4jStore(GraphReads):
 
     # -- bulk copy --------------------------------------------------------------------------------
 
-    def load_graph(self, state: GraphState, *, label: str = "migrate") -> WriteSummary:
+    def load_graph(self, graph: nx.DiGraph, *, label: str = "migrate") -> WriteSummary:
         """Write a whole graph into this empty store at once (what ``orggraph migrate`` does)."""
         with self._lock:
             counted = self.connection.run(f"MATCH (n:{NODE}) RETURN count(n) AS n")
@@ -322,7 +332,6 @@ class Neo4jStore(GraphReads):
                     f"{self.location} already holds {counted[0]['n']} nodes; copy into an empty graph",
                     message_zh=f"{self.location} 中已有数据；请复制到空图",
                 )
-            graph = state.graph
             forward = Changes(
                 nodes=dict(graph._node),
                 links={(u, v, k): p for u, targets in graph._succ.items() for v, d in targets.items() for k, p in d.items()},
