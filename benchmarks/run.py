@@ -3,7 +3,8 @@
 Suites: ``core`` (generate, write, save, open, memory); ``importers`` (rosters synced into a store:
 whole set, households as csv and xlsx, unchanged re-import, memory); ``queries`` (coverage rules,
 escalation paths, the 1+10 proposal); ``api`` (the service over HTTP under ``wrk``);
-``web`` (the planners' page in headless Chromium). Figures are medians of ``--repeat`` runs;
+``web`` (the planners' page in headless Chromium); ``bolt`` (the Neo4j engine on a local
+FalkorDB server, side by side with the embedded engine). Figures are medians of ``--repeat`` runs;
 every run's figure is listed under ``runs``. Budgets are printed beside the figures, never asserted.
 """
 
@@ -15,10 +16,17 @@ import platform
 import sys
 from typing import Any
 
-from benchmarks import api, core, importers, queries, web
+from benchmarks import api, bolt, core, importers, queries, web
 from orggraph.generator import Scale
 
-SUITES = {"core": core.run, "importers": importers.run, "queries": queries.run, "api": api.run, "web": web.run}
+SUITES = {
+    "core": core.run,
+    "importers": importers.run,
+    "queries": queries.run,
+    "api": api.run,
+    "web": web.run,
+    "bolt": bolt.run,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -76,12 +76,15 @@ class Dialect:
     statement already run, so the store compensates itself. ``max_param_bytes``: FalkorDB crashes on
     a statement whose parameters exceed about 4 KB, so ``UNWIND`` rows are cut to fit.
     ``uses_database``: FalkorDB ignores database names (one server per deployment).
+    ``small_statements``: a bulk copy matches nodes by the server's own ids (``id(n)``) so that more
+    rows fit in a statement (on Neo4j, where batches are large, the ``id`` index serves).
     """
 
     name: Literal["neo4j", "falkordb"]
     rolls_back: bool
     max_param_bytes: int | None
     uses_database: bool
+    small_statements: bool
 
     def params(self, params: dict[str, Any]) -> dict[str, Any]:
         """Parameters as the server must receive them to read them back exactly."""
@@ -97,8 +100,8 @@ class Dialect:
         return f"CREATE INDEX FOR (n:{label}) ON (n.{prop})"
 
 
-NEO4J = Dialect("neo4j", rolls_back=True, max_param_bytes=None, uses_database=True)
-FALKORDB = Dialect("falkordb", rolls_back=False, max_param_bytes=3_500, uses_database=False)
+NEO4J = Dialect("neo4j", rolls_back=True, max_param_bytes=None, uses_database=True, small_statements=False)
+FALKORDB = Dialect("falkordb", rolls_back=False, max_param_bytes=3_500, uses_database=False, small_statements=True)
 
 
 def translate(exc: Exception, *, uri: str, database: str | None) -> StoreError:

@@ -346,7 +346,7 @@ class Neo4jStore(GraphReads):
                 if not self._claim(tx, self._revision, self._revision + 1, token):
                     raise StoreUnavailableError(f"{self.location} changed during the copy", message_zh="复制期间图被修改")
                 try:
-                    apply_changes(self.connection, forward, tx)
+                    apply_changes(self.connection, forward, tx, fresh=True)
                     self._insert_audit(
                         "write", {"label": label, "changes": summary.as_dict(), "revision": self._revision + 1}, tx
                     )

@@ -75,8 +75,17 @@ def changes_of(state: GraphState, undo: list[tuple[Any, ...]]) -> tuple[Changes,
     return forward, backward
 
 
-def apply_changes(connection: BoltConnection, changes: Changes, tx: Any) -> None:
-    """Write ``changes`` to the server (inside ``tx`` when the server has transactions)."""
+def _internal_ids(connection: BoltConnection, tx: Any) -> dict[str, int]:
+    """The server's own id of every node (the nodes were just created, within this write)."""
+    return {row["id"]: row["n"] for row in connection.run_in(tx, f"MATCH (n:{NODE}) RETURN n.id AS id, id(n) AS n")}
+
+
+def apply_changes(connection: BoltConnection, changes: Changes, tx: Any, *, fresh: bool = False) -> None:
+    """Write ``changes`` to the server (inside ``tx`` when the server has transactions).
+
+    ``fresh``: nothing of it is on the server yet (a copy into an empty graph): nodes and relationships
+    are created without looking for what they replace.
+    """
     upserts: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
     deletes: list[str] = []
     for node_id, attrs in changes.nodes.items():
@@ -86,7 +95,9 @@ def apply_changes(connection: BoltConnection, changes: Changes, tx: Any) -> None
             upserts[label(attrs["kind"])].append(node_row(node_id, attrs))
     for node_label, rows in sorted(upserts.items()):
         connection.run_rows(
-            f"UNWIND $rows AS r MERGE (n:{NODE} {{id: r.id}}) SET n = r SET n:{node_label}",
+            f"UNWIND $rows AS r CREATE (n:{NODE}:{node_label}) SET n = r"
+            if fresh
+            else f"UNWIND $rows AS r MERGE (n:{NODE} {{id: r.id}}) SET n = r SET n:{node_label}",
             rows,
             tx=tx,
         )
@@ -96,13 +107,22 @@ def apply_changes(connection: BoltConnection, changes: Changes, tx: Any) -> None
         by_type[rel_type(kind)].append([u, v])
         periods[kind].extend([u, v, period_props(period)] for period in target)
     created: list[list[Any]]
-    for kind, pairs in sorted(by_type.items()):
+    for kind, pairs in sorted(by_type.items()) if not fresh else ():
         connection.run_rows(
             f"UNWIND $rows AS r MATCH (:{NODE} {{id: r[0]}})-[x:{kind}]->(:{NODE} {{id: r[1]}}) DELETE x",
             pairs,
             tx=tx,
         )
+    internal = _internal_ids(connection, tx) if fresh and connection.dialect.small_statements else None
     for kind, created in sorted(periods.items()):
+        if internal is not None:  # short rows: more of them fit in one statement
+            connection.run_rows(
+                f"UNWIND $rows AS r WITH r, r[0] AS ia, r[1] AS ib MATCH (a) WHERE id(a) = ia MATCH (b) WHERE id(b) = ib "
+                f"CREATE (a)-[x:{kind}]->(b) SET x = r[2]",  # ids bound first: FalkorDB then seeks by id
+                [[internal[u], internal[v], props] for u, v, props in created],
+                tx=tx,
+            )
+            continue
         connection.run_rows(
             f"UNWIND $rows AS r MATCH (a:{NODE} {{id: r[0]}}), (b:{NODE} {{id: r[1]}}) CREATE (a)-[x:{kind}]->(b) SET x = r[2]",
             created,
