@@ -20,9 +20,17 @@ def _server_error(code: str, message: str) -> Exception:
 @pytest.mark.parametrize(
     ("error", "code", "hint"),
     [
-        (_server_error("Neo.ClientError.Security.Unauthorized", "The client is unauthorized"), "store.auth", "ORGGRAPH_NEO4J_PASSWORD"),
+        (
+            _server_error("Neo.ClientError.Security.Unauthorized", "The client is unauthorized"),
+            "store.auth",
+            "ORGGRAPH_NEO4J_PASSWORD",
+        ),
         (neo4j_errors.ServiceUnavailable("Couldn't connect"), "store.unavailable", "is it running"),
-        (_server_error("Neo.ClientError.Database.DatabaseNotFound", "Graph not found: wards"), "store.database-missing", "ORGGRAPH_NEO4J_DATABASE"),
+        (
+            _server_error("Neo.ClientError.Database.DatabaseNotFound", "Graph not found: wards"),
+            "store.database-missing",
+            "ORGGRAPH_NEO4J_DATABASE",
+        ),
         (_server_error("Neo.ClientError.Schema.ConstraintValidationFailed", "already exists"), "store.constraint", "constraint"),
         (_server_error("Neo.DatabaseError.General.UnknownError", "boom"), "store.error", "boom"),
     ],
