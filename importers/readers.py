@@ -252,7 +252,7 @@ def _decode(data: bytes, file: str, encoding: str | None) -> tuple[str, str]:
 def _canonical(encoding: str, file: str) -> str:
     try:
         name = codecs.lookup(encoding).name
-    except LookupError as exc:
+    except (LookupError, ValueError) as exc:  # ValueError: a name no codec can have (a NUL in it)
         raise RosterEncodingError(
             f"{file}: unknown encoding {encoding!r}; use e.g. utf-8 or gb18030",
             message_zh=f"{file}：未知的编码“{encoding}”；可用 utf-8 或 gb18030",

@@ -102,11 +102,12 @@ def test_a_bom_file_with_bytes_that_are_not_utf8_is_refused(tmp_path: Path) -> N
     assert "--encoding" in caught.value.message
 
 
-def test_an_unknown_encoding_name_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["klingon", "utf-8\x00"])  # a NUL in the name: found by the API's fuzzing (regression)
+def test_an_unknown_encoding_name_is_refused(tmp_path: Path, name: str) -> None:
     path = write_csv(tmp_path / "members.csv", "utf-8")
     with pytest.raises(RosterEncodingError) as caught:
-        read_file(path, encoding="klingon")
-    assert caught.value.context == {"file": str(path), "encoding": "klingon"}
+        read_file(path, encoding=name)
+    assert caught.value.context == {"file": str(path), "encoding": name}
     assert "unknown encoding" in caught.value.message
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from orggraph.errors import ConfigurationError, KeyFileError
+from orggraph.errors import KeyFileError, StoreUnavailableError
 from orggraph.settings import load_settings
 from orggraph.store import open_store
 
@@ -40,6 +40,9 @@ def test_a_new_store_gets_a_key_file_beside_it(tmp_path: Path) -> None:
         open_store(load_settings(store=str(tmp_path / "n.db")), create=True)
 
 
-def test_bolt_is_not_served_by_this_release_yet(tmp_path: Path) -> None:
-    with pytest.raises(ConfigurationError):
+def test_a_bolt_store_is_opened_by_the_neo4j_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORGGRAPH_KEY_FILE", str(tmp_path / "bolt.key"))
+    with pytest.raises(StoreUnavailableError) as caught:
         open_store(load_settings(store="bolt://127.0.0.1:1"))
+    assert caught.value.code == "store.unavailable"
+    assert "bolt://127.0.0.1:1" in caught.value.message
