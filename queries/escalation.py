@@ -13,7 +13,8 @@ with a live project that helps with the category are listed beside the path.
 Speed: as of today the climb reads the shared :class:`~queries.index.GraphIndex`, and the finished path
 is kept per (index, start, category, policy, report minute), so a repeated question is a dictionary
 look-up. As of another day it walks the store's graph with period checks (:class:`RawReader`) — no
-whole index is built — and keeps its results per store revision and day the same way.
+whole index is built — and keeps its results per store revision and day the same way. A store on a
+Bolt server is read on the server, on any day (:class:`~queries.cypher.reader.CypherReader`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from orggraph.errors import ConfigurationError
 from orggraph.store import GraphStore
 from orggraph.timeline import as_of_date, today
 from queries.address import resolve_start
+from queries.cypher.graph import is_cypher
 from queries.escalation_climb import Answered, Place, Vacancy
 from queries.escalation_model import ROLE_NAMES, Answer, PersonRef, Ref, Skipped
 from queries.escalation_path import EscalationPath, HelperLead, PathCore
@@ -98,16 +100,31 @@ def _raw_state(store: GraphStore, day: str) -> _State:
     return state
 
 
+def _cypher_state(store: GraphStore, day: str) -> _State:
+    from queries.cypher.reader import MAX_DAYS, CypherReader, shared_for  # here: only a Bolt store needs it
+
+    shared = shared_for(store)  # type: ignore[arg-type]
+    state: _State | None = shared.states.get(day)
+    if state is None:
+        if len(shared.states) >= MAX_DAYS:
+            shared.states.clear()
+        state = shared.states[day] = _State(CypherReader(store, day, shared))  # type: ignore[arg-type]
+    return state
+
+
 def _state(store: GraphStore, as_of: str | dt.date | None) -> _State:
     now = today()
     day = now if as_of is None else as_of_date(as_of)
+    if is_cypher(store):
+        return _cypher_state(store, day)
     if day == now:
         return _index_state(index_for(store, as_of=day))
     return _raw_state(store, day)
 
 
 def reader_for(store: GraphStore, *, as_of: str | dt.date | None = None) -> Reader:
-    """The reader of ``store`` as of the day: today's shared index, or the raw graph with period checks."""
+    """The reader of ``store`` as of the day: today's shared index, or the raw graph with period checks;
+    for a store on a Bolt server, a :class:`~queries.cypher.reader.CypherReader` asking the server."""
     return _state(store, as_of).reader
 
 

@@ -67,7 +67,8 @@ class Reader(Protocol):
         ...
 
     def candidates(self, kind: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        """Nodes of ``kind`` that may be live on the day (check with :meth:`node`)."""
+        """Nodes of ``kind`` that may be live on the day (check with :meth:`node`), in node-id order
+        (the same order on every engine, whatever order the nodes were written in)."""
         ...
 
     def memo(self, name: str, build: Callable[[], T]) -> T:
@@ -109,7 +110,10 @@ class IndexReader:
 
     def candidates(self, kind: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
         nodes = self._nodes
-        for node in self._by_kind.get(kind, ()):
+        ordered: list[str] | None = self._memo.get(f"reader.candidates:{kind}")
+        if ordered is None:
+            ordered = self._memo[f"reader.candidates:{kind}"] = sorted(self._by_kind.get(kind, ()))
+        for node in ordered:
             yield node, nodes[node]
 
     def memo(self, name: str, build: Callable[[], T]) -> T:
@@ -228,9 +232,12 @@ class RawReader:
         return found
 
     def candidates(self, kind: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        for node, attrs in self._nodes.items():
-            if attrs["kind"] == kind:
-                yield node, attrs
+        nodes = self._nodes
+        ordered: list[str] | None = self.shared.memos.get(f"reader.candidates:{kind}")
+        if ordered is None:
+            ordered = self.shared.memos[f"reader.candidates:{kind}"] = sorted(n for n, a in nodes.items() if a["kind"] == kind)
+        for node in ordered:
+            yield node, nodes[node]
 
     def memo(self, name: str, build: Callable[[], T]) -> T:
         memos = self.shared.memos

@@ -1,8 +1,10 @@
 """How two nodes are connected (关系路径): the shortest path over the links active on a day, either way.
 
 A bidirectional breadth-first search over the store's graph, links followed in both directions and
-checked against the day (起止日期), ended nodes left out. Ties are broken by the graph's own order, so
-the same store gives the same path. Each hop names the node, the link to the next hop and whether the
+checked against the day (起止日期), ended nodes left out. Ties are broken by the graph's content —
+links out before links in, then by the other end's id and the link kind (:func:`ordered`) — so the same
+graph gives the same path on every engine, whatever order it was written in; a store on a Bolt server
+is searched there (:mod:`queries.cypher.paths`). Each hop names the node, the link to the next hop and whether the
 hop is that link's source (``out``) or its target (``in``).
 
 >>> from orggraph.pii import PiiKey
@@ -19,7 +21,7 @@ hop is that link's source (``out``) or its target (``in``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,7 @@ import networkx as nx
 from orggraph.errors import NotFoundError
 from orggraph.store import GraphStore
 from orggraph.timeline import as_of_date
+from queries.cypher.graph import is_cypher
 from queries.escalation_model import Direction, Hop, ref_of
 
 #: How many nodes the search may visit before it gives up (a district has about half a million).
@@ -76,14 +79,32 @@ def _live(nodes: dict[str, dict[str, Any]], node: str, day: str) -> bool:
     return attrs is not None and ("ended" not in attrs or attrs["ended"] > day)
 
 
-def _neighbours(graph: nx.DiGraph, node: str, day: str) -> Iterator[tuple[str, str, Direction]]:
-    """(other end, link kind, direction seen from ``node``) of every link of ``node`` active on ``day``."""
+#: (other end, link kind, direction seen from the node) of one active link.
+Neighbour = tuple[str, str, Direction]
+#: Given a frontier, each of its nodes in turn with its neighbours (live other ends, in :func:`ordered` order).
+Expand = Callable[[Sequence[str]], Iterator[tuple[str, Sequence[Neighbour]]]]
+
+
+def ordered(neighbours: Iterable[Neighbour]) -> list[Neighbour]:
+    """Neighbours in the order the search takes them: the links out first, then those in, each by the
+    other end's id and the link kind — an order of the graph's content, the same on every engine."""
+    return sorted(neighbours, key=lambda n: (n[2] != "out", n[0], n[1]))
+
+
+def _neighbours(graph: nx.DiGraph, node: str, day: str) -> list[Neighbour]:
+    """(other end, link kind, direction seen from ``node``) of every link of ``node`` active on ``day``
+    whose other end is live, in :func:`ordered` order."""
+    nodes: dict[str, dict[str, Any]] = graph._node
+    found: list[Neighbour] = []
     sides: tuple[tuple[dict[str, dict[str, Any]], Direction], ...] = ((graph._succ, "out"), (graph._pred, "in"))
     for adjacency, direction in sides:
         for other, data in adjacency.get(node, {}).items():
+            if not _live(nodes, other, day):
+                continue
             for kind, periods in data.items():
                 if any(start <= day and (end is None or day < end) for start, end, _ in periods):
-                    yield other, kind, direction
+                    found.append((other, kind, direction))
+    return ordered(found)
 
 
 def explain_path(
@@ -97,6 +118,8 @@ def explain_path(
     """The shortest path between nodes ``a`` and ``b`` over links active on the day, in either direction.
 
     ``through``, when given, says which nodes the path may pass (a caller's scope); others are skipped.
+    A store on a Bolt server is searched there, level by level (:mod:`queries.cypher.paths`), with the
+    same result.
 
     Raises
     ------
@@ -104,14 +127,51 @@ def explain_path(
         Either node does not exist (or has ended) on the day, or no path joins them.
     """
     day = as_of_date(as_of)
+    if is_cypher(store):
+        from queries.cypher.paths import explain_path_cypher  # here: only a Bolt store needs it
+
+        return explain_path_cypher(store, a, b, day=day, through=through)  # type: ignore[arg-type]
     graph: nx.DiGraph = store.graph
     nodes: dict[str, dict[str, Any]] = graph._node
     for node in (a, b):
         if not _live(nodes, node, day):
-            raise NotFoundError(f"no node {node!r} on {day}", message_zh=f"{day}不存在节点“{node}”", value=node)
+            raise no_node(node, day)
+
+    def expand(frontier: Sequence[str]) -> Iterator[tuple[str, Sequence[Neighbour]]]:
+        for node in frontier:
+            yield node, _neighbours(graph, node, day)
+
+    seen_a, seen_b, meet = search(a, b, expand, through)
+    if meet is None:
+        raise no_path(a, b, day)
+    return ExplainedPath(a, b, day, hops_of(nodes, seen_a, seen_b, meet))
+
+
+def no_node(node: str, day: str) -> NotFoundError:
+    return NotFoundError(f"no node {node!r} on {day}", message_zh=f"{day}不存在节点“{node}”", value=node)
+
+
+def no_path(a: str, b: str, day: str) -> NotFoundError:
+    return NotFoundError(
+        f"no path joins {a!r} and {b!r} over the links active on {day}",
+        message_zh=f"{day}时“{a}”与“{b}”之间没有关系路径",
+        start=a,
+        end=b,
+    )
+
+
+Seen = dict[str, tuple[str, str, Direction] | None]
+
+
+def search(a: str, b: str, expand: Expand, through: Callable[[str], bool] | None) -> tuple[Seen, Seen, str | None]:
+    """The bidirectional breadth-first search from ``a`` and ``b``: both parent maps, and where they met.
+
+    Each step widens the smaller frontier (``a``'s on a tie) by one level, its nodes in order, each
+    node's neighbours in :func:`ordered` order, and stops at the first node the other side has seen.
+    """
     # parent maps: node → (the node it was reached from, link kind, direction from the reached node)
-    seen_a: dict[str, tuple[str, str, Direction] | None] = {a: None}
-    seen_b: dict[str, tuple[str, str, Direction] | None] = {b: None}
+    seen_a: Seen = {a: None}
+    seen_b: Seen = {b: None}
     frontier_a, frontier_b = [a], [b]
     meet = a if a == b else None
     visited = 0
@@ -119,9 +179,9 @@ def explain_path(
         forward = len(frontier_a) <= len(frontier_b)
         frontier, seen, other = (frontier_a, seen_a, seen_b) if forward else (frontier_b, seen_b, seen_a)
         following: list[str] = []
-        for node in frontier:
-            for neighbour, kind, direction in _neighbours(graph, node, day):
-                if neighbour in seen or not _live(nodes, neighbour, day):
+        for node, neighbours in expand(frontier):
+            for neighbour, kind, direction in neighbours:
+                if neighbour in seen:
                     continue
                 if through is not None and not through(neighbour):
                     continue
@@ -137,18 +197,26 @@ def explain_path(
             frontier_a = following
         else:
             frontier_b = following
-    if meet is None:
-        raise NotFoundError(
-            f"no path joins {a!r} and {b!r} over the links active on {day}",
-            message_zh=f"{day}时“{a}”与“{b}”之间没有关系路径",
-            start=a,
-            end=b,
-        )
-    return ExplainedPath(a, b, day, _hops(nodes, seen_a, seen_b, meet))
+    return seen_a, seen_b, meet
 
 
-def _hops(
-    nodes: dict[str, dict[str, Any]],
+def path_nodes(seen_a: Seen, seen_b: Seen, meet: str) -> list[str]:
+    """The nodes of the path found, from ``a`` to ``b``."""
+    left = [meet]
+    step = seen_a[meet]
+    while step is not None:
+        left.append(step[0])
+        step = seen_a[step[0]]
+    left.reverse()
+    step = seen_b[meet]
+    while step is not None:
+        left.append(step[0])
+        step = seen_b[step[0]]
+    return left
+
+
+def hops_of(
+    nodes: Mapping[str, Mapping[str, Any] | None],
     seen_a: dict[str, tuple[str, str, Direction] | None],
     seen_b: dict[str, tuple[str, str, Direction] | None],
     meet: str,

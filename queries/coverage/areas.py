@@ -17,10 +17,33 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from orggraph.model.kinds import LinkKind, NodeKind
 from queries.coverage.base import K, L, RuleFunc, without_link_in
 from queries.coverage.findings import Finding
 from queries.index import GraphIndex
 from queries.policy import Rule
+
+#: Each rule: the area kind, the link that must point into it, the norm and the gap (English, Chinese).
+UNLINKED: dict[str, tuple[NodeKind, LinkKind, tuple[str, str], tuple[str, str]]] = {
+    "compound-without-branch": (
+        K.COMPOUND,
+        L.RESPONSIBLE_FOR,
+        ("every compound has a Party branch", "支部建在小区上，每个小区建立党支部"),
+        ("has no Party branch", "未建党支部"),
+    ),
+    "building-without-group": (
+        K.BUILDING,
+        L.RESPONSIBLE_FOR,
+        ("every building has a Party group", "每个楼栋建立党小组"),
+        ("has no Party group", "未建党小组"),
+    ),
+    "entrance-without-central-household": (
+        K.ENTRANCE,
+        L.CENTRAL_HOUSEHOLD_OF,
+        ("every entrance has a member's household as its central household", "每个单元设党员中心户"),
+        ("has no central household", "无党员中心户"),
+    ),
+}
 
 
 def compound_without_branch(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:
@@ -40,8 +63,7 @@ def compound_without_branch(ix: GraphIndex, rule: Rule, areas: set[str] | None) 
     Finding
         One per compound without a branch (actual 0, required 1), for the community org's secretary.
     """
-    norm = ("every compound has a Party branch", "支部建在小区上，每个小区建立党支部")
-    return without_link_in(ix, rule, areas, K.COMPOUND, L.RESPONSIBLE_FOR, norm, ("has no Party branch", "未建党支部"))
+    return without_link_in(ix, rule, areas, *UNLINKED["compound-without-branch"])
 
 
 def building_without_group(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:
@@ -57,8 +79,7 @@ def building_without_group(ix: GraphIndex, rule: Rule, areas: set[str] | None) -
     Finding
         One per building without a group (actual 0, required 1), for the compound branch's secretary.
     """
-    norm = ("every building has a Party group", "每个楼栋建立党小组")
-    return without_link_in(ix, rule, areas, K.BUILDING, L.RESPONSIBLE_FOR, norm, ("has no Party group", "未建党小组"))
+    return without_link_in(ix, rule, areas, *UNLINKED["building-without-group"])
 
 
 def entrance_without_central_household(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:
@@ -74,9 +95,7 @@ def entrance_without_central_household(ix: GraphIndex, rule: Rule, areas: set[st
     Finding
         One per entrance without one (actual 0, required 1), for the building group's leader.
     """
-    norm = ("every entrance has a member's household as its central household", "每个单元设党员中心户")
-    gap = ("has no central household", "无党员中心户")
-    return without_link_in(ix, rule, areas, K.ENTRANCE, L.CENTRAL_HOUSEHOLD_OF, norm, gap)
+    return without_link_in(ix, rule, areas, *UNLINKED["entrance-without-central-household"])
 
 
 #: The rules of this family, by id.

@@ -192,33 +192,64 @@ class Reporter:
         name: str | None = None,
     ) -> Finding:
         """The finding at ``node``: ``"<Kind> <name> (<code>) <gap_en>; norm: <norm>."`` and its Chinese."""
-        attrs = self.attrs[node]
-        kind = attrs["kind"]
-        code = str(attrs.get("id_masked") or "?") if kind == "person" else node.split(":", 1)[1]
-        name = name or attrs.get("name") or code
-        word = KIND_EN.get(kind, kind)
-        subject = f"{word} {name} ({code})" if name != code else f"{word} {code}"
-        subject_zh = f"{KIND_ZH.get(kind, kind)}{name}（{code}）" if name != code else f"{KIND_ZH.get(kind, kind)}{code}"
-        return Finding(
+        return compose(
             self.rule_id,
             severity or self.severity,
             node,
-            kind,
-            code,
-            name,
-            place.street,
-            place.street_name,
-            place.community,
-            place.community_name,
-            place.grid,
-            actual,
-            required,
-            assignee.org,
-            assignee.name,
-            assignee.post,
-            f"{subject[0].upper()}{subject[1:]} {gap_en}; norm: {self.norm_en}.",
-            f"{subject_zh}{gap_zh}；规范：{self.norm_zh}。",
+            self.attrs[node],
+            place,
+            assignee,
+            (actual, required),
+            (gap_en, gap_zh),
+            (self.norm_en, self.norm_zh),
+            name=name,
         )
+
+
+def compose(
+    rule_id: str,
+    severity: Severity,
+    node: str,
+    attrs: dict[str, Any],
+    place: Place,
+    assignee: Assignee,
+    measure: tuple[Value, Value],
+    gap: tuple[str, str],
+    norm: tuple[str, str],
+    *,
+    name: str | None = None,
+) -> Finding:
+    """A finding from its parts, messages written the one way every engine writes them.
+
+    ``measure`` is (actual, required), ``gap`` and ``norm`` are (English, Chinese) phrases; the node's
+    code is its id's code, a person's the masked ID number (never the keyed hash).
+    """
+    kind = attrs["kind"]
+    code = str(attrs.get("id_masked") or "?") if kind == "person" else node.split(":", 1)[1]
+    name = name or attrs.get("name") or code
+    word = KIND_EN.get(kind, kind)
+    subject = f"{word} {name} ({code})" if name != code else f"{word} {code}"
+    subject_zh = f"{KIND_ZH.get(kind, kind)}{name}（{code}）" if name != code else f"{KIND_ZH.get(kind, kind)}{code}"
+    return Finding(
+        rule_id,
+        severity,
+        node,
+        kind,
+        code,
+        name,
+        place.street,
+        place.street_name,
+        place.community,
+        place.community_name,
+        place.grid,
+        measure[0],
+        measure[1],
+        assignee.org,
+        assignee.name,
+        assignee.post,
+        f"{subject[0].upper()}{subject[1:]} {gap[0]}; norm: {norm[0]}.",
+        f"{subject_zh}{gap[1]}；规范：{norm[1]}。",
+    )
 
 
 def without_link_in(
@@ -232,8 +263,14 @@ def without_link_in(
 ) -> Iterator[Finding]:
     """Areas of ``kind`` that no active ``link`` points into (actual 0, required 1), for the org
     responsible for the area. ``norm`` and ``gap`` are the (English, Chinese) phrases of the finding."""
-    report = Reporter(ix, rule, *norm)
     linked = links(ix, link, "in")
-    for area in nodes_in(ix, kind, areas):
-        if area not in linked:
-            yield report.report(area, report.place(area), report.responsible(area), 0, 1, *gap)
+    return report_unlinked(ix, rule, [area for area in nodes_in(ix, kind, areas) if area not in linked], norm, gap)
+
+
+def report_unlinked(
+    ix: GraphIndex, rule: Rule, found: list[str], norm: tuple[str, str], gap: tuple[str, str]
+) -> Iterator[Finding]:
+    """The findings of :func:`without_link_in` for the areas ``found`` without the link (any engine)."""
+    report = Reporter(ix, rule, *norm)
+    for area in found:
+        yield report.report(area, report.place(area), report.responsible(area), 0, 1, *gap)

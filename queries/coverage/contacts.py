@@ -16,7 +16,7 @@ tests membership in the CONTACTS table only, and builds a finding only for a gap
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, repeat
 from typing import get_args
 
@@ -46,6 +46,12 @@ def care_severity(rule: Rule) -> Severity:
     )
 
 
+#: The norm of ``household-uncontacted`` (English, Chinese).
+UNCONTACTED_NORM = ("every household is contacted by a Party member (1 + 10)", "每户都有党员联系（1+10）")
+#: The norm of ``member-over-capacity`` (English, Chinese), ``{most}`` the rule's ``max``.
+CAPACITY_NORM = ("a member contacts at most {most} households", "每名党员联系不超过{most}户")
+
+
 def household_uncontacted(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:
     """Households no Party member contacts (1 + 10 联系户), care-tagged ones raised to their severity.
 
@@ -60,12 +66,18 @@ def household_uncontacted(ix: GraphIndex, rule: Rule, areas: set[str] | None) ->
         Actual 0, required 1, for the org responsible for the household's building; the name is the
         household's address.
     """
+    contacted = links(ix, L.CONTACTS, "in")
+    yield from report_uncontacted(ix, rule, [h for h in nodes_in(ix, K.HOUSEHOLD, areas) if h not in contacted])
+
+
+def report_uncontacted(ix: GraphIndex, rule: Rule, households: Iterable[str]) -> Iterator[Finding]:
+    """The findings of :func:`household_uncontacted` for the uncontacted ``households`` (any engine)."""
     tagged_severity = care_severity(rule)
-    report = Reporter(ix, rule, "every household is contacted by a Party member (1 + 10)", "每户都有党员联系（1+10）")
-    contacted, in_grid = links(ix, L.CONTACTS, "in"), links(ix, L.IN_GRID)
+    report = Reporter(ix, rule, *UNCONTACTED_NORM)
+    in_grid = links(ix, L.IN_GRID)
     attrs, parent, prefix_of = ix.graph._node, ix.parent, report.atlas.address_prefix
     shared: dict[tuple[str | None, str | None], tuple[Place, Assignee, str]] = {}  # per entrance and grid
-    for household in [h for h in nodes_in(ix, K.HOUSEHOLD, areas) if h not in contacted]:
+    for household in households:
         found = attrs[household]
         entrance = parent.get(household)
         grids = in_grid.get(household)
@@ -97,6 +109,11 @@ def _contacting(ix: GraphIndex, areas: set[str] | None, most: int) -> Iterable[t
     return [(p, contacts[p]) for p in near if len(contacts.get(p, ())) > most]
 
 
+def anchor_of(homes: Sequence[str] | None, households: Iterable[str]) -> str:
+    """Where a member is placed: the first home (LIVES_IN), else the first by id of the ``households`` contacted."""
+    return homes[0] if homes else min(households)
+
+
 def member_over_capacity(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:
     """Persons who contact more than ``max`` households (exactly ``max`` is fine).
 
@@ -112,15 +129,22 @@ def member_over_capacity(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> 
     Finding
         Actual the households contacted, required ``max``, for the person's own Party org.
     """
+    homes = links(ix, L.LIVES_IN)
+    found: list[tuple[str, int, str]] = []
+    for person, households in _contacting(ix, areas, int(param(rule, "max"))):
+        anchor = anchor_of(homes.get(person), households)
+        if areas is None or anchor in areas:
+            found.append((person, len(households), anchor))
+    yield from report_over_capacity(ix, rule, found)
+
+
+def report_over_capacity(ix: GraphIndex, rule: Rule, found: Iterable[tuple[str, int, str]]) -> Iterator[Finding]:
+    """The findings of :func:`member_over_capacity` for the (person, households contacted, anchor
+    household — see :func:`anchor_of`) of ``found`` (any engine); reads the persons' MEMBER_OF."""
     most = int(param(rule, "max"))
-    report = Reporter(ix, rule, f"a member contacts at most {most} households", f"每名党员联系不超过{most}户")
-    homes, member_of = links(ix, L.LIVES_IN), links(ix, L.MEMBER_OF)
-    for person, households in _contacting(ix, areas, most):
-        load = len(households)
-        home = homes.get(person)
-        anchor = home[0] if home else min(households)
-        if areas is not None and anchor not in areas:
-            continue
+    report = Reporter(ix, rule, *(text.format(most=most) for text in CAPACITY_NORM))
+    member_of = links(ix, L.MEMBER_OF)
+    for person, load, anchor in found:
         orgs = member_of.get(person)
         who = report.org(orgs[0]) if orgs else report.responsible(ix.parent.get(anchor, anchor))
         yield report.report(

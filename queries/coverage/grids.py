@@ -18,7 +18,7 @@ that only groups other grids holds no household and is not checked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from orggraph.errors import ConfigurationError
 from orggraph.model.kinds import LinkKind
@@ -58,6 +58,14 @@ def basic_grids(ix: GraphIndex, areas: set[str] | None) -> list[tuple[str, list[
     return [(grid, in_grid[grid]) for grid in nodes_in(ix, K.GRID, areas) if grid in in_grid]
 
 
+#: The norm of ``grid-missing-role`` (English, Chinese).
+MISSING_ROLE_NORM = ("every basic grid has at least one of each of its staff roles", "一格三员，每个基础网格各岗位至少一人")
+#: The norm of ``grid-size-out-of-range`` (English, Chinese), ``{span}`` the range ``"min–max"``.
+SIZE_NORM = ("a basic grid holds {span} households", "每个基础网格{span}户")
+#: The norm of ``community-worker-ratio`` (English, Chinese), ``{per}`` the workers per 10,000 residents.
+WORKER_RATIO_NORM = ("at least {per} community workers per 10,000 residents", "每万名常住人口配备社区工作者不少于{per}名")
+
+
 def grid_missing_role(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:
     """Basic grids missing one of the roles of 一格三员: one finding per missing role.
 
@@ -71,15 +79,22 @@ def grid_missing_role(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Ite
     Finding
         Actual 0, required the role id (``grid_worker`` …), for the grid's responsible org.
     """
-    report = Reporter(
-        ix, rule, "every basic grid has at least one of each of its staff roles", "一格三员，每个基础网格各岗位至少一人"
-    )
-    tables = [(role, link.zh, role.replace("_", " "), links(ix, link, "in")) for role, link in role_links(rule)]
-    for grid, _ in basic_grids(ix, areas):
-        for role, role_zh, role_en, staffed in tables:
-            if grid not in staffed:
-                where = report.place(grid)
-                yield report.report(grid, where, report.responsible(grid), 0, role, f"has no {role_en}", f"缺少{role_zh}")
+    tables = [(role, links(ix, link, "in")) for role, link in role_links(rule)]
+    missing = ((grid, role) for grid, _ in basic_grids(ix, areas) for role, staffed in tables if grid not in staffed)
+    yield from report_missing_roles(ix, rule, missing)
+
+
+def report_missing_roles(ix: GraphIndex, rule: Rule, missing: Iterable[tuple[str, str]]) -> Iterator[Finding]:
+    """The findings of :func:`grid_missing_role` for the (basic grid, role) pairs ``missing`` (any engine)."""
+    report = Reporter(ix, rule, *MISSING_ROLE_NORM)
+    for grid, role in missing:
+        role_zh, role_en = ROLE_LINKS[role].zh, role.replace("_", " ")
+        yield report.report(grid, report.place(grid), report.responsible(grid), 0, role, f"has no {role_en}", f"缺少{role_zh}")
+
+
+def size_range(rule: Rule) -> tuple[int, int]:
+    """The bounds ``min`` and ``max`` (both allowed) of the rule ``grid-size-out-of-range``."""
+    return int(param(rule, "min")), int(param(rule, "max"))
 
 
 def grid_size_out_of_range(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:
@@ -95,14 +110,19 @@ def grid_size_out_of_range(ix: GraphIndex, rule: Rule, areas: set[str] | None) -
     Finding
         Actual the household count, required ``"min–max"``, for the grid's responsible org.
     """
-    low, high = int(param(rule, "min")), int(param(rule, "max"))
+    low, high = size_range(rule)
+    sizes = ((grid, len(households)) for grid, households in basic_grids(ix, areas))
+    yield from report_grid_sizes(ix, rule, [(grid, size) for grid, size in sizes if size < low or size > high])
+
+
+def report_grid_sizes(ix: GraphIndex, rule: Rule, found: Iterable[tuple[str, int]]) -> Iterator[Finding]:
+    """The findings of :func:`grid_size_out_of_range` for the (basic grid, household count) pairs out of range."""
+    low, high = size_range(rule)
     span = f"{low}–{high}"
-    report = Reporter(ix, rule, f"a basic grid holds {span} households", f"每个基础网格{span}户")
-    for grid, households in basic_grids(ix, areas):
-        size = len(households)
-        if size < low or size > high:
-            where = report.place(grid)
-            yield report.report(grid, where, report.responsible(grid), size, span, f"holds {size} households", f"有{size}户")
+    report = Reporter(ix, rule, *(text.format(span=span) for text in SIZE_NORM))
+    for grid, size in found:
+        where, who = report.place(grid), report.responsible(grid)
+        yield report.report(grid, where, who, size, span, f"holds {size} households", f"有{size}户")
 
 
 def community_workers(ix: GraphIndex, community: str) -> set[str]:
@@ -142,13 +162,19 @@ def community_worker_ratio(ix: GraphIndex, rule: Rule, areas: set[str] | None) -
         Actual the workers, required the smallest count that meets the ratio, for the street
         working committee (街道党工委).
     """
-    per = int(param(rule, "per_10000"))
-    report = Reporter(
-        ix, rule, f"at least {per} community workers per 10,000 residents", f"每万名常住人口配备社区工作者不少于{per}名"
+    staffing = (
+        (community, community_residents(ix, community), len(community_workers(ix, community)))
+        for community in nodes_in(ix, K.COMMUNITY, areas)
     )
-    for community in nodes_in(ix, K.COMMUNITY, areas):
-        residents = community_residents(ix, community)
-        workers = len(community_workers(ix, community))
+    yield from report_worker_ratio(ix, rule, staffing)
+
+
+def report_worker_ratio(ix: GraphIndex, rule: Rule, staffing: Iterable[tuple[str, int, int]]) -> Iterator[Finding]:
+    """The findings of :func:`community_worker_ratio` (any engine): of the (community, residents,
+    community workers) of ``staffing``, those with fewer workers than the rule's ``per_10000``."""
+    per = int(param(rule, "per_10000"))
+    report = Reporter(ix, rule, *(text.format(per=per) for text in WORKER_RATIO_NORM))
+    for community, residents, workers in staffing:
         if workers * 10_000 < per * residents:
             needed = -(-per * residents // 10_000)
             street = ix.path(community).street

@@ -77,20 +77,33 @@ def community_few_liaison_leaders(ix: GraphIndex, rule: Rule, areas: set[str] | 
     Finding
         Actual the leaders, required ``min``, for the street working committee's secretary.
     """
-    least = int(param(rule, "min"))
-    rank = leader_rank(rule)
+    least, rank = liaison_norm(rule)
+    counts = leader_counts(ix, nodes_in(ix, K.COMMUNITY, areas), rank)
+    yield from report_few_leaders(ix, rule, [(community, count) for community, count in counts.items() if count < least])
+
+
+def liaison_norm(rule: Rule) -> tuple[int, Rank]:
+    """The rule's norm: the least number of leaders (``min``) and the rank that counts (``rank``)."""
+    return int(param(rule, "min")), leader_rank(rule)
+
+
+def report_few_leaders(ix: GraphIndex, rule: Rule, found: list[tuple[str, int]]) -> Iterator[Finding]:
+    """The findings of :func:`community_few_liaison_leaders` for ``found`` (community, leaders) pairs (any engine).
+
+    ``ix`` needs the communities, the areas above them and the orgs responsible for their streets.
+    """
+    least, rank = liaison_norm(rule)
     report = Reporter(
         ix,
         rule,
         f"every community has at least {least} liaison leaders of {rank.value} rank",
         f"每个社区至少有{least}名{rank.zh}包联领导",
     )
-    for community, count in leader_counts(ix, nodes_in(ix, K.COMMUNITY, areas), rank).items():
-        if count < least:
-            street = ix.path(community).street
-            who = report.responsible(street or community)
-            gap_en = f"has {count} liaison leaders of {rank.value} rank"
-            yield report.report(community, report.place(community), who, count, least, gap_en, f"仅有{count}名{rank.zh}包联领导")
+    for community, count in found:
+        street = ix.path(community).street
+        who = report.responsible(street or community)
+        gap_en = f"has {count} liaison leaders of {rank.value} rank"
+        yield report.report(community, report.place(community), who, count, least, gap_en, f"仅有{count}名{rank.zh}包联领导")
 
 
 #: The rules of this family, by id.

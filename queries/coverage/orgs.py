@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from queries.coverage.atlas import atlas_for
 from queries.coverage.base import NOBODY, K, L, Reporter, RuleFunc, in_scope, links
 from queries.coverage.findings import Finding
 from queries.index import GraphIndex
@@ -77,11 +78,18 @@ def org_without_secretary(ix: GraphIndex, rule: Rule, areas: set[str] | None) ->
     Finding
         Actual 0, required 1, for the secretary of the org's parent (nobody for the top org).
     """
+    vacant = atlas_for(ix).memo("vacant-orgs", lambda: vacant_orgs(ix))
+    yield from report_vacant_orgs(ix, rule, [(org, area) for org, area in vacant if in_scope(area, areas)])
+
+
+def report_vacant_orgs(ix: GraphIndex, rule: Rule, found: list[tuple[str, str | None]]) -> Iterator[Finding]:
+    """The findings of :func:`org_without_secretary` for ``found`` (org, :func:`org_area`) pairs (any engine).
+
+    ``ix`` needs the orgs, the places of their areas, and their parents (SUBORDINATE_TO) with names.
+    """
     report = Reporter(ix, rule, "every Party organisation has a secretary in post", "每个党组织配齐书记")
     parent = links(ix, L.SUBORDINATE_TO)
-    for org, area in report.atlas.memo("vacant-orgs", lambda: vacant_orgs(ix)):
-        if not in_scope(area, areas):
-            continue
+    for org, area in found:
         above = parent.get(org)
         who = report.org(above[0]) if above else NOBODY
         yield report.report(org, report.place(area), who, 0, 1, "has no secretary in post", "书记空缺")

@@ -33,6 +33,9 @@ from queries.policy import Rule
 CLOSED = frozenset({ProjectStatus.COMPLETED.value, ProjectStatus.TERMINATED.value})
 #: Units the live-project norm does not apply to: functional departments and property companies.
 EXEMPT_UNITS = frozenset({UnitKind.DEPARTMENT.value, UnitKind.PROPERTY_COMPANY.value})
+#: The norm of ``unit-without-live-project`` and its gap (English, Chinese).
+UNIT_NORM = ("a work unit runs at least one live co-building project", "驻区单位至少有一个在期共建项目")
+UNIT_GAP = ("provides no live co-building project", "无在期共建项目")
 
 
 def is_live(attrs: dict[str, Any], day: str) -> bool:
@@ -66,11 +69,19 @@ def unit_without_live_project(ix: GraphIndex, rule: Rule, areas: set[str] | None
     Finding
         Actual 0, required 1, for the unit's Party org (else the org responsible for where it sits).
     """
-    report = Reporter(ix, rule, "a work unit runs at least one live co-building project", "驻区单位至少有一个在期共建项目")
-    for unit, area in bound_units(ix, areas):
-        if not live_projects(ix, unit):
-            who = unit_assignee(ix, report, unit, area)
-            yield report.report(unit, report.place(area), who, 0, 1, "provides no live co-building project", "无在期共建项目")
+    found = [(unit, area) for unit, area in bound_units(ix, areas) if not live_projects(ix, unit)]
+    yield from report_units_without_project(ix, rule, found)
+
+
+def report_units_without_project(ix: GraphIndex, rule: Rule, found: list[tuple[str, str | None]]) -> Iterator[Finding]:
+    """The findings of :func:`unit_without_live_project` for the units ``found`` (unit, its area) (any engine).
+
+    Reads the units, the areas above theirs, PARTY_ORG_OF into the units and RESPONSIBLE_FOR.
+    """
+    report = Reporter(ix, rule, *UNIT_NORM)
+    for unit, area in found:
+        who = unit_assignee(ix, report, unit, area)
+        yield report.report(unit, report.place(area), who, 0, 1, *UNIT_GAP)
 
 
 def projects_in(ix: GraphIndex, areas: set[str] | None) -> list[str]:
@@ -79,6 +90,23 @@ def projects_in(ix: GraphIndex, areas: set[str] | None) -> list[str]:
         return ix.nodes(K.PROJECT)
     for_in = links(ix, L.FOR, "in")
     return [p for kind in (K.STREET, K.COMMUNITY) for area in nodes_in(ix, kind, areas) for p in for_in.get(area, ())]
+
+
+def expiry_window(rule: Rule, day: str) -> tuple[int, str]:
+    """The rule's ``days`` and the last day (ISO) on which a term may end to count as expiring on ``day``."""
+    days = int(param(rule, "days"))
+    return days, (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+
+
+def is_expiring(attrs: dict[str, Any], day: str, limit: str) -> bool:
+    """Whether a project with these attributes ends by ``limit`` (or has ended) and is not closed on ``day``.
+
+    Its term must have begun (a project without ``term_start`` counts as begun); it may be past its term.
+    """
+    end, start = attrs.get("term_end"), attrs.get("term_start")
+    if end is None or end > limit or attrs.get("status") in CLOSED:
+        return False
+    return start is None or start <= day
 
 
 def project_expiring(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:
@@ -96,26 +124,34 @@ def project_expiring(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iter
         Actual the days left (or ``"expired"``), required ``days``, for the org responsible for the
         area the project is for.
     """
-    days = int(param(rule, "days"))
-    day = ix.day
-    today = dt.date.fromisoformat(day)
-    limit = (today + dt.timedelta(days=days)).isoformat()
-    report = Reporter(
-        ix, rule, f"a project is renewed or closed before its term ends ({days} days' notice)", f"项目到期前{days}天内续签或结项"
-    )
-    attrs, for_, provides = ix.graph._node, links(ix, L.FOR), links(ix, L.PROVIDES, "in")
+    _, limit = expiry_window(rule, ix.day)
+    attrs, for_ = ix.graph._node, links(ix, L.FOR)
+    found: list[tuple[str, str | None]] = []
     for project in projects_in(ix, areas):
-        found = attrs[project]
-        end = found.get("term_end")
-        if end is None or end > limit or found.get("status") in CLOSED:
-            continue
-        start = found.get("term_start")
-        if start is not None and start > day:
+        if not is_expiring(attrs[project], ix.day, limit):
             continue
         targets = for_.get(project)
         area = targets[0] if targets else None
-        if not in_scope(area, areas):
-            continue
+        if in_scope(area, areas):
+            found.append((project, area))
+    yield from report_expiring(ix, rule, found)
+
+
+def report_expiring(ix: GraphIndex, rule: Rule, found: list[tuple[str, str | None]]) -> Iterator[Finding]:
+    """The findings of :func:`project_expiring` for the projects ``found`` (project, the area it is FOR) (any engine).
+
+    Reads the projects, the areas above theirs, RESPONSIBLE_FOR, and for a project FOR no area its
+    provider (PROVIDES into it) and that unit's PARTY_ORG_OF.
+    """
+    days, _ = expiry_window(rule, ix.day)
+    day = ix.day
+    today = dt.date.fromisoformat(day)
+    report = Reporter(
+        ix, rule, f"a project is renewed or closed before its term ends ({days} days' notice)", f"项目到期前{days}天内续签或结项"
+    )
+    attrs, provides = ix.graph._node, links(ix, L.PROVIDES, "in")
+    for project, area in found:
+        end = attrs[project]["term_end"]
         providers = provides.get(project)
         who = report.responsible(area) if area is not None or not providers else unit_assignee(ix, report, providers[0], None)
         if end < day:

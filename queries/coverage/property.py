@@ -26,6 +26,13 @@ from queries.policy import Rule
 
 _PROPERTY_COMPANY = UnitKind.PROPERTY_COMPANY.value
 
+#: The norm of ``compound-without-property-management`` and its gap (English, Chinese).
+MANAGEMENT_NORM = ("every compound has property management", "每个小区有物业管理")
+MANAGEMENT_GAP = ("has no property management", "无物业管理")
+#: The norm of ``property-company-without-party-org`` and its gap (English, Chinese).
+RED_PROPERTY_NORM = ("every property company has a Party organisation (red property)", "物业企业建立党组织（红色物业）")
+RED_PROPERTY_GAP = ("has no Party organisation", "未建立党组织")
+
 
 def compound_without_property_management(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:
     """Compounds no property company manages (物业管理).
@@ -40,9 +47,7 @@ def compound_without_property_management(ix: GraphIndex, rule: Rule, areas: set[
     Finding
         Actual 0, required 1, for the org responsible for the compound.
     """
-    norm = ("every compound has property management", "每个小区有物业管理")
-    gap = ("has no property management", "无物业管理")
-    return without_link_in(ix, rule, areas, K.COMPOUND, L.MANAGES, norm, gap)
+    return without_link_in(ix, rule, areas, K.COMPOUND, L.MANAGES, MANAGEMENT_NORM, MANAGEMENT_GAP)
 
 
 def property_company_without_party_org(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:
@@ -59,15 +64,25 @@ def property_company_without_party_org(ix: GraphIndex, rule: Rule, areas: set[st
     Finding
         Actual 0, required 1, for the street working committee (街道党工委) of the company's street.
     """
-    report = Reporter(
-        ix, rule, "every property company has a Party organisation (red property)", "物业企业建立党组织（红色物业）"
-    )
     attrs, with_org = ix.graph._node, links(ix, L.PARTY_ORG_OF, "in")
-    for unit, area in units_in(ix, areas):
-        if attrs[unit].get("unit_kind") == _PROPERTY_COMPANY and unit not in with_org:
-            street = ix.path(area).street if area is not None else None
-            who = report.responsible(street or area)
-            yield report.report(unit, report.place(area), who, 0, 1, "has no Party organisation", "未建立党组织")
+    found = [
+        (unit, area)
+        for unit, area in units_in(ix, areas)
+        if attrs[unit].get("unit_kind") == _PROPERTY_COMPANY and unit not in with_org
+    ]
+    yield from report_companies_without_org(ix, rule, found)
+
+
+def report_companies_without_org(ix: GraphIndex, rule: Rule, found: list[tuple[str, str | None]]) -> Iterator[Finding]:
+    """The findings of :func:`property_company_without_party_org` for the companies ``found`` (unit, its area).
+
+    Any engine: reads the companies, the areas above theirs and RESPONSIBLE_FOR.
+    """
+    report = Reporter(ix, rule, *RED_PROPERTY_NORM)
+    for unit, area in found:
+        street = ix.path(area).street if area is not None else None
+        who = report.responsible(street or area)
+        yield report.report(unit, report.place(area), who, 0, 1, *RED_PROPERTY_GAP)
 
 
 def committee_seats(ix: GraphIndex, areas: set[str] | None) -> Iterator[tuple[str, str | None, int, int]]:
@@ -109,13 +124,27 @@ def owners_committee_without_party_member(ix: GraphIndex, rule: Rule, areas: set
     Finding
         Actual the Party members seated, required ``min``, for the org responsible for the compound.
     """
-    least = int(param(rule, "min"))
+    least = committee_minimum(rule)
+    yield from report_committees(ix, rule, [seats for seats in committee_seats(ix, areas) if seats[3] < least])
+
+
+def committee_minimum(rule: Rule) -> int:
+    """The Party members that must sit on every owners' committee (the rule's ``min``)."""
+    return int(param(rule, "min"))
+
+
+def report_committees(ix: GraphIndex, rule: Rule, found: list[tuple[str, str | None, int, int]]) -> Iterator[Finding]:
+    """The findings of :func:`owners_committee_without_party_member` for the committees ``found``.
+
+    Any engine: ``found`` are rows of :func:`committee_seats` with too few members; reads the
+    committees, the areas above their compounds and RESPONSIBLE_FOR.
+    """
+    least = committee_minimum(rule)
     report = Reporter(ix, rule, f"at least {least} Party members sit on every owners' committee", f"业委会中党员不少于{least}名")
-    for committee, compound, seats, members in committee_seats(ix, areas):
-        if members < least:
-            gap_en = f"has {members} Party members among {seats} seats"
-            gap_zh = f"{seats}名成员中党员{members}名"
-            yield report.report(committee, report.place(compound), report.responsible(compound), members, least, gap_en, gap_zh)
+    for committee, compound, seats, members in found:
+        gap_en = f"has {members} Party members among {seats} seats"
+        gap_zh = f"{seats}名成员中党员{members}名"
+        yield report.report(committee, report.place(compound), report.responsible(compound), members, least, gap_en, gap_zh)
 
 
 #: The rules of this family, by id.

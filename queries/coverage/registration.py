@@ -72,13 +72,26 @@ def member_not_registered(ix: GraphIndex, rule: Rule, areas: set[str] | None) ->
         Actual the community registered with (its code, or ``"none"``), required the home
         community's code, for the member's own Party org.
     """
+    found = [
+        (person, home, community, registered)
+        for person, home, community, registered in home_registrations(ix, areas)
+        if community is not None and community not in registered
+    ]
+    yield from report_unregistered_members(ix, rule, found)
+
+
+def report_unregistered_members(ix: GraphIndex, rule: Rule, found: list[tuple[str, str, str, list[str]]]) -> Iterator[Finding]:
+    """The findings of :func:`member_not_registered` for ``found`` (any engine).
+
+    ``found`` holds (person, home, community of the home, communities registered with) as
+    :func:`home_registrations` yields them; ``ix`` needs the persons, their homes' places and their
+    MEMBER_OF links.
+    """
     report = Reporter(
         ix, rule, "an in-service member registers with the community he or she lives in", "在职党员到居住地社区报到"
     )
     member_of = links(ix, L.MEMBER_OF)
-    for person, home, community, registered in home_registrations(ix, areas):
-        if community is None or community in registered:
-            continue
+    for person, home, community, registered in found:
         elsewhere = code_of(min(registered)) if registered else None
         where = report.household_place(home)
         who = report.org(member_of[person][0])
@@ -111,12 +124,21 @@ def unit_not_registered(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> I
     Finding
         Actual 0, required 1, for the unit's Party org.
     """
-    report = Reporter(ix, rule, "a work unit registers with the community it is located in", "驻区单位党组织到所在社区报到")
     registered = links(ix, L.REGISTERED_WITH)
-    for unit, area in units_in(ix, areas):
-        if area is not None and unit not in registered:
-            who = unit_assignee(ix, report, unit, area)
-            yield report.report(unit, report.place(area), who, 0, 1, "is registered with no community", "未到社区报到")
+    found = [(unit, area) for unit, area in units_in(ix, areas) if area is not None and unit not in registered]
+    yield from report_unregistered_units(ix, rule, found)
+
+
+def report_unregistered_units(ix: GraphIndex, rule: Rule, found: list[tuple[str, str]]) -> Iterator[Finding]:
+    """The findings of :func:`unit_not_registered` for ``found`` (unit, area it is LOCATED_IN) pairs (any engine).
+
+    ``ix`` needs the units, the places of their areas and the orgs answering there, and the units'
+    Party orgs (PARTY_ORG_OF).
+    """
+    report = Reporter(ix, rule, "a work unit registers with the community it is located in", "驻区单位党组织到所在社区报到")
+    for unit, area in found:
+        who = unit_assignee(ix, report, unit, area)
+        yield report.report(unit, report.place(area), who, 0, 1, "is registered with no community", "未到社区报到")
 
 
 #: The rules of this family, by id.

@@ -25,6 +25,7 @@ from queries.coverage import areas, contacts, grids, liaison, orgs, projects, pr
 from queries.coverage.base import RuleFunc, Subtree
 from queries.coverage.findings import Finding, sort_findings
 from queries.coverage.summary import CoverageSummary, summarise
+from queries.cypher.graph import is_cypher
 from queries.index import GraphIndex, index_for
 from queries.policy import RULE_PARAMS, Policy, Rule, load_policy
 
@@ -145,6 +146,9 @@ def run_coverage(
 ) -> CoverageResult:
     """Find the coverage gaps of ``store`` as of a day, with who must close each.
 
+    On a store on a Bolt server every rule and ratio runs in Cypher there
+    (:func:`queries.cypher.coverage.run_coverage_cypher`), with the same answer.
+
     Parameters
     ----------
     store
@@ -170,6 +174,10 @@ def run_coverage(
     ConfigurationError
         When ``rules`` names an unknown rule, or a rule's parameters are unusable.
     """
+    if is_cypher(store):  # the store is on a Bolt server: the Cypher implementation answers
+        from queries.cypher.coverage import run_coverage_cypher
+
+        return run_coverage_cypher(store, scope=scope, rules=rules, as_of=as_of, policy=policy)
     policy = policy if policy is not None else load_policy(None)
     selected = select_rules(policy, rules)
     ix = index_for(store, as_of=as_of)

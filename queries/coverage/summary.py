@@ -218,6 +218,19 @@ def summarise(
     """
     names: dict[str | None, str | None] = {None: None}
     counts = _count(ix, policy, areas).by_code(ix, names)
+    return summarise_counts(counts, names, findings, rules)
+
+
+def summarise_counts(
+    counts: dict[Key, dict[str, list[int]]],
+    names: dict[str | None, str | None],
+    findings: Sequence[Finding],
+    rules: list[str],
+) -> CoverageSummary:
+    """The summary from the ratios' counts per (street code, community code) and the findings (any engine).
+
+    ``names`` maps street and community codes to names (more are taken from the findings).
+    """
     found: dict[Key, Counter[tuple[str, str]]] = {}
     for finding in findings:
         key = (finding.street, finding.community)
