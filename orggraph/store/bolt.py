@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -145,7 +146,13 @@ def translate(exc: Exception, *, uri: str, database: str | None) -> StoreError:
 
 
 class BoltConnection:
-    """A driver, a dialect and the statements run through them; every failure is an ``OrgGraphError``."""
+    """A driver, a dialect and the statements run through them; every failure is an ``OrgGraphError``.
+
+    One session, used by one thread at a time: a driver session is not thread-safe (two threads on
+    one session corrupt its messages), so every statement — and a transaction, from begin to commit —
+    holds the connection's lock. Threads of one process (a server's requests and its refresh thread)
+    take turns; parallel reads come from several processes (``orggraph serve --workers``).
+    """
 
     def __init__(
         self,
@@ -165,6 +172,8 @@ class BoltConnection:
         self._options = {"user": user, "password": password, "database": database, "batch_rows": batch_rows, "timeout": timeout}
         self.driver: Driver = self._new_driver()
         self._session: Session | None = None
+        #: Held by a thread for each statement it runs and for the whole of a transaction.
+        self._lock = threading.RLock()
         self.dialect = self._detect()
 
     def _new_driver(self) -> Driver:
@@ -213,14 +222,16 @@ class BoltConnection:
     def run(self, query: str, **params: Any) -> list[Row]:
         """Run one statement (auto-commit) and return its records as dicts."""
         sent = self.dialect.params(params) if self.dialect_known else params
-        return self.guarded(lambda: [record.data() for record in self.session().run(query, sent)])
+        with self._lock:
+            return self.guarded(lambda: [record.data() for record in self.session().run(query, sent)])
 
     def run_in(self, tx: Any, query: str, **params: Any) -> list[Row]:
         """Run one statement inside ``tx`` (from :meth:`transaction`), or auto-commit when it is ``None``."""
         if tx is None:
             return self.run(query, **params)
         sent = self.dialect.params(params)
-        records: list[Row] = self.guarded(lambda: [record.data() for record in tx.run(query, sent)])
+        with self._lock:
+            records: list[Row] = self.guarded(lambda: [record.data() for record in tx.run(query, sent)])
         return records
 
     def run_rows(self, query: str, rows: Sequence[Any], *, tx: Any = None, **params: Any) -> list[Row]:
@@ -264,16 +275,17 @@ class BoltConnection:
         if not self.dialect.rolls_back:
             yield None
             return
-        tx = self.guarded(lambda: self.session().begin_transaction())
-        try:
-            yield tx
-            self.guarded(tx.commit)
-        except BaseException:
-            with contextlib.suppress(Exception):
-                tx.rollback()
-            with contextlib.suppress(Exception):
-                tx.close()
-            raise
+        with self._lock:
+            tx = self.guarded(lambda: self.session().begin_transaction())
+            try:
+                yield tx
+                self.guarded(tx.commit)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    tx.rollback()
+                with contextlib.suppress(Exception):
+                    tx.close()
+                raise
 
     # -- the server -------------------------------------------------------------------------------
 
@@ -317,6 +329,7 @@ class BoltConnection:
         return BoltConnection(self.uri, **self._options)  # type: ignore[arg-type]
 
     def close(self) -> None:
-        self._drop_session()
-        with contextlib.suppress(Exception):
-            self.driver.close()
+        with self._lock:
+            self._drop_session()
+            with contextlib.suppress(Exception):
+                self.driver.close()

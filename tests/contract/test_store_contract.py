@@ -4,6 +4,7 @@ refused batches, an interrupted write, the audit trail, and the importers' sync 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -292,3 +293,30 @@ def test_the_server_stopped_during_an_import_fails_it_clearly_and_a_rerun_comple
     embedded = MemoryStore(KEY)
     import_rosters(embedded, paths, ImportOptions(date=AS_OF))
     assert server_digest(bolt_target) == graph_digest(embedded.graph)
+
+
+def test_threads_sharing_one_connection_each_get_their_own_answers(bolt_target: BoltTarget) -> None:
+    """A server's request threads and its refresh thread share the store's connection (regression: two
+    threads on one driver session corrupted its messages — ``BufferError`` — and then hung)."""
+    connection = bolt_target.connect()
+    answers: dict[int, list[int]] = {}
+    failures: list[BaseException] = []
+
+    def ask(worker: int) -> None:
+        try:
+            for i in range(40):
+                rows = connection.run("UNWIND range(0, $n) AS x RETURN $w AS w, count(x) AS c", w=worker, n=i)
+                answers.setdefault(worker, []).append(rows[0]["c"] if rows[0]["w"] == worker else -1)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=ask, args=(worker,)) for worker in range(4)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        connection.close()
+    assert not failures
+    assert answers == {worker: list(range(1, 41)) for worker in range(4)}
