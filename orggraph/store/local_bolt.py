@@ -7,6 +7,11 @@ calling process into a private network namespace that has only loopback; the ser
 it, is then reachable from this process and its children only. Call it before any thread starts
 (a new thread takes the namespace of the thread that made it).
 
+In that namespace loopback also acknowledges at once (the ``quickack`` route attribute). The Bolt
+endpoint writes a reply in several pieces without ``TCP_NODELAY``, so with the kernel's delayed
+acknowledgements every reply bigger than about 4 KB waited 40 ms for the client's ACK (measured: 300
+rows in 44 ms, 4.4 ms with quick ACKs). Neo4j sets ``TCP_NODELAY`` and needs nothing of the kind.
+
 >>> server = LocalBoltServer.find()          # doctest: +SKIP
 >>> with server.running() as uri: ...        # doctest: +SKIP
 """
@@ -63,6 +68,7 @@ def isolate_network() -> bool:
                 done = True
         if done:
             _loopback_up()
+            _quick_acks()
     except (OSError, AttributeError) as exc:
         log.warning("cannot isolate the network for a local Bolt server: %s", exc)
         done = False
@@ -75,6 +81,23 @@ def _loopback_up() -> None:
         request = struct.pack("16sh", b"lo", 0)
         flags = struct.unpack("16sh", fcntl.ioctl(sock.fileno(), _SIOCGIFFLAGS, request))[1]
         fcntl.ioctl(sock.fileno(), _SIOCSIFFLAGS, struct.pack("16sh", b"lo", flags | _IFF_UP))
+
+
+def _quick_acks() -> None:
+    """Have this namespace's loopback routes acknowledge at once (``ip route change … quickack 1``)."""
+    ip = shutil.which("ip")
+    if ip is None:
+        log.warning("iproute2's `ip` is missing: replies from the local Bolt server over 4 KB will wait 40 ms each")
+        return
+    shown = subprocess.run([ip, "route", "show", "table", "local"], capture_output=True, text=True, check=False)  # noqa: S603
+    for route in shown.stdout.splitlines():
+        words = route.split()
+        if words[:1] == ["local"] and "dev" in words and words[words.index("dev") + 1] == "lo" and "quickack" not in words:
+            changed = subprocess.run(  # noqa: S603
+                [ip, "route", "change", *words, "table", "local", "quickack", "1"], capture_output=True, text=True, check=False
+            )
+            if changed.returncode:
+                log.warning("cannot set quick ACKs on %r: %s", route, changed.stderr.strip())
 
 
 def network_isolated() -> bool:

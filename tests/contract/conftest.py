@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from orggraph.generator import Scale, generate
 from orggraph.pii import PiiKey
+from orggraph.store import MemoryStore
 from orggraph.store.bolt import BoltConnection
 from orggraph.store.local_bolt import LocalBoltServer, network_isolated
 from orggraph.store.neo4j import Neo4jStore
@@ -94,3 +96,18 @@ def new_bolt_store(bolt_target: BoltTarget) -> Iterator[Callable[..., Neo4jStore
     yield make
     for store in made:
         store.close()
+
+
+def twin_stores(target: BoltTarget, scale: Scale, seed: int, *, as_of: str) -> tuple[MemoryStore, Neo4jStore]:
+    """The generated district in a memory store, and copied whole onto the (wiped) server.
+
+    The copy is ``orggraph migrate``'s bulk path (``load_graph``); the write path — batch by batch,
+    checked and compensated — has tests of its own in ``test_store_contract``.
+    """
+    wipe(target)
+    embedded = MemoryStore(KEY)
+    for batch in generate(scale, seed=seed, key=KEY, as_of=as_of).batches:
+        embedded.write(batch)
+    bolt = Neo4jStore(target.connect(), KEY, create=True)
+    bolt.load_graph(embedded.graph)
+    return embedded, bolt

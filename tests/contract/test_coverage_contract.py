@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from orggraph.generator import Scale, generate
+from orggraph.generator import Scale
 from orggraph.model import NodeKind
 from orggraph.store import MemoryStore
 from orggraph.store.neo4j import Neo4jStore
@@ -22,7 +22,7 @@ from queries.cypher.coverage import count_ratios, find_gaps_cypher
 from queries.cypher.graph import CypherGraph
 from queries.index import index_for
 from queries.policy import RULE_PARAMS, load_policy
-from tests.contract.conftest import KEY, BoltTarget, wipe
+from tests.contract.conftest import BoltTarget, twin_stores
 
 AS_OF = "2025-06-30"
 EARLIER = "2024-03-01"
@@ -37,11 +37,7 @@ Engines = tuple[MemoryStore, Neo4jStore]
 )
 def engines(request: pytest.FixtureRequest, bolt_target: BoltTarget) -> Iterator[Engines]:
     scale, seed = request.param
-    wipe(bolt_target)
-    embedded, bolt = MemoryStore(KEY), Neo4jStore(bolt_target.connect(), KEY, create=True)
-    for batch in generate(scale, seed=seed, key=KEY, as_of=AS_OF).batches:
-        embedded.write(batch)
-        bolt.write(batch)
+    embedded, bolt = twin_stores(bolt_target, scale, seed, as_of=AS_OF)
     yield embedded, bolt
     bolt.close()
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from orggraph.errors import OrgGraphError
-from orggraph.generator import Scale, generate
+from orggraph.generator import Scale
 from orggraph.store import GraphStore, MemoryStore
 from orggraph.store.neo4j import Neo4jStore
 from queries.cypher.reader import CypherReader, shared_for
@@ -25,7 +25,7 @@ from queries.escalation import escalation_path, known_categories, reader_for
 from queries.lookups import community_links, explain_path, household_liaison, member_links
 from queries.lookups_building import building_liaison
 from queries.lookups_unit import unit_links
-from tests.contract.conftest import KEY, BoltTarget, wipe
+from tests.contract.conftest import BoltTarget, twin_stores
 
 AS_OF = "2025-06-30"
 EARLIER = "2024-03-01"
@@ -63,11 +63,7 @@ class World:
 )
 def world(request: pytest.FixtureRequest, bolt_target: BoltTarget) -> Iterator[World]:
     scale, seed, sample = request.param
-    wipe(bolt_target)
-    embedded, bolt = MemoryStore(KEY), Neo4jStore(bolt_target.connect(), KEY, create=True)
-    for batch in generate(scale, seed=seed, key=KEY, as_of=AS_OF).batches:
-        embedded.write(batch)
-        bolt.write(batch)
+    embedded, bolt = twin_stores(bolt_target, scale, seed, as_of=AS_OF)
     yield World(embedded, bolt, sample)
     bolt.close()
 

@@ -4,6 +4,7 @@ refused batches, an interrupted write, the audit trail, and the importers' sync 
 
 from __future__ import annotations
 
+import subprocess
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -320,3 +321,14 @@ def test_threads_sharing_one_connection_each_get_their_own_answers(bolt_target: 
         connection.close()
     assert not failures
     assert answers == {worker: list(range(1, 41)) for worker in range(4)}
+
+
+def test_the_test_network_acknowledges_at_once(bolt_target: BoltTarget) -> None:
+    """The session's private loopback routes carry ``quickack`` (else every reply of the local server over
+    4 KB waits 40 ms for a delayed ACK; see ``orggraph.store.local_bolt``)."""
+    if bolt_target.server is None:
+        pytest.skip("the Bolt server under test is not the local one")
+    shown = subprocess.run(["ip", "route", "show", "table", "local"], capture_output=True, text=True, check=True).stdout
+    local = [line for line in shown.splitlines() if line.startswith("local ") and " dev lo " in line]
+    assert local
+    assert all("quickack 1" in line for line in local), shown
