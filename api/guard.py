@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar
 from starlette.concurrency import run_in_threadpool
 
 from orggraph.model.kinds import LinkKind, NodeKind
+from orggraph.stats import StreetSummary
 from orggraph.store import Batch, GraphStore, Link, StoreCounts, WriteSummary
 
 T = TypeVar("T")
@@ -143,6 +144,9 @@ class GuardedStore:
 
     def counts(self, *, as_of: str | None = None) -> StoreCounts:
         return self.inner.counts(as_of=as_of)
+
+    def per_street(self, *, as_of: str | None = None) -> dict[str, StreetSummary]:
+        return self.inner.per_street(as_of=as_of)
 
     def close(self) -> None:
         self.inner.close()

@@ -24,10 +24,13 @@ from orggraph.errors import NotFoundError
 from orggraph.model.kinds import AREA_KINDS, NodeKind
 from orggraph.settings import Settings
 from orggraph.store import GraphStore
+from orggraph.timeline import today
 from queries.coverage import CoverageResult, run_coverage
+from queries.cypher.graph import is_cypher
+from queries.drilldown import summary_areas
 from queries.escalation import reader_for
 from queries.escalation_read import Reader
-from queries.index import GraphIndex, index_for, index_ready
+from queries.index import index_for, index_ready
 from queries.policy import Policy, load_policy
 
 log = logging.getLogger("orggraph.api")
@@ -93,21 +96,24 @@ class Service:
         outlived the young generations waits — until the next write (a new revision), when
         everything is thawed, collected once and frozen again.
         """
+        if is_cypher(self.store):  # the graph stays on the server: only its coverage is made now
+            with self.guard.reading():
+                self.precompute(today())
+            return
         if getattr(self.store.inner, "graph", None) is None:
             return
         with self.guard.reading():
             index = index_for(self.store)
-            self.precompute(index)
+            self.precompute(index.day)
         gc.unfreeze()
         gc.collect()
         gc.freeze()
 
-    def precompute(self, index: GraphIndex) -> None:
-        """The coverage of the whole area tree and of each street (every rule, today), made now so the
+    def precompute(self, day: str) -> None:
+        """The coverage of the whole area tree and of each street (every rule, the day), made now so the
         summaries planners ask most are answered from the cache; called after each new revision."""
-        tops = [n for n in index.nodes(NodeKind.DISTRICT) if n not in index.parent]
-        for area in (*tops, *index.nodes(NodeKind.STREET)):
-            self.coverage(area.split(":", 1)[1], None, index.day)
+        for code in summary_areas(self.store, as_of=day):
+            self.coverage(code, None, day)
 
     def coverage(self, code: str, rules: tuple[str, ...] | None, day: str) -> CoverageResult:
         """The coverage run of an area (by code), rules and day, once per store revision."""
@@ -131,8 +137,9 @@ class Service:
         return reader_for(self.store, as_of=as_of)
 
     def quick(self, as_of: dt.date | None) -> bool:
-        """Whether reading as of the day is quick enough for the event loop: today, its index built."""
-        return as_of is None and index_ready(self.store)
+        """Whether reading as of the day is quick enough for the event loop: today, its index built (a
+        store on a Bolt server is read over the network: always in a worker thread)."""
+        return as_of is None and not is_cypher(self.store) and index_ready(self.store)
 
     def scope_of(self, token: Token, reader: Reader) -> Scope:
         """The token's scope on the reader's day; a token whose area is gone sees nothing (403)."""

@@ -30,8 +30,9 @@ from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.timeline import as_of_date
 
 _PART_OF = LinkKind.PART_OF.value
-_ORG_PLACES = (LinkKind.RESPONSIBLE_FOR.value, LinkKind.PARTY_ORG_OF.value)
-_PERSON_PLACES = (
+#: The links that place a node, in order of preference: the first that leads to a placed node wins.
+ORG_PLACES = (LinkKind.RESPONSIBLE_FOR.value, LinkKind.PARTY_ORG_OF.value)
+PERSON_PLACES = (
     LinkKind.MEMBER_OF.value,
     LinkKind.LIVES_IN.value,
     LinkKind.COMMUNITY_WORKER_OF.value,
@@ -43,7 +44,7 @@ _PERSON_PLACES = (
     LinkKind.SITS_ON.value,
     LinkKind.WORKS_AT.value,
 )
-_OTHER_PLACES = (
+OTHER_PLACES = (
     LinkKind.LOCATED_IN.value,
     LinkKind.FOR.value,
     LinkKind.OWNERS_COMMITTEE_OF.value,
@@ -93,24 +94,35 @@ def street_of_nodes(graph: nx.DiGraph, *, as_of: str | None = None) -> dict[str,
                 if child not in place:
                     place[child] = street
                     queue.append(child)
-    _place_by_links(graph, place, NodeKind.UNIT, _OTHER_PLACES, day)
+    _place_by_links(graph, place, NodeKind.UNIT, OTHER_PLACES, day)
     for kind in (NodeKind.PROJECT, NodeKind.OWNERS_COMMITTEE, NodeKind.SERVICE_CENTRE):
-        _place_by_links(graph, place, kind, _OTHER_PLACES, day)
-    _place_by_links(graph, place, NodeKind.PARTY_ORG, _ORG_PLACES, day)
+        _place_by_links(graph, place, kind, OTHER_PLACES, day)
+    _place_by_links(graph, place, NodeKind.PARTY_ORG, ORG_PLACES, day)
     _place_orgs_by_parent(graph, place, day)
-    _place_by_links(graph, place, NodeKind.PERSON, _PERSON_PLACES, day)
+    _place_by_links(graph, place, NodeKind.PERSON, PERSON_PLACES, day)
     return place
+
+
+def best_street(options: list[tuple[str, str | None]], links: tuple[str, ...]) -> str | None:
+    """The street a node is placed in, from its ``(link kind, street of the target or None)`` options:
+    the first of ``links`` with a placed target; of several such targets, the least street id (so the
+    answer does not depend on the order the links were written in).
+
+    >>> best_street([("WORKS_AT", "area:S2"), ("MEMBER_OF", None), ("LIVES_IN", "area:S3")], PERSON_PLACES)
+    'area:S3'
+    """
+    placed = [(links.index(link), street) for link, street in options if street is not None]
+    return min(placed)[1] if placed else None
 
 
 def _place_by_links(graph: nx.DiGraph, place: dict[str, str], kind: NodeKind, links: tuple[str, ...], day: str) -> None:
     for node, attrs in graph._node.items():
         if attrs["kind"] != kind.value or node in place:
             continue
-        for link in links:
-            street = next((place[t] for t in active_out(graph, node, link, day) if t in place), None)
-            if street is not None:
-                place[node] = street
-                break
+        options = [(link, place.get(target)) for link in links for target in active_out(graph, node, link, day)]
+        street = best_street(options, links)
+        if street is not None:
+            place[node] = street
 
 
 def _place_orgs_by_parent(graph: nx.DiGraph, place: dict[str, str], day: str) -> None:

@@ -16,19 +16,16 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from api.auth import Caller, Planner, Viewer
-from api.breakdown import breakdown
 from api.params import Area, AsOf, day_of
 from api.problems import responses
 from api.replies import FILE_CONTENT, file_reply, json_reply
 from api.schemas import AreasOut, CoverageSummaryOut, FindingsPage, StatsOut
 from api.scope import Scope
 from orggraph.errors import NotFoundError
-from orggraph.stats import per_street
 from queries.coverage import CoverageResult
-from queries.coverage.base import Subtree
 from queries.coverage.export import export_findings
+from queries.drilldown import area_counts, breakdown
 from queries.escalation_read import Reader
-from queries.index import index_for
 
 router = APIRouter(prefix="/v1", tags=["coverage"])
 
@@ -99,8 +96,7 @@ def areas(caller: Viewer, area: Area = None, rule: Rules = None, as_of: AsOf = N
     households live in."""
     with caller.service.guard.reading():
         result = coverage_run(caller, area, rule, day_of(as_of))
-        index = index_for(caller.service.store, as_of=result.as_of)
-        return json_reply({"as_of": result.as_of, "scope": result.scope, "areas": breakdown(index, result)})
+        return json_reply({"as_of": result.as_of, "scope": result.scope, "areas": breakdown(caller.service.store, result)})
 
 
 @router.get("/coverage/findings", response_model=FindingsPage, responses=responses(), summary="Coverage findings, paginated")
@@ -163,17 +159,17 @@ def stats(caller: Viewer, area: Area = None, as_of: AsOf = None) -> Response:
     with service.guard.reading():
         reader = service.reader(day_of(as_of))
         _, code = area_in_scope(caller, reader, area)
-        index = index_for(service.store, as_of=reader.day)
-        subtree = Subtree(index, f"area:{code}")
-        streets = service.cached(("per_street", reader.day), lambda: per_street(index.graph, as_of=reader.day))
+        counts = service.cached(("area_counts", reader.day, code), lambda: area_counts(service.store, code, as_of=reader.day))
+        within = Scope(f"area:{code}", everything=False)
+        streets = service.cached(("per_street", reader.day), lambda: service.store.per_street(as_of=reader.day))
         payload = {
             "as_of": reader.day,
             "scope": code,
-            "areas": {kind: len(nodes) for kind, nodes in sorted(subtree.by_kind.items())},
+            "areas": counts,
             "streets": [
                 {"street": s.street.split(":", 1)[1], "name": s.name, "counts": s.counts}
                 for node, s in sorted(streets.items())
-                if node in subtree
+                if within.contains(reader, node)
             ],
         }
         return json_reply(payload)

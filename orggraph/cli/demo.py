@@ -15,7 +15,6 @@ from orggraph.errors import ConfigurationError
 from orggraph.generator import Scale, generate
 from orggraph.plugins import hook
 from orggraph.settings import Settings
-from orggraph.stats import per_street
 from orggraph.store import Batch, GraphStore, bolt_connection, open_store
 
 
@@ -49,7 +48,7 @@ def demo(
         else:
             _write_batches(graph_store, district.batches)
         counts = graph_store.counts()
-        summaries = per_street(graph_store.graph, as_of=counts.as_of)
+        summaries = graph_store.per_street(as_of=counts.as_of)
         elapsed = time.perf_counter() - started
         console.print(street_table(summaries, f"Sample district ({scale.value}, seed {seed}) 示例辖区 — {graph_store.location}"))
         gaps = ", ".join(f"{rule} {len(ids)}" for rule, ids in sorted(district.flaws.items()))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from orggraph.cli.common import AsOfOption, StoreOption, console, open_existing, reports_errors, settings_for
 from orggraph.cli.tables import kind_table, street_table
-from orggraph.stats import per_street
 from orggraph.store.embedded import FORMAT_VERSION, EmbeddedStore
 
 
@@ -21,4 +20,4 @@ def info(store: StoreOption = None, as_of: AsOfOption = None) -> None:
             engine = f"Bolt server ({getattr(dialect, 'name', '?')}), revision {graph_store.revision}"
         console.print(f"[bold]{graph_store.location}[/] — {engine}, as of {counts.as_of}")
         console.print(kind_table(counts.nodes, counts.links, "Nodes and links 节点与关系"))
-        console.print(street_table(per_street(graph_store.graph, as_of=counts.as_of), "Per street 各街道"))
+        console.print(street_table(graph_store.per_street(as_of=counts.as_of), "Per street 各街道"))

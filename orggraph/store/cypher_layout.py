@@ -12,6 +12,14 @@ and the link's attributes as properties. Two more labels hold the store's own re
 {'start': '2021-01-01', 'post': '组长'}
 >>> period_from_props({'start': '2021-01-01', 'post': '组长'})
 ('2021-01-01', None, (('post', '组长'),))
+
+The fragments every statement reading *as of a day* needs — a relationship active on ``$day``, a node
+not ended by then — are written here once:
+
+>>> active("r")
+'(r.start <= $day AND (r.end IS NULL OR $day < r.end))'
+>>> live("n")
+'(n.ended IS NULL OR n.ended > $day)'
 """
 
 from __future__ import annotations
@@ -35,6 +43,25 @@ TYPES: frozenset[str] = frozenset(kind.value for kind in LinkKind)
 
 _RESERVED_NODE = frozenset({"id"})
 _RESERVED_LINK = frozenset({"start", "end"})
+
+
+#: Deepest area tree walked (district → street → community → grid(s) → compound → building → entrance → household).
+MAX_DEPTH = 12
+
+
+def active(rel: str) -> str:
+    """The condition that relationship ``rel`` is active on ``$day``."""
+    return f"({rel}.start <= $day AND ({rel}.end IS NULL OR $day < {rel}.end))"
+
+
+def live(node: str) -> str:
+    """The condition that node ``node`` has not ended by ``$day``."""
+    return f"({node}.ended IS NULL OR {node}.ended > $day)"
+
+
+def all_active(path: str) -> str:
+    """Every relationship of path ``path`` is active on ``$day``."""
+    return f"all(x IN relationships({path}) WHERE {active('x')})"
 
 
 def label(kind: str) -> str:

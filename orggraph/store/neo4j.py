@@ -30,13 +30,16 @@ import orjson
 
 from orggraph.errors import StoreError, StoreFormatError, StoreKeyMismatchError, StoreUnavailableError
 from orggraph.pii import PiiKey
+from orggraph.stats import StreetSummary
 from orggraph.store.batch import Batch
 from orggraph.store.bolt import BoltConnection
 from orggraph.store.cypher_layout import AUDIT, META, NODE, PENDING, node_from_props, period_from_props
 from orggraph.store.neo4j_changes import Changes, apply_changes, changes_of
-from orggraph.store.port import WriteSummary
+from orggraph.store.neo4j_stats import counts_on_server, per_street_on_server
+from orggraph.store.port import StoreCounts, WriteSummary
 from orggraph.store.reads import GraphReads
 from orggraph.store.state import EdgeData, GraphState, new_graph
+from orggraph.timeline import as_of_date
 
 log = logging.getLogger("orggraph.store.neo4j")
 
@@ -397,6 +400,14 @@ class Neo4jStore(GraphReads):
         return [{"id": row["id"], "at": row["at"], **orjson.loads(row["record"])} for row in rows]
 
     # -- the rest of the port ---------------------------------------------------------------------
+
+    def counts(self, *, as_of: str | None = None) -> StoreCounts:
+        """Live nodes and active links per kind, counted on the server (the copy is not loaded)."""
+        return counts_on_server(self.connection, as_of_date(as_of))
+
+    def per_street(self, *, as_of: str | None = None) -> dict[str, StreetSummary]:
+        """Live nodes per kind for every street, placed and counted on the server (the copy is not loaded)."""
+        return per_street_on_server(self.connection, as_of_date(as_of))
 
     def node_ids(self) -> Iterator[str]:
         """Every node id on the server (ended nodes too)."""

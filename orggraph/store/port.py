@@ -16,6 +16,7 @@ import networkx as nx
 
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.pii import PiiKey
+from orggraph.stats import StreetSummary
 from orggraph.store.batch import Batch
 
 Outcome = Literal["created", "updated", "unchanged", "ended"]
@@ -134,6 +135,10 @@ class GraphStore(Protocol):
 
     def counts(self, *, as_of: str | None = None) -> StoreCounts:
         """Live nodes and active links per kind."""
+        ...
+
+    def per_street(self, *, as_of: str | None = None) -> dict[str, StreetSummary]:
+        """Live nodes per kind for every street, by street node id (:func:`orggraph.stats.per_street`)."""
         ...
 
     def refresh(self) -> bool:

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from orggraph.model.kinds import LinkKind, NodeKind
+from orggraph.stats import StreetSummary, per_street
 from orggraph.store.port import Link, StoreCounts
 from orggraph.store.state import GraphState
 from orggraph.timeline import as_of_date
@@ -77,3 +78,6 @@ class GraphReads:
                     ):
                         links[link_kind] += 1
         return StoreCounts(day, dict(sorted(nodes.items())), dict(sorted(links.items())))
+
+    def per_street(self, *, as_of: str | None = None) -> dict[str, StreetSummary]:
+        return per_street(self.state.graph, as_of=as_of)

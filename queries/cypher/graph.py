@@ -1,19 +1,14 @@
 """The graph on a Bolt server as the Cypher implementations of the queries read it (as of one day).
 
 :class:`CypherGraph` runs read statements on the store's connection with ``$day`` always bound, and
-writes the two fragments every statement needs: a relationship active on the day (:func:`active`)
-and a node not ended by then (:func:`live`). :meth:`CypherGraph.scoped` starts a statement with the
-nodes of one label inside a scope (an area and everything below it), the way
-:class:`~queries.coverage.base.Subtree` reads it: down the PART_OF tree, plus the households IN_GRID
-of the grids found there.
+uses the two fragments every statement needs (from :mod:`orggraph.store.cypher_layout`): a
+relationship active on the day (:func:`active`) and a node not ended by then (:func:`live`).
+:meth:`CypherGraph.scoped` starts a statement with the nodes of one label inside a scope (an area
+and everything below it), the way :class:`~queries.coverage.base.Subtree` reads it: down the PART_OF
+tree, plus the households IN_GRID of the grids found there.
 
 Only fixed labels and relationship types are pasted into statements (from the node and link kinds);
 values are always ``$parameters``.
-
->>> active("r")
-'(r.start <= $day AND (r.end IS NULL OR $day < r.end))'
->>> live("n")
-'(n.ended IS NULL OR n.ended > $day)'
 """
 
 from __future__ import annotations
@@ -23,28 +18,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from orggraph.model.kinds import LinkKind, NodeKind
-from orggraph.store.cypher_layout import NODE, label
+from orggraph.store.cypher_layout import MAX_DEPTH, NODE, active, all_active, label, live
 
 if TYPE_CHECKING:
     from orggraph.store.neo4j import Neo4jStore
 
-#: Deepest area tree walked (district → street → community → grid(s) → compound → building → entrance → household).
-MAX_DEPTH = 12
-
-
-def active(rel: str) -> str:
-    """The condition that relationship ``rel`` is active on ``$day``."""
-    return f"({rel}.start <= $day AND ({rel}.end IS NULL OR $day < {rel}.end))"
-
-
-def live(node: str) -> str:
-    """The condition that node ``node`` has not ended by ``$day``."""
-    return f"({node}.ended IS NULL OR {node}.ended > $day)"
-
-
-def all_active(path: str) -> str:
-    """Every relationship of path ``path`` is active on ``$day``."""
-    return f"all(x IN relationships({path}) WHERE {active('x')})"
+__all__ = ["MAX_DEPTH", "CypherGraph", "active", "all_active", "bolt_store_of", "is_cypher", "live"]
 
 
 def bolt_store_of(store: object) -> Neo4jStore | None:

@@ -49,6 +49,7 @@ def reads(store: GraphStore, day: str) -> dict[str, object]:
     sample = [n for ids in nodes.values() for n in ids[:5]]
     return {
         "counts": (store.counts(as_of=day).nodes, store.counts(as_of=day).links),
+        "per_street": {street: (s.name, s.counts) for street, s in store.per_street(as_of=day).items()},
         "nodes": nodes,
         "kind_of": {n: store.kind_of(n, as_of=day) for n in sample},
         "node": {n: store.node(n) for n in sample},

