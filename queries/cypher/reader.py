@@ -35,7 +35,7 @@ import orjson
 
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.store.cypher_layout import NODE, label, rel_type
-from queries.cypher.graph import CypherGraph, active
+from queries.cypher.graph import MAX_DEPTH, CypherGraph, active, all_active
 
 if TYPE_CHECKING:
     from orggraph.store.neo4j import Neo4jStore
@@ -69,10 +69,11 @@ _GROUP = (
 _NEAR = "collect(CASE WHEN size(ms) <= $near THEN ms ELSE [] END)"
 _PARENTS = ", ".join(f"'{kind.value}'" for kind in PARENT_KINDS)  # one untyped traversal: faster on FalkorDB
 
-#: The records of the nodes ``$rows``: attributes, link groups out and in, near nodes with their parents.
-RECORDS = " ".join(
+#: The records of the nodes whose ids are bound to ``id``, one per row: attributes, link groups out and
+#: in, near nodes with their parents.
+_RECORD = " ".join(
     (
-        f"UNWIND $rows AS id MATCH (n:{NODE} {{id: id}})",
+        f"MATCH (n:{NODE} {{id: id}})",
         f"OPTIONAL MATCH (n)-[r]->(m) WHERE {active('r')}",
         "WITH n, type(r) AS k, collect(DISTINCT m) AS ms",
         f"WITH n, {_GROUP} AS outs, {_NEAR} AS near_out",
@@ -85,6 +86,27 @@ RECORDS = " ".join(
         f"OPTIONAL MATCH (m)-[r]->(t) WHERE type(r) IN [{_PARENTS}] AND {active('r')}",
         "WITH n, outs, ins, m, collect(DISTINCT [type(r), t.id]) AS ups",
         "RETURN properties(n) AS p, outs, ins, collect(CASE WHEN m IS NULL THEN NULL ELSE [properties(m), ups] END) AS near",
+    )
+)
+#: The records of the nodes ``$rows``.
+RECORDS = f"UNWIND $rows AS id {_RECORD}"
+#: The area kinds a household's first read stops below: shared by many households, they are read once
+#: per reader, and only when a climb gets there.
+_SHARED_AREAS = ", ".join(f"'{kind.value}'" for kind in (NodeKind.COMMUNITY, NodeKind.STREET, NodeKind.DISTRICT))
+#: The records of household ``$id`` and of what the climb reads first above it: the areas up its
+#: address (PART_OF) and up its basic grid (IN_GRID, then PART_OF) below the community, and the orgs
+#: RESPONSIBLE_FOR them.
+CHAIN = " ".join(
+    (
+        f"MATCH (h:{NODE} {{id: $id}})",
+        f"OPTIONAL MATCH p = (h)-[:{L.PART_OF.value}*0..{MAX_DEPTH}]->(a) WHERE NOT a.kind IN [{_SHARED_AREAS}] AND {all_active('p')}",
+        "WITH h, collect(DISTINCT a) AS up",
+        f"OPTIONAL MATCH q = (h)-[:{L.IN_GRID.value}]->()-[:{L.PART_OF.value}*0..{MAX_DEPTH}]->(b) "
+        f"WHERE NOT b.kind IN [{_SHARED_AREAS}] AND {all_active('q')}",
+        "WITH up, collect(DISTINCT b) AS side WITH up + side AS areas UNWIND areas AS a",
+        f"OPTIONAL MATCH (a)<-[r:{L.RESPONSIBLE_FOR.value}]-(o) WHERE {active('r')}",
+        "WITH collect(DISTINCT a.id) + collect(DISTINCT o.id) AS ids UNWIND ids AS id WITH DISTINCT id",
+        _RECORD,
     )
 )
 
@@ -246,9 +268,15 @@ class CypherReader:
         return batch
 
     def _read(self, node: str) -> None:
-        """Read the records of ``node`` and some of its siblings (one statement)."""
-        batch = self._batch(node)
-        rows = self._run(RECORDS, rows=batch, group_ids=GROUP_IDS, near=NEAR)
+        """Read the records of ``node`` and some of its siblings (one statement); a household not met
+        before (a climb's start, not one listed beside another) comes with the areas above it and their
+        orgs (:data:`CHAIN`), which a climb reads next."""
+        if node.startswith("household:") and node not in self._pending:  # a climb's start, not a sibling
+            batch = [node]
+            rows = self._run(CHAIN, id=node, group_ids=GROUP_IDS, near=NEAR)
+        else:
+            batch = self._batch(node)
+            rows = self._run(RECORDS, rows=batch, group_ids=GROUP_IDS, near=NEAR)
         props, full, counts, sizes = self._props, self._full, self._counts, self.shared.sizes
         for row in rows:
             attrs = dict(row["p"])

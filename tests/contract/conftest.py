@@ -73,7 +73,11 @@ def bolt_target() -> Iterator[BoltTarget]:
 
 
 def wipe(target: BoltTarget) -> None:
-    """Delete everything on the server (the test graph only: the suite owns the server)."""
+    """Delete everything on the server (the test graph only: the suite owns the server); the local
+    server's graphs are deleted whole (:meth:`~orggraph.store.local_bolt.LocalBoltServer.delete_graphs`)."""
+    if target.server is not None:
+        target.server.delete_graphs()
+        return
     connection = target.connect()
     try:
         connection.run("MATCH (n) DETACH DELETE n")
