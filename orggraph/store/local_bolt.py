@@ -200,8 +200,9 @@ class LocalBoltServer:
     def delete_graphs(self) -> None:
         """Delete every graph on the server (``GRAPH.DELETE``), as if it had just started.
 
-        Emptying a graph with ``DETACH DELETE`` is not the same on FalkorDB 4.16: statements on the
-        emptied graph later failed with "Attempted to access undefined attribute".
+        Emptying a graph with ``DETACH DELETE`` is not the same on FalkorDB 4.16: statements on a graph
+        emptied that way and filled again later failed ("Attempted to access undefined attribute") or
+        returned rows with null ids.
         """
         listed = self.redis("GRAPH.LIST").decode().split("\r\n")
         for name in [line for line in listed[2::2] if line]:

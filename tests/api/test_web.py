@@ -22,7 +22,7 @@ from python_calamine import CalamineWorkbook
 from api.app import create_app
 from api.tokens import Role, TokenBook
 from orggraph.settings import Settings
-from orggraph.store import MemoryStore
+from orggraph.store import GraphStore, MemoryStore
 from tests.api.conftest import KEY, api_world
 from tests.queries.test_escalation_world import PEOPLE
 
@@ -46,7 +46,12 @@ TOKENS = TokenBook(None)
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    app = create_app(Settings(store=":memory:"), store=api_world(MemoryStore(KEY)), tokens=TOKENS)
+    yield from serve(api_world(MemoryStore(KEY)))
+
+
+def serve(store: GraphStore) -> Iterator[str]:
+    """The app over ``store`` served by uvicorn on a free port of 127.0.0.1 (its tokens: :data:`TOKENS`)."""
+    app = create_app(Settings(store=":memory:"), store=store, tokens=TOKENS)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
