@@ -7,8 +7,9 @@ instead. Every figure has its embedded counterpart and the ratio bolt / embedded
 * ``load_elements_per_s`` — the generated district written into an empty graph (``orggraph migrate``'s
   bulk path: nodes, then link periods, in ``UNWIND`` batches); elements are nodes plus link periods.
   Embedded: the same graph written as one snapshot into a new file.
-* ``rules_s`` — each enabled coverage rule over the whole district (budget 3 s each; embedded: the
-  index built once), ``rules_over_budget`` the rules that miss it; ``all_rules_district_s`` all of them.
+* ``rules_s`` — each enabled coverage rule over the whole district (embedded: the index built once)
+  against the issue's 3 s, ``rules_over_budget`` the rules that miss it; ``all_rules_district_s`` —
+  all of them in one run, against the same 3 s (the budget read as the whole run).
 * ``summary_district_s`` — the headline ratios per street and community.
 * ``statistics_district_s`` — live nodes and links per kind, and the counts per street (``orggraph info``).
 * escalation paths in 20 random communities, 10 households each, from a fresh store (nothing cached):
@@ -143,7 +144,7 @@ def _run(scale: Scale, repeat: int, connect: Any, server: LocalBoltServer | None
         bolt_s = _median([t[rule.id] for t in per_rule])
         _pair(figures["rules_s"], rule.id, bolt_s, _median([t[rule.id] for t in embedded_per_rule]), 3.0, "≤")
     figures["rules_over_budget"] = [rule_id for rule_id, pair in figures["rules_s"].items() if not pair["met"]]
-    _pair(figures, "all_rules_district_s", _median(rule_runs), _median(embedded_runs), 3.0 * len(rules), "≤")
+    _pair(figures, "all_rules_district_s", _median(rule_runs), _median(embedded_runs), 3.0, "≤")
     summary_embedded = []
     for _ in range(repeat):
         started = time.perf_counter()

@@ -34,11 +34,9 @@ _UP = f"[:{L.PART_OF.value}*0..{MAX_DEPTH}]"
 _STREET = label(K.STREET.value)
 
 _NODE_COUNTS = f"MATCH (n:{NODE}) WHERE {live('n')} RETURN n.kind AS kind, count(n) AS n"
-#: Pairs of nodes with an active link of a kind (periods never overlap, but a pair counts once).
-_LINK_COUNTS = (
-    f"MATCH (a:{NODE})-[r]->(b:{NODE}) WHERE {active('r')} WITH a, b, type(r) AS kind, count(r) AS periods "
-    "RETURN kind, count(*) AS n"
-)
+#: Active links per kind: the periods active on the day, one per pair of nodes and kind at most (a new
+#: period cannot start before the last one ended: the store refuses it), so no grouping by pair.
+_LINK_COUNTS = f"MATCH ()-[r]->() WHERE {active('r')} RETURN type(r) AS kind, count(r) AS n"
 _AREAS = (
     f"MATCH p = (s:{_STREET})<-{_UP}-(n:{NODE}) WHERE {all_active('p')} WITH s, n, {live('n')} AS alive "
     "WITH s, n WHERE alive WITH s.id AS street, n.kind AS kind, count(DISTINCT n) AS n RETURN street, kind, n"

@@ -75,7 +75,7 @@ class CypherGraph:
         """
         node_label = label(kind.value)
         if root is None:
-            return [f"MATCH ({var}:{node_label}) WHERE {live(var)} WITH DISTINCT {var}"]
+            return [f"MATCH ({var}:{node_label}) WHERE {live(var)} WITH {var}"]
         walk = f"MATCH p = (:{NODE} {{id: $root}})<-[:{LinkKind.PART_OF.value}*0..{MAX_DEPTH}]-"
         openings = [f"{walk}({var}:{node_label}) WHERE {all_active('p')} AND {live(var)} WITH DISTINCT {var}"]
         if kind is NodeKind.HOUSEHOLD:
@@ -84,6 +84,19 @@ class CypherGraph:
                 f"WHERE {all_active('p')} AND {active('g')} AND {live(var)} WITH DISTINCT {var}"
             )
         return openings
+
+    def lacking(self, var: str, kind: NodeKind, root: str | None, pattern: str) -> str:
+        """A statement part binding ``var`` to each live node of ``kind`` in the scope for which the
+        ``MATCH … WHERE …`` part ``pattern`` (on ``var``) finds nothing, each node once.
+
+        Written as a union rather than ``OPTIONAL MATCH … WHERE … count(x) = 0``: an optional match
+        with a condition costs FalkorDB about 7 µs a row (3 s over a district's households), while a
+        plain match of the same pattern, summed with every node of the scope, costs a tenth of that.
+        """
+        openings = self.scoped(var, kind, root)
+        branches = [f"{o} RETURN {var}, 0 AS found" for o in openings]
+        branches += [f"{o} {pattern} RETURN {var}, 1 AS found" for o in openings]
+        return f"CALL {{ {' UNION ALL '.join(branches)} }} WITH {var}, sum(found) AS found WHERE found = 0"
 
     def scoped_rows(
         self, var: str, kind: NodeKind, root: str | None, rest: str, *, key: str = "node", **params: Any

@@ -3,7 +3,8 @@
 What a Cypher query found is placed and assigned by the code the networkx queries use
 (:class:`~queries.coverage.atlas.Atlas`, :class:`~queries.coverage.base.Reporter`): they read a
 :class:`GraphIndex`, so :func:`neighbourhood` builds one holding just what they read for the nodes
-asked — the nodes, the areas above them (PART_OF active on the day), each household's basic grid
+asked — the nodes, the areas above them (PART_OF active on the day, read a level at a time, each
+area once), each household's basic grid
 (IN_GRID) and the areas above it, and the Party orgs RESPONSIBLE_FOR any of those areas.
 """
 
@@ -16,15 +17,16 @@ import networkx as nx
 
 from orggraph.model.kinds import LinkKind
 from orggraph.store.cypher_layout import NODE
-from queries.cypher.graph import MAX_DEPTH, CypherGraph, active, all_active
+from queries.cypher.graph import MAX_DEPTH, CypherGraph, active
 from queries.index import GraphIndex
 
 L = LinkKind
 
-_CHAINS = (
+#: Each node of ``$rows`` with its attributes and the areas it is PART_OF on the day (one level up).
+_PARENTS = (
     f"UNWIND $rows AS id MATCH (n:{NODE} {{id: id}}) "
-    f"OPTIONAL MATCH p = (n)-[:{L.PART_OF.value}*1..{MAX_DEPTH}]->(a) WHERE {all_active('p')} "
-    "RETURN id, properties(n) AS attrs, collect([length(p), properties(a)]) AS ups"
+    f"OPTIONAL MATCH (n)-[r:{L.PART_OF.value}]->(a) WHERE {active('r')} "
+    "RETURN id, properties(n) AS attrs, collect(a.id) AS ups"
 )
 _GRIDS = (
     f"UNWIND $rows AS id MATCH (h:{NODE} {{id: id}})-[g:{L.IN_GRID.value}]->(grid) WHERE {active('g')} RETURN id, grid.id AS grid"
@@ -62,12 +64,20 @@ class Neighbourhood:
 
 
 def _chains(cg: CypherGraph, hood: Neighbourhood, ids: Iterable[str]) -> None:
-    for row in cg.run_ids(_CHAINS, ids):
-        below = hood.add({"id": row["id"], **row["attrs"]})
-        for _, up in sorted((pair for pair in row["ups"] if pair[0] is not None), key=lambda pair: pair[0]):
-            above = hood.add(up)
-            hood.parent.setdefault(below, above)
-            below = above
+    """The nodes ``ids`` and every area above them, a level at a time: each node read once, however
+    many of the nodes below share it (a district's entrances share a few hundred communities)."""
+    level = set(ids) - hood.nodes.keys()
+    for _ in range(MAX_DEPTH + 1):
+        if not level:
+            return
+        above: set[str] = set()
+        for row in cg.run_ids(_PARENTS, level):
+            node = hood.add({"id": row["id"], **row["attrs"]})
+            ups = sorted(row["ups"])
+            if ups:
+                hood.parent.setdefault(node, ups[0])
+                above.update(ups)
+        level = above - hood.nodes.keys()
 
 
 def neighbourhood(cg: CypherGraph, nodes: Iterable[str]) -> GraphIndex:

@@ -99,7 +99,8 @@ _SHARED_AREAS = ", ".join(f"'{kind.value}'" for kind in (NodeKind.COMMUNITY, Nod
 CHAIN = " ".join(
     (
         f"MATCH (h:{NODE} {{id: $id}})",
-        f"OPTIONAL MATCH p = (h)-[:{L.PART_OF.value}*0..{MAX_DEPTH}]->(a) WHERE NOT a.kind IN [{_SHARED_AREAS}] AND {all_active('p')}",
+        f"OPTIONAL MATCH p = (h)-[:{L.PART_OF.value}*0..{MAX_DEPTH}]->(a)",
+        f"WHERE NOT a.kind IN [{_SHARED_AREAS}] AND {all_active('p')}",
         "WITH h, collect(DISTINCT a) AS up",
         f"OPTIONAL MATCH q = (h)-[:{L.IN_GRID.value}]->()-[:{L.PART_OF.value}*0..{MAX_DEPTH}]->(b) "
         f"WHERE NOT b.kind IN [{_SHARED_AREAS}] AND {all_active('q')}",

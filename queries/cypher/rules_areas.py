@@ -16,7 +16,7 @@ from queries.coverage.base import report_unlinked
 from queries.coverage.findings import Finding
 from queries.cypher.graph import CypherGraph, active
 from queries.cypher.neighbourhood import neighbourhood
-from queries.cypher.place import PLACE
+from queries.cypher.place import share_linked
 from queries.cypher.rules import CypherRule, RatioCounter
 from queries.policy import Policy, Rule
 
@@ -41,12 +41,7 @@ def _rule(rule_id: str) -> CypherRule:
 
 def buildings_with_group(cg: CypherGraph, policy: Policy, root: str | None) -> list[dict[str, Any]]:
     """Ratio ``buildings_with_group``: per building 1 of 1 when a Party org is RESPONSIBLE_FOR it."""
-    rest = (
-        f"OPTIONAL MATCH (a)<-[r:{LinkKind.RESPONSIBLE_FOR.value}]-() WHERE {active('r')} "
-        f"WITH a, count(r) AS led WITH a, CASE WHEN led > 0 THEN 1 ELSE 0 END AS num, 1 AS den {PLACE}"
-    )
-    (opening,) = cg.scoped("a", NodeKind.BUILDING, root)
-    return cg.run(f"{opening} {rest}", root=root)
+    return share_linked(cg, NodeKind.BUILDING, LinkKind.RESPONSIBLE_FOR, root)
 
 
 #: The rules of this family, by id.

@@ -3,14 +3,10 @@
 Found on the server, reported by :mod:`queries.coverage.contacts`' own reporting functions over the
 neighbourhood of what was found:
 
-* ``household-uncontacted`` — in two parts, because testing a link's period while expanding from a
-  node costs FalkorDB about 6 µs a link (3.5 s over a district's 400,000 households) while a plain
-  count does not: the households of the scope (both openings of
-  :meth:`~queries.cypher.graph.CypherGraph.scoped`, merged) with no CONTACTS link at all
-  (``OPTIONAL MATCH … count(r) = 0``, no period tested), and the few households with a CONTACTS link
-  not active on the day, found from those links, with none that is. Each comes with its attributes
-  and the periods of its links to an entrance and a grid (tested here); the neighbourhood is fetched
-  for those entrances and grids only (one chain per entrance rather than per household).
+* ``household-uncontacted`` — the households of the scope no active CONTACTS link points into
+  (:meth:`~queries.cypher.graph.CypherGraph.lacking`), each with its attributes and the periods of
+  its links to an entrance and a grid (tested here); the neighbourhood is fetched for those entrances
+  and grids only (one chain per entrance rather than per household).
 * ``member-over-capacity`` — the persons with ``count(DISTINCT x)`` of the households they CONTACT
   over ``$most`` (one statement over the persons, whatever the scope); then each one's home
   (LIVES_IN) or contacted households for the anchor (:func:`~queries.coverage.contacts.anchor_of`),
@@ -18,7 +14,8 @@ neighbourhood of what was found:
   it), and the Party orgs they are MEMBER_OF, added to the neighbourhood for the reporting function.
 
 The ratio ``households_contacted`` counts per entrance its households (PART_OF into it) and those of
-them contacted, and ends with :data:`~queries.cypher.place.PLACE`.
+them contacted — a union of two plain matches, summed per entrance (one without households adds
+nothing to its community's sums) — and ends with :data:`~queries.cypher.place.PLACE`.
 """
 
 from __future__ import annotations
@@ -31,43 +28,24 @@ from orggraph.store.cypher_layout import NODE, label
 from queries.coverage.base import param
 from queries.coverage.contacts import anchor_of, care_severity, report_over_capacity, report_uncontacted
 from queries.coverage.findings import Finding
-from queries.cypher.graph import MAX_DEPTH, CypherGraph, active, all_active, live
+from queries.cypher.graph import CypherGraph, active
 from queries.cypher.neighbourhood import neighbourhood
 from queries.cypher.place import PLACE
 from queries.cypher.rules import CypherRule, RatioCounter
+from queries.cypher.within import household_within
 from queries.index import GraphIndex
 from queries.policy import Policy, Rule
 
 K = NodeKind
 L = LinkKind
 
-#: After a statement part binding ``h`` to uncontacted households: what reporting them reads of them —
+#: After a statement part binding ``h`` to households: what reporting them reads of them —
 #: their attributes, and every period of their links to an entrance and a basic grid (the periods are
 #: checked here, :func:`_active_ends`: testing them on the server costs more than sending them).
 _ENDS = (
     f"OPTIONAL MATCH (h)-[po:{L.PART_OF.value}]->(e) OPTIONAL MATCH (h)-[ig:{L.IN_GRID.value}]->(g) "
     "WITH h, collect(DISTINCT [e.id, po.start, po.end]) AS parents, collect(DISTINCT [g.id, ig.start, ig.end]) AS grids "
     "RETURN h.id AS node, properties(h) AS attrs, parents, grids"
-)
-#: After a household opening: those no CONTACTS link points into at all (no period to test: fast).
-_NEVER_CONTACTED = f"OPTIONAL MATCH (h)<-[r:{L.CONTACTS.value}]-() WITH h, count(r) AS c WHERE c = 0 {_ENDS}"
-
-
-def _no_longer_contacted(scope: str) -> str:
-    """Households with a CONTACTS link not active on the day (few: links ended or not begun) and none
-    that is; ``scope`` keeps those in the scope (empty: all)."""
-    return (
-        f"MATCH ()-[x:{L.CONTACTS.value}]->(h:{label(K.HOUSEHOLD.value)}) WHERE NOT {active('x')} AND {live('h')} "
-        f"WITH DISTINCT h {scope}"
-        f"OPTIONAL MATCH (h)<-[r:{L.CONTACTS.value}]-() WHERE {active('r')} WITH h, count(r) AS c WHERE c = 0 {_ENDS}"
-    )
-
-
-#: Keeps the households ``h`` in the scope of ``$root`` (as :class:`~queries.coverage.base.Subtree` finds them).
-_HOUSEHOLD_IN_SCOPE = (
-    f"OPTIONAL MATCH p = (h)-[:{L.PART_OF.value}*0..{MAX_DEPTH}]->(:{NODE} {{id: $root}}) WHERE {all_active('p')} "
-    f"OPTIONAL MATCH q = (h)-[:{L.IN_GRID.value}]->(:{label(K.GRID.value)})-[:{L.PART_OF.value}*0..{MAX_DEPTH}]->"
-    f"(:{NODE} {{id: $root}}) WHERE {all_active('q')} WITH h, count(p) + count(q) AS ways WHERE ways > 0 "
 )
 
 
@@ -99,13 +77,11 @@ def with_households(cg: CypherGraph, rows: Sequence[dict[str, Any]]) -> GraphInd
 def household_uncontacted(cg: CypherGraph, rule: Rule, root: str | None) -> Iterator[Finding]:
     """``household-uncontacted`` in Cypher: the households of the scope no active CONTACTS points into."""
     care_severity(rule)  # refused before anything runs, as in networkx
-    found = {row["node"]: row for row in cg.scoped_rows("h", K.HOUSEHOLD, root, _NEVER_CONTACTED)}
-    scope = "" if root is None else _HOUSEHOLD_IN_SCOPE
-    for row in cg.run(_no_longer_contacted(scope), root=root):
-        found.setdefault(row["node"], row)
+    contacted = f"MATCH (h)<-[r:{L.CONTACTS.value}]-() WHERE {active('r')}"
+    found = cg.run(f"{cg.lacking('h', K.HOUSEHOLD, root, contacted)} {_ENDS}", root=root)
     rows = [
         {**row, "parents": _active_ends(row["parents"], cg.day), "grids": _active_ends(row["grids"], cg.day)}
-        for _, row in sorted(found.items())
+        for row in sorted(found, key=lambda row: str(row["node"]))
     ]
     return report_uncontacted(with_households(cg, rows), rule, [row["node"] for row in rows])
 
@@ -124,13 +100,7 @@ _ANCHORS = (
     "ELSE [] END AS households"
 )
 #: Which of the households are in the scope of ``$root`` (as :class:`~queries.coverage.base.Subtree` finds them).
-_IN_SCOPE = (
-    f"UNWIND $rows AS id MATCH (h:{NODE} {{id: id}}) "
-    f"OPTIONAL MATCH p = (h)-[:{L.PART_OF.value}*0..{MAX_DEPTH}]->(:{NODE} {{id: $root}}) WHERE {all_active('p')} "
-    f"OPTIONAL MATCH q = (h)-[:{L.IN_GRID.value}]->(:{label(K.GRID.value)})-[:{L.PART_OF.value}*0..{MAX_DEPTH}]->"
-    f"(:{NODE} {{id: $root}}) WHERE {all_active('q')} "
-    "WITH id, count(p) + count(q) AS ways WHERE ways > 0 RETURN id"
-)
+_IN_SCOPE = f"UNWIND $rows AS id MATCH (h:{NODE} {{id: id}}) {household_within('h', 'id')} RETURN id"
 _MEMBER_OF = (
     f"UNWIND $rows AS id MATCH (p:{NODE} {{id: id}})-[m:{L.MEMBER_OF.value}]->(o) WHERE {active('m')} "
     "RETURN id, properties(o) AS org"
@@ -177,14 +147,14 @@ def member_over_capacity(cg: CypherGraph, rule: Rule, root: str | None) -> Itera
 
 def households_contacted(cg: CypherGraph, policy: Policy, root: str | None) -> list[dict[str, Any]]:
     """Ratio ``households_contacted``: per entrance, its households contacted of its households."""
-    rest = (
-        f"OPTIONAL MATCH (a)<-[po:{L.PART_OF.value}]-(h) WHERE {active('po')} "
-        f"OPTIONAL MATCH (h)<-[r:{L.CONTACTS.value}]-() WHERE {active('r')} "
-        "WITH a, h, count(r) AS contacts "
-        f"WITH a, count(h) AS den, sum(CASE WHEN contacts > 0 THEN 1 ELSE 0 END) AS num {PLACE}"
-    )
     (opening,) = cg.scoped("a", K.ENTRANCE, root)
-    return cg.run(f"{opening} {rest}", root=root)
+    households = f"{opening} MATCH (a)<-[po:{L.PART_OF.value}]-(h) WHERE {active('po')}"
+    contacted = f"MATCH (h)<-[r:{L.CONTACTS.value}]-() WHERE {active('r')} WITH DISTINCT a, h"
+    counted = (
+        f"CALL {{ {households} RETURN a, 1 AS den, 0 AS num UNION ALL {households} {contacted} RETURN a, 0 AS den, 1 AS num }} "
+        f"WITH a, sum(num) AS num, sum(den) AS den {PLACE}"
+    )
+    return cg.run(counted, root=root)
 
 
 #: The rules of this family, by id.

@@ -34,7 +34,7 @@ from queries.coverage.property import (
 from queries.cypher.graph import CypherGraph, active
 from queries.cypher.linked import placed
 from queries.cypher.neighbourhood import neighbourhood
-from queries.cypher.place import PLACE
+from queries.cypher.place import PLACE, share_linked
 from queries.cypher.rules import CypherRule, RatioCounter
 from queries.cypher.rules_areas import unlinked
 from queries.policy import Policy, Rule
@@ -91,12 +91,7 @@ def owners_committee_without_party_member(cg: CypherGraph, rule: Rule, root: str
 
 def compounds_with_property_management(cg: CypherGraph, policy: Policy, root: str | None) -> list[dict[str, Any]]:
     """Ratio ``compounds_with_property_management``: per compound 1 of 1 when a company MANAGES it."""
-    rest = (
-        f"OPTIONAL MATCH (a)<-[r:{L.MANAGES.value}]-() WHERE {active('r')} "
-        f"WITH a, count(r) AS managed WITH a, CASE WHEN managed > 0 THEN 1 ELSE 0 END AS num, 1 AS den {PLACE}"
-    )
-    (opening,) = cg.scoped("a", K.COMPOUND, root)
-    return cg.run(f"{opening} {rest}", root=root)
+    return share_linked(cg, K.COMPOUND, L.MANAGES, root)
 
 
 def owners_committee_party_share(cg: CypherGraph, policy: Policy, root: str | None) -> list[dict[str, Any]]:

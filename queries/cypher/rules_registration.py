@@ -1,19 +1,16 @@
 """The dual registration rules (双报到) in Cypher: members where they live, units where they sit.
 
-* ``member-not-registered`` — from each household in scope (both openings of
-  :meth:`~queries.cypher.graph.CypherGraph.scoped`, merged by person), its residents (LIVES_IN) who
-  are in service and MEMBER_OF an org, with the communities they are REGISTERED_WITH and the
-  community of the home: the nearest above it by PART_OF, else the one above its basic grid (IN_GRID),
-  as :meth:`~queries.coverage.atlas.Atlas.household_path` places it. Kept when the home has a
-  community the member is not registered with.
+* ``member-not-registered`` — the in-service members living (LIVES_IN) in a household of the scope
+  (:func:`~queries.cypher.within.household_within`) and MEMBER_OF an org, with the communities they
+  are REGISTERED_WITH and the community of the home: the nearest above it by PART_OF, else the one
+  above its basic grid (IN_GRID), as :meth:`~queries.coverage.atlas.Atlas.household_path` places it.
+  Kept when the home has a community the member is not registered with.
 * ``unit-not-registered`` — live units with an active LOCATED_IN and no active REGISTERED_WITH
   (``OPTIONAL MATCH … count(r) = 0``), found from the unit; in a scope, kept when the area they are
   located in lies in it (:func:`~queries.cypher.within.within`, a climb of a few steps per unit).
 
 The ratio ``members_registered`` counts every such member, 1 of 1 when registered with the home's
 community, placed there (summed per community on the server before :data:`~queries.cypher.place.PLACE`).
-Its two household openings would count a home both below an entrance and IN_GRID a grid of the scope
-twice, so after the second the homes the first finds are dropped.
 
 Findings are made by :func:`queries.coverage.registration.report_unregistered_members` and
 :func:`~queries.coverage.registration.report_unregistered_units`, over the neighbourhood of what was
@@ -34,7 +31,7 @@ from queries.cypher.graph import MAX_DEPTH, CypherGraph, active, all_active, liv
 from queries.cypher.neighbourhood import neighbourhood
 from queries.cypher.place import PLACE
 from queries.cypher.rules import CypherRule, RatioCounter
-from queries.cypher.within import add_links, within
+from queries.cypher.within import add_links, household_within, within
 from queries.policy import Policy, Rule
 
 L = LinkKind
@@ -42,11 +39,16 @@ _PART_OF = L.PART_OF.value
 _COMMUNITY = label(NodeKind.COMMUNITY.value)
 _IN_SERVICE = MemberStatus.IN_SERVICE.value
 
-#: After an opening binding ``h`` to a household: each in-service member ``p`` living there, his or
-#: her ``org`` (MEMBER_OF), the communities ``registered`` with, and ``home`` (the community node of
-#: the household, or null).
+#: Each in-service member ``p`` living (LIVES_IN, active) in a live household ``h`` — found from the
+#: persons, not from every household of the scope: testing a link's period while expanding from each
+#: of a district's 400,000 households costs FalkorDB seconds, from its members a fraction of that.
+_RESIDENTS = (
+    f"MATCH (p:{label(NodeKind.PERSON.value)})-[l:{L.LIVES_IN.value}]->(h:{label(NodeKind.HOUSEHOLD.value)}) "
+    f"WHERE p.status = $status AND {active('l')} AND {live('h')} "
+)
+#: After :data:`_RESIDENTS` (and the scope): his or her ``org`` (MEMBER_OF), the communities
+#: ``registered`` with, and ``home`` (the community node of the household, or null).
 _MEMBERS = (
-    f"MATCH (h)<-[l:{L.LIVES_IN.value}]-(p:{label(NodeKind.PERSON.value)}) WHERE {active('l')} AND p.status = $status "
     f"OPTIONAL MATCH (p)-[m:{L.MEMBER_OF.value}]->(o) WHERE {active('m')} "
     "WITH h, p, min(o.id) AS org WHERE org IS NOT NULL "
     f"OPTIONAL MATCH (p)-[r:{L.REGISTERED_WITH.value}]->(reg) WHERE {active('r')} "
@@ -59,14 +61,19 @@ _MEMBERS = (
 )
 
 
+def residents(root: str | None) -> str:
+    """:data:`_RESIDENTS` then :data:`_MEMBERS`, kept to the households of the scope ``$root``."""
+    return f"{_RESIDENTS} {'' if root is None else household_within('h', 'h, p')} {_MEMBERS}"
+
+
 def member_not_registered(cg: CypherGraph, rule: Rule, root: str | None) -> Iterator[Finding]:
     """``member-not-registered`` in Cypher."""
     rest = (
-        f"{_MEMBERS} WHERE home IS NOT NULL AND NOT (home.id IN registered) "
+        "WHERE home IS NOT NULL AND NOT (home.id IN registered) "
         "RETURN p.id AS node, h.id AS household, home.id AS home, registered, org"
     )
-    rows = cg.scoped_rows("h", NodeKind.HOUSEHOLD, root, rest, status=_IN_SERVICE)
-    rows.sort(key=lambda row: str(row["node"]))
+    rows = cg.run(f"{residents(root)} {rest}", root=root, status=_IN_SERVICE)
+    rows.sort(key=lambda row: (str(row["node"]), str(row["household"])))
     found = [(row["node"], row["household"], row["home"], sorted(row["registered"])) for row in rows]
     ix = neighbourhood(cg, {node for row in rows for node in (row["node"], row["household"], row["org"])})
     add_links(ix, L.MEMBER_OF, ((row["node"], row["org"]) for row in rows))
@@ -75,19 +82,12 @@ def member_not_registered(cg: CypherGraph, rule: Rule, root: str | None) -> Iter
 
 def members_registered(cg: CypherGraph, policy: Policy, root: str | None) -> list[dict[str, Any]]:
     """Ratio ``members_registered``: per in-service member living in scope, 1 of 1 when registered
-    with the home's community, placed at that community (nowhere without one).
-
-    After the second household opening (IN_GRID a grid of the scope) the homes the first finds (below
-    the root by PART_OF) are dropped — tested on the members' homes only, a few of the households.
-    """
+    with the home's community, placed at that community (nowhere without one)."""
     count = (
         "WITH home AS a, CASE WHEN home IS NOT NULL AND home.id IN registered THEN 1 ELSE 0 END AS num "
         f"WITH a, sum(num) AS num, count(*) AS den {PLACE}"
     )
-    first, *more = cg.scoped("h", NodeKind.HOUSEHOLD, root)
-    statements = [f"{first} {_MEMBERS} {count}"]
-    statements += [f"{opening} {_MEMBERS} {within('h', 'h, p, org, registered, home', inside=False)} {count}" for opening in more]
-    return [row for statement in statements for row in cg.run(statement, root=root, status=_IN_SERVICE)]
+    return cg.run(f"{residents(root)} {count}", root=root, status=_IN_SERVICE)
 
 
 _UNITS = (

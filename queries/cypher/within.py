@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from orggraph.model.kinds import LinkKind
-from orggraph.store.cypher_layout import NODE
+from orggraph.model.kinds import LinkKind, NodeKind
+from orggraph.store.cypher_layout import NODE, label
 from queries.cypher.graph import MAX_DEPTH, all_active
 from queries.index import GraphIndex
 
@@ -29,6 +29,19 @@ def within(area: str, keep: str, *, inside: bool = True) -> str:
     return (
         f"OPTIONAL MATCH w = ({area})-[:{LinkKind.PART_OF.value}*0..{MAX_DEPTH}]->(:{NODE} {{id: $root}}) "
         f"WHERE {all_active('w')} WITH {keep}, count(w) AS inside WHERE inside {'>' if inside else '='} 0"
+    )
+
+
+def household_within(household: str, keep: str) -> str:
+    """A statement part keeping the rows whose household ``household`` is in the scope ``$root`` as
+    :class:`~queries.coverage.base.Subtree` finds households: below the root by PART_OF, or IN_GRID a
+    grid that is. ``keep`` lists the variables carried on (``household`` among them)."""
+    return (
+        f"OPTIONAL MATCH wa = ({household})-[:{LinkKind.PART_OF.value}*0..{MAX_DEPTH}]->(:{NODE} {{id: $root}}) "
+        f"WHERE {all_active('wa')} "
+        f"OPTIONAL MATCH wg = ({household})-[:{LinkKind.IN_GRID.value}]->(:{label(NodeKind.GRID.value)})"
+        f"-[:{LinkKind.PART_OF.value}*0..{MAX_DEPTH}]->(:{NODE} {{id: $root}}) WHERE {all_active('wg')} "
+        f"WITH {keep}, count(wa) + count(wg) AS ways WHERE ways > 0 "
     )
 
 
