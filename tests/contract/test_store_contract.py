@@ -18,7 +18,9 @@ from orggraph.errors import OrgGraphError, StoreError
 from orggraph.generator import Scale, generate
 from orggraph.model import Community, Grid, LinkKind, NodeKind, Street
 from orggraph.store import Batch, GraphStore, MemoryStore
+from orggraph.store.bolt import BoltConnection
 from orggraph.store.digest import graph_digest
+from orggraph.store.local_bolt import LocalBoltServer
 from orggraph.store.neo4j import Neo4jStore
 from tests.contract.conftest import KEY, BoltTarget
 
@@ -333,3 +335,23 @@ def test_the_test_network_acknowledges_at_once(bolt_target: BoltTarget) -> None:
     local = [line for line in shown.splitlines() if line.startswith("local ") and " dev lo " in line]
     assert local
     assert all("quickack 1" in line for line in local), shown
+
+
+def test_statements_go_on_after_the_server_restarted(bolt_target: BoltTarget) -> None:
+    """The connection a restarted server dropped is replaced without an error (the driver opens a new
+    one); nothing is retried by orggraph itself, so no write can run twice."""
+    if bolt_target.server is None:
+        pytest.skip("restarts a local server of its own")
+    server = LocalBoltServer.find()
+    server.start()
+    connection = BoltConnection(server.uri, user="falkordb", password="", timeout=3.0)
+    try:
+        connection.run("CREATE (:Probe {n: 1})")
+        server.stop()
+        server.start()  # the same ports, an empty graph: the connection in the driver's pool is dead now
+        assert connection.run("MATCH (p:Probe) RETURN count(p) AS n") == [{"n": 0}]
+        connection.run("CREATE (:Probe {n: 2})")
+        assert connection.run("MATCH (p:Probe) RETURN p.n AS n") == [{"n": 2}]
+    finally:
+        connection.close()
+        server.stop()
