@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orggraph.cli.app import app
+from orggraph.model import NodeKind
 from orggraph.settings import load_settings
 from orggraph.store import EmbeddedStore, pii_key
 from orggraph.store.digest import graph_digest
@@ -59,15 +60,30 @@ def test_commands_answer_alike_on_the_server(demo_file: Path, bolt_target: BoltT
     wipe(bolt_target)
     env = _env(bolt_target, Path(f"{demo_file}.key"))
     assert runner.invoke(app, ["migrate", "--store", str(demo_file), "--to", bolt_target.uri], env=env).exit_code == 0
-    for command in (["coverage", "--format", "json"], ["info"]):
+    key = pii_key(load_settings(store=str(demo_file)), create=False)
+    with EmbeddedStore(demo_file, key, create=False) as original:
+        household = min(n for n, _ in original.nodes(NodeKind.HOUSEHOLD))
+        community = min(n for n, _ in original.nodes(NodeKind.COMMUNITY))
+    at = "2025-07-01T09:30:00+08:00"
+    commands = [
+        ["coverage", "--format", "json"],
+        ["coverage", "--format", "json", "--scope", community.split(":", 1)[1], "--as-of", "2024-03-01"],
+        ["escalate", household.split(":", 1)[1], "--category", "物业纠纷", "--at", at, "--json"],
+        ["escalate", household.split(":", 1)[1], "--category", "违章搭建", "--at", at, "--as-of", "2024-03-01", "--json"],
+        ["who", "--household", household.split(":", 1)[1]],
+        ["who", "--community", community.split(":", 1)[1]],
+        ["who", "--path", household, community],
+    ]
+    for command in commands:
         on_file = runner.invoke(app, [*command, "--store", str(demo_file)], env=env)
         on_server = runner.invoke(app, [*command, "--store", bolt_target.uri], env=env)
-        assert on_file.exit_code == on_server.exit_code == 0, on_server.output
-        if command[0] == "coverage":
-            assert json.loads(on_server.output) == json.loads(on_file.output)
-        else:
-            assert "Bolt server" in on_server.output
-            assert on_server.output.split("as of")[1] == on_file.output.split("as of")[1]
+        assert on_file.exit_code == on_server.exit_code == 0, (command, on_server.output)
+        assert json.loads(on_server.output) == json.loads(on_file.output), command
+    on_file = runner.invoke(app, ["info", "--store", str(demo_file)], env=env)
+    on_server = runner.invoke(app, ["info", "--store", bolt_target.uri], env=env)
+    assert on_file.exit_code == on_server.exit_code == 0, on_server.output
+    assert "Bolt server" in on_server.output
+    assert on_server.output.split("as of")[1] == on_file.output.split("as of")[1]
 
 
 def test_a_demo_builds_on_the_server(bolt_target: BoltTarget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
