@@ -20,6 +20,12 @@ The other ends of a group are read together: when one of them is visited, up to 
 siblings not read yet come in the same statement (the climb names every contacting member, every
 entrance of a building …). Lists come back sorted by node id; ``candidates`` yield in node-id order.
 
+A climb's start — a household met for the first time, not listed beside another — is read with what
+the climb reads next (:data:`CHAIN`): the areas above it below the community and their orgs, its
+contacting members' orgs and its entrance's central household, in one statement; the community, the
+street and the district are shared by many households and read once each, when a climb gets there.
+(A district measured: 3.3 statements for a household's first escalation path instead of 12.)
+
 Sized for FalkorDB's Bolt endpoint: a parameter list stays far below 4 KB, and an answer stays near or
 below 4 KB where it can (a bigger one waits ~40 ms on the endpoint's delayed acknowledgement) and far
 below 64 KB always (one bigger record hangs the client).
@@ -93,9 +99,9 @@ RECORDS = f"UNWIND $rows AS id {_RECORD}"
 #: The area kinds a household's first read stops below: shared by many households, they are read once
 #: per reader, and only when a climb gets there.
 _SHARED_AREAS = ", ".join(f"'{kind.value}'" for kind in (NodeKind.COMMUNITY, NodeKind.STREET, NodeKind.DISTRICT))
-#: The records of household ``$id`` and of what the climb reads first above it: the areas up its
-#: address (PART_OF) and up its basic grid (IN_GRID, then PART_OF) below the community, and the orgs
-#: RESPONSIBLE_FOR them.
+#: The records of household ``$id`` and of what the climb reads first: the areas up its address
+#: (PART_OF) and up its basic grid (IN_GRID, then PART_OF) below the community and the orgs
+#: RESPONSIBLE_FOR them, the orgs of its contacting members, and its entrance's central household.
 CHAIN = " ".join(
     (
         f"MATCH (h:{NODE} {{id: $id}})",
@@ -104,7 +110,13 @@ CHAIN = " ".join(
         "WITH h, collect(DISTINCT a) AS up",
         f"OPTIONAL MATCH q = (h)-[:{L.IN_GRID.value}]->()-[:{L.PART_OF.value}*0..{MAX_DEPTH}]->(b) "
         f"WHERE NOT b.kind IN [{_SHARED_AREAS}] AND {all_active('q')}",
-        "WITH up, collect(DISTINCT b) AS side WITH up + side AS areas UNWIND areas AS a",
+        "WITH h, up, collect(DISTINCT b) AS side",
+        f"OPTIONAL MATCH (h)<-[c:{L.CONTACTS.value}]-()-[m:{L.MEMBER_OF.value}]->(mo) WHERE {active('c')} AND {active('m')}",
+        "WITH h, up, side, collect(DISTINCT mo) AS member_orgs",
+        f"OPTIONAL MATCH (h)-[e:{L.PART_OF.value}]->()<-[ch:{L.CENTRAL_HOUSEHOLD_OF.value}]-(x)",
+        f"WHERE {active('e')} AND {active('ch')}",
+        "WITH up, side, member_orgs, collect(DISTINCT x) AS centrals",
+        "WITH up + side + member_orgs + centrals AS nodes UNWIND nodes AS a",
         f"OPTIONAL MATCH (a)<-[r:{L.RESPONSIBLE_FOR.value}]-(o) WHERE {active('r')}",
         "WITH collect(DISTINCT a.id) + collect(DISTINCT o.id) AS ids UNWIND ids AS id WITH DISTINCT id",
         _RECORD,
