@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import orjson
 from neo4j import Driver, GraphDatabase, Session
 from neo4j import exceptions as neo4j_errors
+from neo4j.graph import Node, Path, Relationship
 
 from orggraph.errors import (
     StoreAuthError,
@@ -145,6 +146,27 @@ def translate(exc: Exception, *, uri: str, database: str | None) -> StoreError:
     return StoreError(f"the Bolt server at {where} failed: {message}", message_zh=f"图数据库 {where} 出错：{message}", uri=uri)
 
 
+def rows_of(result: Any) -> list[Row]:
+    """A result's records as dicts of plain values.
+
+    orggraph's statements return values, lists and maps only (ids, ``properties(n)``), which the
+    driver has already made Python values: pairing them with the keys is all that is left, where
+    ``Record.data()`` walks every value again (measured: 2.6 s of 8 s for 62,000 records). A record
+    holding a node, relationship or path is converted by ``data()`` as before.
+    """
+    keys = result.keys()
+    rows: list[Row] = []
+    for record in result:
+        if any(isinstance(value, _GRAPH_TYPES) for value in record):
+            rows.append(record.data())
+        else:
+            rows.append(dict(zip(keys, record, strict=True)))
+    return rows
+
+
+_GRAPH_TYPES = (Node, Relationship, Path)
+
+
 class BoltConnection:
     """A driver, a dialect and the statements run through them; every failure is an ``OrgGraphError``.
 
@@ -223,7 +245,7 @@ class BoltConnection:
         """Run one statement (auto-commit) and return its records as dicts."""
         sent = self.dialect.params(params) if self.dialect_known else params
         with self._lock:
-            return self.guarded(lambda: [record.data() for record in self.session().run(query, sent)])
+            return self.guarded(lambda: rows_of(self.session().run(query, sent)))
 
     def run_in(self, tx: Any, query: str, **params: Any) -> list[Row]:
         """Run one statement inside ``tx`` (from :meth:`transaction`), or auto-commit when it is ``None``."""
@@ -231,7 +253,7 @@ class BoltConnection:
             return self.run(query, **params)
         sent = self.dialect.params(params)
         with self._lock:
-            records: list[Row] = self.guarded(lambda: [record.data() for record in tx.run(query, sent)])
+            records: list[Row] = self.guarded(lambda: rows_of(tx.run(query, sent)))
         return records
 
     def run_rows(self, query: str, rows: Sequence[Any], *, tx: Any = None, **params: Any) -> list[Row]:
