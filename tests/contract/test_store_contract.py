@@ -22,7 +22,7 @@ from orggraph.store.bolt import BoltConnection
 from orggraph.store.digest import graph_digest
 from orggraph.store.local_bolt import LocalBoltServer
 from orggraph.store.neo4j import Neo4jStore
-from tests.contract.conftest import KEY, BoltTarget
+from tests.contract.conftest import KEY, BoltTarget, wipe
 
 AS_OF = "2025-06-30"
 EARLIER = "2023-01-15"
@@ -355,3 +355,16 @@ def test_statements_go_on_after_the_server_restarted(bolt_target: BoltTarget) ->
     finally:
         connection.close()
         server.stop()
+
+
+def test_records_come_back_as_plain_dicts_nodes_included(bolt_target: BoltTarget) -> None:
+    """Values are paired with their keys as they come; a node is converted whole, as ``Record.data()`` does."""
+    connection = bolt_target.connect()
+    try:
+        wipe(bolt_target)
+        connection.run("CREATE (:Probe {n: 1, tags: ['a', 'b']})")
+        rows = connection.run("MATCH (p:Probe) RETURN p.n AS n, properties(p) AS props, [p.n, 2] AS pair, p AS node")
+        assert rows == [{"n": 1, "props": {"n": 1, "tags": ["a", "b"]}, "pair": [1, 2], "node": {"n": 1, "tags": ["a", "b"]}}]
+    finally:
+        connection.close()
+        wipe(bolt_target)
