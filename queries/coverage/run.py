@@ -13,7 +13,7 @@ True
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,14 +126,22 @@ def find_gaps(
     timings
         When given, filled with the seconds each rule took.
     """
-    found: list[Finding] = []
     with collector_paused():
-        for rule in rules:
-            started = time.perf_counter()
-            found.extend(RULES[rule.id](ix, rule, areas_))
-            if timings is not None:
-                timings[rule.id] = time.perf_counter() - started
-        return sort_findings(found)
+        return run_rules(rules, lambda rule: RULES[rule.id](ix, rule, areas_), timings)
+
+
+def run_rules(
+    rules: Sequence[Rule], run: Callable[[Rule], Iterable[Finding]], timings: dict[str, float] | None = None
+) -> list[Finding]:
+    """The findings of ``run(rule)`` for each rule, sorted; ``timings`` (when given) gets the seconds
+    each rule took. Both engines' rules are run this way."""
+    found: list[Finding] = []
+    for rule in rules:
+        started = time.perf_counter()
+        found.extend(run(rule))
+        if timings is not None:
+            timings[rule.id] = time.perf_counter() - started
+    return sort_findings(found)
 
 
 def run_coverage(

@@ -22,8 +22,8 @@ from orggraph.errors import NotFoundError
 from orggraph.model.kinds import AREA_KINDS
 from orggraph.store.cypher_layout import NODE
 from orggraph.timeline import as_of_date
-from queries.coverage.findings import Finding, sort_findings
-from queries.coverage.run import CoverageResult, select_rules
+from queries.coverage.findings import Finding
+from queries.coverage.run import CoverageResult, run_rules, select_rules
 from queries.coverage.summary import RATIOS, CoverageSummary, Key, summarise_counts
 from queries.cypher import (
     rules_areas,
@@ -104,13 +104,7 @@ def find_gaps_cypher(
     cg: CypherGraph, rules: Sequence[Any], root: str | None, timings: dict[str, float] | None = None
 ) -> list[Finding]:
     """Run the policy ``rules`` in Cypher within the scope ``root``; their findings, sorted."""
-    found: list[Finding] = []
-    for rule in rules:
-        started = time.perf_counter()
-        found.extend(CYPHER_RULES[rule.id](cg, rule, root))
-        if timings is not None:
-            timings[rule.id] = time.perf_counter() - started
-    return sort_findings(found)
+    return run_rules(rules, lambda rule: CYPHER_RULES[rule.id](cg, rule, root), timings)
 
 
 def run_coverage_cypher(
