@@ -78,8 +78,9 @@ class Dialect:
     statement already run, so the store compensates itself. ``max_param_bytes``: FalkorDB crashes on
     a statement whose parameters exceed about 4 KB, so ``UNWIND`` rows are cut to fit.
     ``uses_database``: FalkorDB ignores database names (one server per deployment).
-    ``small_statements``: a bulk copy matches nodes by the server's own ids (``id(n)``) so that more
-    rows fit in a statement (on Neo4j, where batches are large, the ``id`` index serves).
+    ``small_statements``: a bulk copy packs its rows into one string (``packed_rows``) and matches
+    nodes by the server's own ids (``id(n)``) so that more rows fit in a statement (on Neo4j, where
+    batches are large, maps and the ``id`` index serve).
     """
 
     name: Literal["neo4j", "falkordb"]

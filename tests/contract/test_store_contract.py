@@ -368,3 +368,32 @@ def test_records_come_back_as_plain_dicts_nodes_included(bolt_target: BoltTarget
     finally:
         connection.close()
         wipe(bolt_target)
+
+
+def test_a_copy_keeps_every_value_exactly_packed_or_not(new_bolt_store: NewStore, bolt_target: BoltTarget) -> None:
+    """``load_graph`` packs rows into strings on FalkorDB; values that do not pack go as maps: either way
+    the graph read back is the graph copied — quotes, backslashes, separators, lists, booleans, big
+    integers, ids without a prefix, ended nodes and closed periods with attributes."""
+    embedded = MemoryStore(KEY)
+    for batch in generate(Scale.COMMUNITY, seed=4, key=KEY, as_of=AS_OF).batches:
+        embedded.write(batch)
+    graph = embedded.graph.copy()
+    households = sorted(n for n, a in graph.nodes(data=True) if a["kind"] == "household")
+    awkward = [
+        {"note": "O'Brien \\ 的'家'"},
+        {"note": "two\x1fparts\x1erows\x1ditems"},
+        {"tags": ("独居", "it's", "a\\b")},
+        {"tags": ("", "empty first")},
+        {"tags": ()},
+        {"flag": True, "other": False},
+        {"big": 2**62, "negative": -7},
+    ]
+    for node, extra in zip(households, awkward, strict=False):
+        graph.nodes[node].update(extra)
+    graph.add_node("no-prefix", kind="household", room="1'01")
+    u, v = next((u, v) for u, v, d in graph.edges(data=True) if "CONTACTS" in d)
+    graph[u][v]["CONTACTS"] = (("2020-01-01", "2021-02-03", (("note", "a'b\x1fc"),)), ("2022-01-01", None, None))
+    store = new_bolt_store()
+    store.load_graph(graph)
+    assert graph_digest(store.graph) == graph_digest(graph)
+    assert server_digest(bolt_target) == graph_digest(graph)
