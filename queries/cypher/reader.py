@@ -23,8 +23,10 @@ entrance of a building …). Lists come back sorted by node id; ``candidates`` y
 A climb's start — a household met for the first time, not listed beside another — is read with what
 the climb reads next (:data:`CHAIN`): the areas above it below the community and their orgs, its
 contacting members' orgs and its entrance's central household, in one statement; the community, the
-street and the district are shared by many households and read once each, when a climb gets there.
-(A district measured: 3.3 statements for a household's first escalation path instead of 12.)
+street and the district are shared by many households and read once each, when a climb gets there,
+with what the climb reads of them (:data:`AREA_CHAIN`): their orgs and co-building projects, with
+the orgs' secretaries, the liaison cadres and the projects' units beside them. (The README's Neo4j
+table has the statements a first escalation path sends: about 2, where one a node would be 12.)
 
 Sized for FalkorDB's Bolt endpoint: a parameter list stays far below 4 KB, and an answer stays near or
 below 4 KB where it can (a bigger one waits ~40 ms on the endpoint's delayed acknowledgement) and far
@@ -53,6 +55,8 @@ L = LinkKind
 GROUP_IDS = 16
 #: Groups of at most this many other ends bring those nodes' attributes and parent links along.
 NEAR = 4
+#: … and in the records of an area the climb gets to (its liaison cadres, its orgs' officers, its projects' units).
+AREA_NEAR = GROUP_IDS
 #: Records read by one statement at most (the node visited and siblings of it not read yet) …
 BATCH = 8
 #: … and about this many bytes of them (the size of a record is learnt per id prefix as they come).
@@ -119,6 +123,21 @@ CHAIN = " ".join(
         "WITH up + side + member_orgs + centrals AS nodes UNWIND nodes AS a",
         f"OPTIONAL MATCH (a)<-[r:{L.RESPONSIBLE_FOR.value}]-(o) WHERE {active('r')}",
         "WITH collect(DISTINCT a.id) + collect(DISTINCT o.id) AS ids UNWIND ids AS id WITH DISTINCT id",
+        _RECORD,
+    )
+)
+#: The records of area ``$id`` (a community, street or district the climb gets to) and of what the
+#: climb reads of it: the orgs RESPONSIBLE_FOR it and the co-building projects FOR it. Their secretaries,
+#: the area's liaison cadres and the projects' units come as near nodes (attributes and parents), which
+#: is all the climb reads of them: full records of those cost the server as much again (measured).
+AREA_CHAIN = " ".join(
+    (
+        f"MATCH (a:{NODE} {{id: $id}})",
+        f"OPTIONAL MATCH (a)<-[r:{L.RESPONSIBLE_FOR.value}]-(o) WHERE {active('r')}",
+        "WITH a, collect(DISTINCT o.id) AS orgs",
+        f"OPTIONAL MATCH (a)<-[f:{L.FOR.value}]-(j) WHERE {active('f')}",
+        "WITH a, orgs, collect(DISTINCT j.id) AS projects",  # aggregate and add up apart (FalkorDB)
+        "WITH [a.id] + orgs + projects AS ids UNWIND ids AS id WITH DISTINCT id",
         _RECORD,
     )
 )
@@ -287,6 +306,9 @@ class CypherReader:
         if node.startswith("household:") and node not in self._pending:  # a climb's start, not a sibling
             batch = [node]
             rows = self._run(CHAIN, id=node, group_ids=GROUP_IDS, near=NEAR)
+        elif node.startswith("area:") and len(self._pending.get(node, ())) <= 1:  # an area the climb gets to
+            batch = [node]
+            rows = self._run(AREA_CHAIN, id=node, group_ids=GROUP_IDS, near=AREA_NEAR)
         else:
             batch = self._batch(node)
             rows = self._run(RECORDS, rows=batch, group_ids=GROUP_IDS, near=NEAR)
