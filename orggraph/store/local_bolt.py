@@ -128,8 +128,6 @@ class LocalBoltServer:
     bolt_port: int = 0
     #: Keep the data on disk (append-only file) so a restart finds it again.
     persistent: bool = False
-    #: More ``OPTION VALUE`` words for the module (FalkorDB's load-time configuration).
-    module_options: tuple[str, ...] = ()
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     workdir: Path | None = None
 
@@ -162,7 +160,7 @@ class LocalBoltServer:
             str(self.redis_server),
             *("--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--dir", str(self.workdir)),
             *persistence,
-            *("--loadmodule", str(self.module), "BOLT_PORT", str(self.bolt_port), *self.module_options),
+            *("--loadmodule", str(self.module), "BOLT_PORT", str(self.bolt_port)),
         ]
         log_file = (self.workdir / "server.log").open("ab")
         self.process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
