@@ -14,7 +14,7 @@ import contextlib
 import logging
 import socket
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
@@ -168,6 +168,25 @@ def rows_of(result: Any) -> list[Row]:
 _GRAPH_TYPES = (Node, Relationship, Path)
 
 
+def cut_by_size(items: Iterable[tuple[T, int]], max_bytes: int, max_items: int | None = None) -> Iterator[tuple[list[T], int]]:
+    """``items`` with their sizes, in order, cut into parts of at most ``max_bytes`` (and ``max_items``),
+    each with its size; an item bigger than ``max_bytes`` makes a part of its own.
+
+    >>> list(cut_by_size([("a", 2), ("b", 2), ("c", 9), ("d", 1)], 4))
+    [(['a', 'b'], 4), (['c'], 9), (['d'], 1)]
+    """
+    part: list[T] = []
+    size = 0
+    for item, item_bytes in items:
+        if part and (size + item_bytes > max_bytes or (max_items is not None and len(part) >= max_items)):
+            yield part, size
+            part, size = [], 0
+        part.append(item)
+        size += item_bytes
+    if part:
+        yield part, size
+
+
 class BoltConnection:
     """A driver, a dialect and the statements run through them; every failure is an ``OrgGraphError``.
 
@@ -274,21 +293,12 @@ class BoltConnection:
             for start in range(0, len(rows), self.batch_rows):
                 yield list(rows[start : start + self.batch_rows])
             return
-        part: list[Any] = []
-        size = 0
-        for row in rows:
-            row_bytes = len(orjson.dumps(row)) + 4
-            if part and (size + row_bytes > limit or len(part) >= self.batch_rows):
-                yield part
-                part, size = [], 0
-            if row_bytes > limit:
+        for part, size in cut_by_size(((row, len(orjson.dumps(row)) + 4) for row in rows), limit, self.batch_rows):
+            if size > limit:  # a row alone over the limit
                 raise StoreError(
-                    f"one row is {row_bytes} bytes, more than the FalkorDB Bolt endpoint takes in one statement",
+                    f"one row is {size} bytes, more than the FalkorDB Bolt endpoint takes in one statement",
                     message_zh="单行数据超过 FalkorDB Bolt 接口单条语句的上限",
                 )
-            part.append(row)
-            size += row_bytes
-        if part:
             yield part
 
     @contextlib.contextmanager

@@ -29,6 +29,8 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from orggraph.store.bolt import cut_by_size
+
 #: Between a row's values, between rows, between the items of a list value.
 FIELD, RECORD, ITEM = "\x1f", "\x1e", "\x1d"
 _SEPARATORS = re.compile("[\x1d\x1e\x1f]")
@@ -111,13 +113,5 @@ def line_bytes(line: str) -> int:
 def packed_batches(lines: Sequence[tuple[str, int]], *, max_bytes: int) -> Iterator[str]:
     """``lines`` with their :func:`line_bytes` (each at most ``max_bytes``) joined into strings of at
     most ``max_bytes``."""
-    part: list[str] = []
-    size = 0
-    for line, size_of_line in lines:
-        if part and size + size_of_line > max_bytes:
-            yield RECORD.join(part)
-            part, size = [], 0
-        part.append(line)
-        size += size_of_line
-    if part:
+    for part, _size in cut_by_size(lines, max_bytes):
         yield RECORD.join(part)

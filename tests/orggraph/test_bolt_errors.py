@@ -4,6 +4,7 @@ constraint — and the password is never part of a message. (On a real server: t
 
 from __future__ import annotations
 
+import orjson
 import pytest
 from neo4j import exceptions as neo4j_errors
 
@@ -66,3 +67,17 @@ def test_falkordb_parameters_are_escaped_to_come_back_exactly() -> None:
     }
     with pytest.raises(StoreError):
         FALKORDB.params({"f": 0.1})
+
+
+def test_batches_on_falkordb_fit_its_limit_and_a_row_over_it_is_refused() -> None:
+    """``BoltConnection.batches`` cuts rows by bytes and by count; a row alone over the limit is an error."""
+    connection = BoltConnection.__new__(BoltConnection)  # no server: only the batching is exercised
+    connection.dialect, connection.batch_rows = FALKORDB, 5
+    rows = [{"name": f"户{i}", "note": "x" * (10 if i < 20 else 900)} for i in range(40)]  # count-bound, then byte-bound
+    batches = list(connection.batches(rows))
+    assert [row for batch in batches for row in batch] == rows
+    assert all(len(batch) <= 5 and len(orjson.dumps(batch)) <= FALKORDB.max_param_bytes for batch in batches)
+    assert [len(batch) for batch in batches[:4]] == [5, 5, 5, 5]
+    assert len(batches[-1]) < 5
+    with pytest.raises(StoreError, match="one row is"):
+        list(connection.batches([{"note": "x" * 4000}]))
