@@ -3,8 +3,10 @@
 A roster (名册) arrives as ``.xlsx`` or ``.csv``. This module only reads: it tells the two apart by
 content (an ``.xlsx`` is a zip archive), finds a CSV's text encoding (UTF-8 with or without BOM, or
 GB18030 — what Excel on a Chinese Windows writes when it saves as CSV) and its delimiter, and hands
-back every non-blank row with its 1-based row number. Finding the header row and mapping the columns
-is the next step's work.
+back every non-blank row with its 1-based row number. Office files come as they are: a workbook's
+vertically merged cells are filled down, and a roster's footer (制表人、审核人、填表日期, a 合计 row)
+is taken out of the rows with a note each (see :mod:`importers.sheets`). Finding the header row and
+mapping the columns is the next step's work.
 
 >>> import tempfile
 >>> folder = Path(tempfile.mkdtemp())
@@ -12,6 +14,10 @@ is the next step's work.
 >>> [sheet] = read_file(folder / "m.csv")
 >>> sheet.encoding, sheet.rows
 ('gb18030', [(1, ['姓名', '联系电话']), (2, ['张三'])])
+>>> _ = (folder / "n.csv").write_text("姓名,人数\\n张三,1\\n合计,1\\n", encoding="utf-8")
+>>> [sheet] = read_file(folder / "n.csv")
+>>> sheet.rows, sheet.skipped
+([(1, ['姓名', '人数']), (2, ['张三', '1'])], [(3, 'total row skipped: 合计 1', '已跳过合计行：合计 1')])
 """
 
 from __future__ import annotations
@@ -19,13 +25,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from charset_normalizer import from_bytes
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+from importers.sheets import MergedRange, drop_footer, fill_merged
 from orggraph.errors import RosterEncodingError, RosterError, RosterFormatError
 from orggraph.memory import collector_paused
 
@@ -66,12 +73,18 @@ class RawSheet:
         cell values. CSV cells are ``str``; workbook cells keep their types (``str``, ``int``,
         ``float``, ``bool``, ``datetime.date``, ``datetime.datetime``, ``datetime.time``). Empty or
         whitespace-only cells are ``None``; trailing ``None`` cells are trimmed and blank rows left out.
+        A workbook's vertically merged cells all hold the merged value; footer rows are left out.
+    skipped : list of (int, str, str)
+        The rows left out as a footer or a total (表尾行、合计行): ``(row number, reason in English,
+        reason in Chinese)``, e.g. ``(57, "footer row skipped: 制表人：张三 …", "已跳过表尾行：制表人：张三 …")``,
+        the row's text cut to 40 characters.
     """
 
     file: str
     sheet: str | None
     encoding: str | None
     rows: list[tuple[int, list[Any]]]
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def read_file(path: Path, *, encoding: str | None = None) -> list[RawSheet]:
@@ -142,7 +155,9 @@ def _read_workbook(path: Path, file: str) -> list[RawSheet]:
             if meta.typ is not SheetTypeEnum.WorkSheet:
                 continue
             try:
-                values = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                worksheet = workbook.get_sheet_by_name(meta.name)
+                values = worksheet.to_python(skip_empty_area=False)
+                merged = worksheet.merged_cell_ranges or []
             except Exception as exc:
                 raise RosterFormatError(
                     f"{file}: worksheet {meta.name!r} cannot be read ({exc})",
@@ -150,7 +165,8 @@ def _read_workbook(path: Path, file: str) -> list[RawSheet]:
                     file=file,
                     sheet=meta.name,
                 ) from exc
-            sheets.append(RawSheet(file=file, sheet=meta.name, encoding=None, rows=_workbook_rows(values)))
+            rows, skipped = drop_footer(_workbook_rows(values, merged))
+            sheets.append(RawSheet(file=file, sheet=meta.name, encoding=None, rows=rows, skipped=skipped))
     if not any(sheet.rows for sheet in sheets):
         raise RosterFormatError(
             f"{file}: the workbook has no worksheet with any data",
@@ -160,12 +176,14 @@ def _read_workbook(path: Path, file: str) -> list[RawSheet]:
     return sheets
 
 
-def _workbook_rows(values: list[list[Any]]) -> list[tuple[int, list[Any]]]:
+def _workbook_rows(values: list[list[Any]], merged: list[MergedRange]) -> list[tuple[int, list[Any]]]:
+    str_ = str
+    grid = [[None if value.__class__ is str_ and (not value or value.isspace()) else value for value in row] for row in values]
+    if merged:
+        fill_merged(grid, merged)
     rows: list[tuple[int, list[Any]]] = []
     append = rows.append
-    str_ = str
-    for number, row in enumerate(values, 1):
-        cells = [None if value.__class__ is str_ and (not value or value.isspace()) else value for value in row]
+    for number, cells in enumerate(grid, 1):
         while cells and cells[-1] is None:
             cells.pop()
         if cells:
@@ -217,7 +235,8 @@ def _read_csv(data: bytes, file: str, encoding: str | None) -> RawSheet:
             message_zh=f"{file}：文件中只有空行，没有数据",
             file=file,
         )
-    return RawSheet(file=file, sheet=None, encoding=used, rows=rows)
+    kept, skipped = drop_footer(rows)
+    return RawSheet(file=file, sheet=None, encoding=used, rows=kept, skipped=skipped)
 
 
 def _decode(data: bytes, file: str, encoding: str | None) -> tuple[str, str]:

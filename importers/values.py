@@ -50,6 +50,8 @@ E = TypeVar("E", bound=ZhEnum)
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 #: The largest Excel serial date, 9999-12-31.
 EXCEL_MAX_SERIAL = 2958465
+#: The first and the last day a roster's date may be (ISO strings compare as the days do).
+DATE_MIN, DATE_MAX = "1900-01-01", "2100-12-31"
 _DATE_FORMS = "2021-03-01, 2021/3/1, 2021.3.1, 2021年3月1日, 20210301 or an Excel date"
 _DATE_FORMS_ZH = "2021-03-01、2021/3/1、2021.3.1、2021年3月1日、20210301 或 Excel 日期"
 
@@ -243,12 +245,35 @@ def _invalid(value: Any, what: str, what_zh: str, forms: str, forms_zh: str) -> 
 
 
 def date(value: Any) -> str:
-    """A date as ISO ``YYYY-MM-DD`` (日期).
+    """A date as ISO ``YYYY-MM-DD`` (日期), from 1900-01-01 to 2100-12-31.
 
     Accepted: ``2021-03-01``, ``2021/3/1``, ``2021.3.1`` (a time of day after it is dropped),
     ``2021年3月1日``, ``20210301``, a ``datetime.date`` or ``datetime``, and an Excel serial
-    number from 1 to 2958465 (day 0 is 1899-12-30), as a number or a digit string.
+    number from 1 to 2958465 (day 0 is 1899-12-30), as a number or a digit string. A day before
+    :data:`DATE_MIN` or after :data:`DATE_MAX` (a mistyped year, ``3021-01-01``) is refused.
+
+    >>> date("2100-12-31")
+    '2100-12-31'
+    >>> date("3021-01-01")
+    Traceback (most recent call last):
+    ...
+    orggraph.errors.InvalidValueError: 3021-01-01 is outside 1900-01-01 … 2100-12-31, the dates a roster may hold; check the year
     """
+    result = _date(value)
+    if DATE_MIN <= result <= DATE_MAX:
+        return result
+    shown = _shown(value)
+    given = "" if shown == result else f"{shown!r} is the day "
+    given_zh = "" if shown == result else f"“{shown}”即"
+    raise InvalidValueError(
+        f"{given}{result} is outside {DATE_MIN} … {DATE_MAX}, the dates a roster may hold; check the year",
+        message_zh=f"{given_zh}日期 {result} 超出可接受的范围（{DATE_MIN} 至 {DATE_MAX}）；请检查年份",
+        value=shown,
+    )
+
+
+def _date(value: Any) -> str:
+    """:func:`date` without its range check."""
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):

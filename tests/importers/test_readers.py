@@ -14,7 +14,9 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from importers.headers import find_header
 from importers.readers import RawSheet, read_file
+from importers.rosters import RosterKind
 from orggraph.errors import RosterEncodingError, RosterError, RosterFormatError
 
 HEADER = ["姓名", "公民身份号码", "所在党组织编码", "居住地址"]
@@ -260,3 +262,149 @@ def test_any_bytes_give_rows_or_a_roster_error_never_a_raw_exception(content: by
             return
         for sheet in sheets:
             assert all(number >= 1 and cells and cells[-1] is not None for number, cells in sheet.rows)
+
+
+def test_vertically_merged_cells_are_filled_down_and_titles_stay_one_cell(tmp_path: Path) -> None:
+    path = tmp_path / "households.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("住户")
+    sheet.merge_range(0, 0, 1, 5, "幸福社区住户名册")  # a title merged over two rows and six columns
+    sheet.write_row(2, 0, ["街道", "小区", "户编码", "楼栋", "单元", "室"])
+    sheet.merge_range(3, 0, 6, 0, "新华街道")  # a street over four rows
+    sheet.merge_range(3, 1, 4, 1, "幸福里")
+    sheet.merge_range(5, 1, 6, 1, "阳光花园")
+    sheet.merge_range(3, 3, 4, 4, "1号楼")  # a block: two columns over two rows
+    for row, (household, room) in enumerate([("H1", "101"), ("H2", "102"), ("H3", "201"), ("H4", "202")], start=3):
+        sheet.write(row, 2, household)
+        sheet.write(row, 5, room)
+    sheet.merge_range(7, 0, 9, 0, "建设街道")  # over a data row and two rows blank but for it
+    sheet.write(7, 2, "H5")
+    sheet.merge_range(7, 3, 7, 4, "备用")  # merged across one row only: stays in its first cell
+    sheet.write(11, 2, "H6")
+    workbook.close()
+    [households] = read_file(path)
+    assert households.rows == [
+        (1, ["幸福社区住户名册"]),
+        (3, ["街道", "小区", "户编码", "楼栋", "单元", "室"]),
+        (4, ["新华街道", "幸福里", "H1", "1号楼", "1号楼", "101"]),
+        (5, ["新华街道", "幸福里", "H2", "1号楼", "1号楼", "102"]),
+        (6, ["新华街道", "阳光花园", "H3", None, None, "201"]),
+        (7, ["新华街道", "阳光花园", "H4", None, None, "202"]),
+        (8, ["建设街道", None, "H5", "备用"]),
+        (12, [None, None, "H6"]),
+    ]
+    assert households.skipped == []
+
+
+def test_a_two_row_header_with_merged_cells_is_found_on_its_second_row(tmp_path: Path) -> None:
+    path = tmp_path / "members.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("党员")
+    sheet.merge_range(0, 0, 0, 3, "某某社区党员名册")
+    sheet.merge_range(1, 0, 2, 0, "姓名")
+    sheet.merge_range(1, 1, 2, 1, "公民身份号码")
+    sheet.merge_range(1, 2, 1, 3, "组织与联系")  # a group header over two sub-headers
+    sheet.write_row(2, 2, ["所在党组织编码", "联系电话"])
+    sheet.write_row(3, 0, ["张三", "11010519491231002X", "0130705001", "13800138000"])
+    workbook.close()
+    [members] = read_file(path)
+    assert members.rows[1:3] == [
+        (2, ["姓名", "公民身份号码", "组织与联系"]),
+        (3, ["姓名", "公民身份号码", "所在党组织编码", "联系电话"]),
+    ]
+    header = find_header(members.rows)
+    assert (header.kind, header.row) == (RosterKind.MEMBERS, 3)
+    assert set(header.fields) == {"name", "id_number", "org_code", "phone"}
+
+
+FOOTER_LINES = [
+    "某某社区党员名册,,,",
+    ",".join(HEADER),
+    "张三,11010519491231002X,0130705001,幸福里小区3号楼2单元501室",
+    "合计,1,,",
+    "李四,130705198801010010,0130705002,阳光花园1号楼",
+    " 总　计 ：2人,,,",
+    ",,,",
+    "制表人：张三　　审核人：李四　　填表日期：2025年6月1日,,,",
+    "填报单位：幸福社区,,负责人: 王五,",
+    ",联系人,赵六,",
+    "备注：本表所列人员均为截至2025年5月31日在册的正式党员及预备党员，不含流出党员,,,",
+]
+
+
+def test_footer_and_total_rows_of_a_csv_are_skipped_with_a_note(tmp_path: Path) -> None:
+    [sheet] = read_file(write_csv(tmp_path / "members.csv", "gb18030", FOOTER_LINES))
+    assert sheet.rows == [
+        (1, ["某某社区党员名册"]),
+        (2, HEADER),
+        (3, ["张三", "11010519491231002X", "0130705001", "幸福里小区3号楼2单元501室"]),
+        (5, ["李四", "130705198801010010", "0130705002", "阳光花园1号楼"]),
+    ]
+    assert sheet.skipped[:5] == [
+        (4, "total row skipped: 合计 1", "已跳过合计行：合计 1"),
+        (6, "total row skipped: 总 计 ：2人", "已跳过合计行：总 计 ：2人"),
+        (
+            8,
+            "footer row skipped: 制表人：张三 审核人：李四 填表日期：2025年6月1日",
+            "已跳过表尾行：制表人：张三 审核人：李四 填表日期：2025年6月1日",
+        ),
+        (9, "footer row skipped: 填报单位：幸福社区 负责人: 王五", "已跳过表尾行：填报单位：幸福社区 负责人: 王五"),
+        (10, "footer row skipped: 联系人 赵六", "已跳过表尾行：联系人 赵六"),
+    ]
+    number, english, chinese = sheet.skipped[5]
+    assert number == 11
+    assert english == "footer row skipped: 备注：本表所列人员均为截至2025年5月31日在册的正式党员及预备党员，不含流出 …"
+    assert chinese == "已跳过表尾行：备注：本表所列人员均为截至2025年5月31日在册的正式党员及预备党员，不含流出 …"
+    assert len(english.removeprefix("footer row skipped: ").removesuffix(" …")) == 40
+
+
+def test_footer_rows_of_a_workbook_are_skipped_with_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "members.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("党员")
+    sheet.write_row(0, 0, ["序号", *HEADER])
+    sheet.write_row(1, 0, [1, "张三", "11010519491231002X", "0130705001"])
+    sheet.write_row(2, 0, [2, "李四", "130705198801010010", "0130705002"])
+    sheet.merge_range(3, 0, 3, 1, "合  计")  # the total's label over 序号 and 姓名
+    sheet.write_number(3, 2, 2)
+    sheet.write_row(5, 1, ["制表人：", "张三", "审核人：", "李四"])  # spread over cells, after a blank row
+    sheet.merge_range(6, 0, 6, 4, "填表日期：2025年6月1日")
+    sheet.write(7, 4, "2025年6月1日")  # a date under the signatures
+    workbook.close()
+    [members] = read_file(path)
+    assert [number for number, _ in members.rows] == [1, 2, 3]
+    assert members.skipped == [
+        (4, "total row skipped: 合 计 2", "已跳过合计行：合 计 2"),
+        (6, "footer row skipped: 制表人： 张三 审核人： 李四", "已跳过表尾行：制表人： 张三 审核人： 李四"),
+        (7, "footer row skipped: 填表日期：2025年6月1日", "已跳过表尾行：填表日期：2025年6月1日"),
+        (8, "footer row skipped: 2025年6月1日", "已跳过表尾行：2025年6月1日"),
+    ]
+
+
+def test_data_rows_with_heji_inside_a_name_are_kept(tmp_path: Path) -> None:
+    lines = [
+        "区域名称,区域编码,层级,上级区域编码",
+        "合计村,130705003,社区,130705",
+        "总计划小区,130705003X1,小区,130705003",
+        "联合计量站家属院,130705003X2,小区,130705003",
+        "合计庄,130705004,社区,130705",
+        "小计家园,130705004X1,小区,130705004",
+    ]
+    [sheet] = read_file(write_csv(tmp_path / "areas.csv", "utf-8", lines))
+    assert [number for number, _ in sheet.rows] == [1, 2, 3, 4, 5, 6]
+    assert sheet.skipped == []
+
+
+def test_a_date_or_a_total_word_alone_at_the_end_is_not_taken_for_a_footer(tmp_path: Path) -> None:
+    lines = ["姓名,入党日期", "张三,2021-03-01", "2025年6月1日,", "合计小区,"]
+    [sheet] = read_file(write_csv(tmp_path / "members.csv", "utf-8", lines))
+    assert [number for number, _ in sheet.rows] == [1, 2, 3, 4]
+    lines = ["姓名,入党日期", "张三,2021-03-01", "2025年6月1日,"]
+    [sheet] = read_file(write_csv(tmp_path / "members.csv", "utf-8", lines))
+    assert [number for number, _ in sheet.rows] == [1, 2, 3]
+    assert sheet.skipped == []
+
+
+def test_the_first_row_is_never_a_footer(tmp_path: Path) -> None:
+    [sheet] = read_file(write_csv(tmp_path / "notes.csv", "utf-8", ["备注：本表暂无数据"]))
+    assert (sheet.rows, sheet.skipped) == ([(1, ["备注：本表暂无数据"])], [])

@@ -129,7 +129,7 @@ def test_date_accepts_every_form(cell: Any) -> None:
     assert values.date(cell) == "2021-03-01"
 
 
-@given(st.dates(min_value=dt.date(1899, 12, 31), max_value=dt.date(9999, 12, 31)))
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
 def test_excel_serial_and_date_round_trip(day: dt.date) -> None:
     serial = (day - values.EXCEL_EPOCH).days
     assert values.date(serial) == day.isoformat()
@@ -141,10 +141,48 @@ def test_excel_serial_and_date_round_trip(day: dt.date) -> None:
 
 
 def test_excel_serial_edges_follow_the_1899_12_30_epoch() -> None:
-    assert values.date(1) == "1899-12-31"
+    assert values.date(2) == "1900-01-01"
     assert values.date(60) == "1900-02-28"
     assert values.date(61) == "1900-03-01"
-    assert values.date(values.EXCEL_MAX_SERIAL) == "9999-12-31"
+    assert values.date(73415) == "2100-12-31"
+
+
+@pytest.mark.parametrize("cell", ["1900-01-01", "1900年1月1日", 19000101, dt.date(1900, 1, 1), 2])
+def test_the_first_accepted_date_is_1900_01_01(cell: Any) -> None:
+    assert values.date(cell) == "1900-01-01"
+
+
+@pytest.mark.parametrize("cell", ["2100-12-31", "2100/12/31", "21001231", dt.datetime(2100, 12, 31, 23, 59), 73415])
+def test_the_last_accepted_date_is_2100_12_31(cell: Any) -> None:
+    assert values.date(cell) == "2100-12-31"
+
+
+@pytest.mark.parametrize(
+    ("cell", "day"),
+    [
+        ("1899-12-31", "1899-12-31"),
+        ("2101-01-01", "2101-01-01"),
+        ("3021-01-01", "3021-01-01"),
+        ("3021年1月1日", "3021-01-01"),
+        (30210101, "3021-01-01"),
+        (dt.date(1899, 12, 31), "1899-12-31"),
+        (dt.datetime(2101, 1, 1, 8, 0), "2101-01-01"),
+        (1, "1899-12-31"),  # Excel serials keep their range, but the day they give must be in range
+        (73416, "2101-01-01"),
+        ("73416", "2101-01-01"),
+        (values.EXCEL_MAX_SERIAL, "9999-12-31"),
+    ],
+)
+def test_dates_before_1900_or_after_2100_are_refused_naming_the_range(cell: Any, day: str) -> None:
+    with pytest.raises(InvalidValueError) as caught:
+        values.date(cell)
+    error = caught.value
+    assert error.code == "value.invalid"
+    assert f"{day} is outside 1900-01-01 … 2100-12-31" in error.message
+    assert day in error.message_zh
+    assert "1900-01-01" in error.message_zh
+    assert "2100-12-31" in error.message_zh
+    assert "超出" in error.message_zh
 
 
 @pytest.mark.parametrize(
