@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.stats import StreetSummary
 from orggraph.store import Batch, GraphStore, Link, StoreCounts, WriteSummary
+from orggraph.store.changes import WriteRecord
 
 T = TypeVar("T")
 
@@ -100,9 +101,20 @@ class GuardedStore:
     def revision(self) -> int:
         return self.inner.revision
 
-    def write(self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None) -> WriteSummary:
+    def write(
+        self,
+        batch: Batch,
+        *,
+        dry_run: bool = False,
+        audit: tuple[str, dict[str, Any]] | None = None,
+        expected_revision: int | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> WriteSummary:
         with self.lock.writing():
-            return self.inner.write(batch, dry_run=dry_run, audit=audit)
+            return self.inner.write(batch, dry_run=dry_run, audit=audit, expected_revision=expected_revision, progress=progress)
+
+    def write_log(self, *, after: int = 0, until: int | None = None) -> Iterator[WriteRecord]:
+        return self.inner.write_log(after=after, until=until)
 
     def refresh(self) -> bool:
         if not self.inner.stale():  # ask first, so a quiet store never holds readers back

@@ -32,7 +32,9 @@ from orggraph.errors import (
     RefusedWriteError,
     RosterError,
     RosterTooLargeError,
+    StaleRevisionError,
     StoreUnavailableError,
+    UndoError,
 )
 
 log = logging.getLogger("orggraph.api")
@@ -88,7 +90,7 @@ def status_of(error: OrgGraphError) -> int:
         return 413
     if isinstance(error, NotFoundError):
         return 404
-    if isinstance(error, RefusedWriteError):
+    if isinstance(error, RefusedWriteError | StaleRevisionError | UndoError):
         return 409
     if isinstance(error, ConfigurationError | InvalidValueError | RosterError):
         return 422

@@ -1,46 +1,69 @@
-"""The importers' commands and hooks: ``orggraph import``, ``orggraph history``, the demo's loader and
-``orggraph export --rosters`` (registered through entry points; see :mod:`orggraph.plugins`)."""
+"""The importers' commands and hooks: ``orggraph import``, ``orggraph undo``, ``orggraph history``, the
+demo's loader and ``orggraph export --rosters`` (registered through entry points; see :mod:`orggraph.plugins`)."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from importers import demo
 from importers.headers import HeaderMapping
+from importers.paths import roster_paths
+from importers.progress import PhaseBars, phase_progress
+from importers.report import ImportReport
 from importers.rosters import RosterKind
+from importers.rows import Rejection
 from importers.sync import ImportOptions, import_rosters
+from importers.undo import history, undo_import
 from importers.writer import RosterFormat, write_rosters
 from orggraph.cli.common import StoreOption, console, reports_errors, settings_for
-from orggraph.errors import ConfigurationError
+from orggraph.policy_file import import_policy
 from orggraph.store import GraphStore, open_store
+
+#: Lines of the change sheet a report keeps (the counts are always whole).
+CHANGE_SHEET_LINES = 1_000_000
+#: Lines of it a dry run shows on the terminal.
+CHANGE_LINES_SHOWN = 40
 
 
 @reports_errors
 def import_command(
-    paths: Annotated[list[Path], typer.Argument(help="Roster files (.xlsx, .csv), any order.", show_default=False)],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the change; write nothing.")] = False,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Roster files (.xlsx, .csv) or folders of them, any order.", show_default=False)
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the change, line by line; write nothing.")] = False,
     partial: Annotated[bool, typer.Option("--partial", help="Rosters are partial: end nothing missing.")] = False,
     scope: Annotated[
-        str | None, typer.Option("--scope", help="Area code a full roster covers (default: the streets of its rows).")
+        str | None,
+        typer.Option("--scope", help="Area code a full roster covers (default: the communities its rows fall in)."),
     ] = None,
     best_effort: Annotated[
         bool, typer.Option("--best-effort", help="Write the valid rows even when others are rejected.")
     ] = False,
+    allow_mass_end: Annotated[
+        bool,
+        typer.Option("--allow-mass-end", help="End what full rosters miss even beyond the policy's share ([import])."),
+    ] = False,
     mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML file renaming headers.")] = None,
-    report: Annotated[Path | None, typer.Option("--report", help="Save the report as .xlsx or .csv.")] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Save the report as .xlsx or .csv, with the change sheet.")
+    ] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Encoding of CSV files (default: detected).")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="Roster kind, when the headers do not tell it.")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Import date: links start and end on it (default today).")] = None,
+    policy: Annotated[
+        Path | None, typer.Option("--policy", help="Policy file laid over the shipped defaults. [env: ORGGRAPH_POLICY]")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Sync rosters into the store: one change for all files, atomic unless --best-effort."""
     settings = settings_for(store)
+    files, left_out = roster_paths(paths)
     options = ImportOptions(
         dry_run=dry_run,
         partial=partial,
@@ -50,43 +73,73 @@ def import_command(
         kind=RosterKind.parse(kind) if kind else None,
         mapping=HeaderMapping.load(mapping) if mapping else None,
         date=date,
+        allow_mass_end=allow_mass_end,
+        guard=import_policy(policy or settings.policy),
+        change_lines=CHANGE_SHEET_LINES if report is not None else CHANGE_LINES_SHOWN if dry_run else 0,
     )
-    for path in paths:
-        if not path.is_file():
-            raise ConfigurationError(f"{path} is not a file", message_zh=f"{path} 不是文件", path=str(path))
+    notes = [Rejection(path, None, None, None, "", en, zh) for path, en, zh in left_out]
     with open_store(settings, create=True) as graph_store:
-        result = _run_import(graph_store, paths, options, console)
+        result = _run_import(graph_store, files, options, console, notes=notes)
     if report is not None:
         result.save(report)
-        console.print(f"report saved to {report}")
+        console.print(f"报告已保存 report saved to {report}")
     if result.rejections:
         raise typer.Exit(code=1)
 
 
-def _run_import(graph_store: GraphStore, paths: list[Path], options: ImportOptions, out: Console) -> Any:
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=out, transient=True) as progress:
-        tasks: dict[str, Any] = {}
-
-        def advance(file: str, done: int, total: int) -> None:
-            if file not in tasks:
-                tasks[file] = progress.add_task(f"reading {Path(file).name}", total=total)
-            progress.update(tasks[file], completed=done, total=total)
-
-        result = import_rosters(graph_store, paths, options, progress=advance)
-    result.print(out)
+def _run_import(
+    graph_store: GraphStore, paths: list[Path], options: ImportOptions, out: Console, *, notes: list[Rejection] | None = None
+) -> ImportReport:
+    progress = phase_progress(out)
+    with progress if isinstance(progress, PhaseBars) else contextlib.nullcontext():
+        result = import_rosters(graph_store, paths, options, progress=progress)
+        progress.finish()
+    result.notes[0:0] = notes or []
+    result.print(out, change_lines=CHANGE_LINES_SHOWN if options.dry_run else 0)
     return result
 
 
 @reports_errors
-def history(
+def undo_command(
+    import_id: Annotated[
+        int | None, typer.Argument(help="The import to undo, as `orggraph history` numbers it (default: the last).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what the undo would change; write nothing.")] = False,
+    report: Annotated[Path | None, typer.Option("--report", help="Save the change sheet as .xlsx or .csv.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Undo an import: put every node and link it changed back as it was (refused if later imports changed them)."""
+    settings = settings_for(store)
+    with open_store(settings) as graph_store:
+        lines = CHANGE_SHEET_LINES if report is not None else CHANGE_LINES_SHOWN
+        result = undo_import(graph_store, import_id, dry_run=dry_run, describe_lines=lines)
+    shown = ImportReport(dry_run=dry_run, written=not dry_run, changes=result.summary.as_dict())
+    shown.summary, shown.change_lines, shown.change_lines_total = result.summary, result.change_lines, result.change_lines_total
+    for table in shown.tables()[1:]:
+        console.print(table)
+    shown.print_change_lines(console, CHANGE_LINES_SHOWN)
+    if report is not None:
+        shown.save(report)
+        console.print(f"报告已保存 report saved to {report}")
+    if dry_run:
+        console.print(f"[bold]试运行：撤销导入 #{result.undone} 将改变 {result.summary.changed} 处；未写入任何数据[/]")
+        console.print(f"dry run: undoing import #{result.undone} would change {result.summary.changed}; nothing was written")
+    else:
+        console.print(f"[bold]已撤销导入 #{result.undone}：{result.summary.changed} 处恢复原状（记录 #{result.entry}）[/]")
+        console.print(
+            f"import #{result.undone} undone: {result.summary.changed} changes put back (history entry #{result.entry})"
+        )
+
+
+@reports_errors
+def history_command(
     since: Annotated[str | None, typer.Option("--since", help="Only imports at or after this date.")] = None,
     store: StoreOption = None,
 ) -> None:
-    """List the imports recorded in the store: when, which files (with content hashes), what changed."""
+    """List the imports recorded in the store: when, which files (with content hashes), what changed, what was undone."""
     settings = settings_for(store)
     with open_store(settings) as graph_store:
-        entries = graph_store.audit_log("import", since=since)
+        entries = [e for e in history(graph_store) if not since or e["at"] >= since]
     table = Table(title="导入记录 Import history", title_justify="left")
     for column in ("#", "time", "status", "files", "options", "created", "updated", "ended", "rejected"):
         table.add_column(column)
@@ -100,7 +153,7 @@ def history(
         table.add_row(
             str(entry["id"]),
             entry["at"],
-            entry.get("status", ""),
+            _status(entry),
             files,
             options,
             *(f"{totals[o]:,}" for o in ("created", "updated", "ended")),
@@ -109,10 +162,20 @@ def history(
     console.print(table)
 
 
+def _status(entry: dict[str, Any]) -> str:
+    status = str(entry.get("status", ""))
+    if status == "undo":
+        status = f"撤销 #{entry.get('undoes')} undo of #{entry.get('undoes')}"
+    if "undone_by" in entry:
+        status += f"\n已被 #{entry['undone_by']} 撤销 undone by #{entry['undone_by']}"
+    return status
+
+
 def register(app: typer.Typer) -> None:
     """Add the importers' commands to ``orggraph``."""
     app.command("import")(import_command)
-    app.command("history")(history)
+    app.command("undo")(undo_command)
+    app.command("history")(history_command)
 
 
 def export_rosters(graph_store: GraphStore, folder: Path, *, fmt: str = "xlsx") -> list[Path]:

@@ -117,6 +117,8 @@ def _define_area(ctx: Context, row: r.AreaRow, ops: RowOps) -> None:
 
 def _connect_area(ctx: Context, row: r.AreaRow, ops: RowOps) -> None:
     me = area(row.area_code)
+    if row.parent_code == row.area_code:
+        raise RowProblem("parent_code", "an area cannot be its own parent", "区域不能以自身为上级区域", row.parent_code)
     if row.parent_code:
         parent = ctx.plan.require(area(row.parent_code), AREA, "parent_code", row.parent_code, "区域名册")
         ops.link(LinkKind.PART_OF, me, parent, start=ctx.plan.day)
@@ -138,6 +140,10 @@ def _define_org(ctx: Context, row: r.OrgRow, ops: RowOps) -> None:
 
 def _connect_org(ctx: Context, row: r.OrgRow, ops: RowOps) -> None:
     me = node_id(K.PARTY_ORG, row.org_code)
+    if row.parent_code == row.org_code:
+        raise RowProblem(
+            "parent_code", "a Party organisation cannot be its own parent", "党组织不能以自身为上级组织", row.parent_code
+        )
     if row.parent_code:
         parent = ctx.plan.require(
             node_id(K.PARTY_ORG, row.parent_code), K.PARTY_ORG, "parent_code", row.parent_code, "党组织名册"
@@ -298,7 +304,7 @@ def _connect_registration(ctx: Context, row: r.RegistrationRow, ops: RowOps) -> 
     ctx.plan.claim(RosterKind.REGISTRATIONS, who, ops.source, column, shown)
     community = ctx.plan.require(area(row.community_code), K.COMMUNITY, "community_code", row.community_code, "区域名册")
     attrs = {"tasks": row.tasks, "service_hours": row.service_hours}
-    ops.link(LinkKind.REGISTERED_WITH, who, community, start=row.registered_on, attrs=attrs)
+    ops.link(LinkKind.REGISTERED_WITH, who, community, start=row.registered_on, attrs=attrs, stated=True)
 
 
 def _define_liaison(ctx: Context, row: r.LiaisonRow, ops: RowOps) -> None:
@@ -310,7 +316,7 @@ def _define_liaison(ctx: Context, row: r.LiaisonRow, ops: RowOps) -> None:
 def _connect_liaison(ctx: Context, row: r.LiaisonRow, ops: RowOps) -> None:
     me = ctx.person_id(row.id_number)
     target = ctx.plan.require(area(row.area_code), (K.COMMUNITY, K.COMPOUND), "area_code", row.area_code, "区域名册")
-    ops.link(LinkKind.LIAISES_WITH, me, target, start=row.since or ctx.plan.day)
+    ops.link(LinkKind.LIAISES_WITH, me, target, start=row.since or ctx.plan.day, stated=row.since is not None)
     if row.unit_code:
         unit = ctx.plan.require(node_id(K.UNIT, row.unit_code), K.UNIT, "unit_code", row.unit_code, "单位名册")
         ops.link(LinkKind.WORKS_AT, me, unit, start=ctx.plan.day)
@@ -334,8 +340,9 @@ def _connect_project(ctx: Context, row: r.ProjectRow, ops: RowOps) -> None:
     unit = ctx.plan.require(node_id(K.UNIT, row.unit_code), K.UNIT, "unit_code", row.unit_code, "单位名册")
     target = ctx.plan.require(area(row.area_code), (K.STREET, K.COMMUNITY), "area_code", row.area_code, "区域名册")
     signed = min(row.start, ctx.plan.day)  # a contract for a later term is recorded from now
-    ops.link(LinkKind.PROVIDES, unit, me, start=signed)
-    ops.link(LinkKind.FOR, me, target, start=signed)
+    stated = row.start <= ctx.plan.day
+    ops.link(LinkKind.PROVIDES, unit, me, start=signed, stated=stated)
+    ops.link(LinkKind.FOR, me, target, start=signed, stated=stated)
 
 
 def _define_owner(ctx: Context, row: r.OwnersCommitteeRow, ops: RowOps) -> None:

@@ -46,6 +46,8 @@ class PlannedLink:
     start: str
     attrs: dict[str, Any] | None
     source: Source
+    #: The start is a date the roster states (报到日期, 开始日期): an open link is corrected to it.
+    stated: bool = False
 
 
 @dataclass
@@ -131,13 +133,22 @@ class RowOps:
 
     source: Source
     nodes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    links: list[tuple[LinkKind, str, str, str, dict[str, Any] | None]] = field(default_factory=list)
+    links: list[tuple[LinkKind, str, str, str, dict[str, Any] | None, bool]] = field(default_factory=list)
 
     def node(self, node_id: str, attrs: dict[str, Any]) -> None:
         self.nodes.append((node_id, attrs))
 
-    def link(self, kind: LinkKind, source: str, target: str, *, start: str, attrs: dict[str, Any] | None = None) -> None:
-        self.links.append((kind, source, target, start, attrs))
+    def link(
+        self,
+        kind: LinkKind,
+        source: str,
+        target: str,
+        *,
+        start: str,
+        attrs: dict[str, Any] | None = None,
+        stated: bool = False,
+    ) -> None:
+        self.links.append((kind, source, target, start, attrs, stated))
 
     def commit(self, plan: Plan) -> None:
         for node_id, attrs in self.nodes:
@@ -146,6 +157,6 @@ class RowOps:
             else:
                 merged = {**plan.nodes[node_id][0], **attrs}
                 plan.nodes[node_id] = (merged, plan.nodes[node_id][1])
-        for kind, src, dst, start, link_attrs in self.links:
-            plan.links[kind.value, src, dst] = PlannedLink(start, link_attrs, self.source)
+        for kind, src, dst, start, link_attrs, stated in self.links:
+            plan.links[kind.value, src, dst] = PlannedLink(start, link_attrs, self.source, stated)
         plan._by_source = None

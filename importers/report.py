@@ -1,6 +1,12 @@
-"""The import report (导入报告): counts per roster kind, and one line per rejected row.
+"""The import report (导入报告): counts per roster kind, every change in the graph, every rejected row.
 
-Printed as tables; saved as .xlsx or .csv (UTF-8 with BOM, so Excel opens it) with ``--report``.
+Three parts: the rows of each roster by outcome (created, updated, unchanged, ended, rejected); the
+changes the import made — or, in a dry run, would make — in the graph by node and link kind and
+outcome, cascades included (a household ended ends its links too), whose totals are what ``orggraph
+history`` records; and one line per rejected row. With a change sheet (:mod:`importers.change_words`),
+one line per changed node or link, before → after. Printed as tables; saved as .xlsx (sheets 被拒绝的行,
+导入结果, 图中变化, 变更明细) or .csv (UTF-8 with BOM, so Excel opens it; the change sheet beside it as
+``<name>-变更明细.csv``) with ``--report``.
 """
 
 from __future__ import annotations
@@ -16,8 +22,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from importers.change_words import COLUMNS as CHANGE_COLUMNS
+from importers.change_words import ChangeLine
+from importers.plan import Source
 from importers.rosters import RosterKind
-from importers.rows import Rejection
+from importers.rows import Rejection, shown
+from orggraph.errors import OrgGraphError
+from orggraph.model.kinds import LinkKind, NodeKind
+from orggraph.store import WriteSummary
 
 OUTCOMES = ("created", "updated", "unchanged", "ended", "rejected")
 _OUTCOMES_ZH = {"created": "新增", "updated": "更新", "unchanged": "未变", "ended": "终止", "rejected": "拒绝"}
@@ -58,6 +70,18 @@ class ImportReport:
     incomplete: list[str] = field(default_factory=list)
     #: Set when the quick check found the same files already imported into an unchanged store.
     quick: str | None = None
+    #: Rows and files left out on purpose (footer rows, lock files …), each with where and why.
+    notes: list[Rejection] = field(default_factory=list)
+    #: Roster kinds whose ends were refused as too many (the import guard): nothing was written.
+    mass_end: list[str] = field(default_factory=list)
+    #: Links put back because the node they hang on, ended today by an earlier import, came back today.
+    revived: int = 0
+    #: What the write did (or a dry run would do), with the states it set and replaced.
+    summary: WriteSummary | None = field(default=None, repr=False)
+    #: The change sheet: one line per changed node or link (as many as were asked for) …
+    change_lines: list[ChangeLine] = field(default_factory=list)
+    #: … of how many in all.
+    change_lines_total: int = 0
 
     @property
     def ok(self) -> bool:
@@ -66,6 +90,16 @@ class ImportReport:
     def count(self, kind: RosterKind, outcome: str, n: int = 1) -> None:
         self.counts.setdefault(kind.value, Counter())[outcome] += n
 
+    def reject(self, source: Source, exc: OrgGraphError, headers: dict[Any, dict[str, str]]) -> None:
+        """Reject the row at ``source`` for ``exc``, naming its column by the file's own header."""
+        column = exc.context.get("column")
+        header = headers.get((source.file, source.sheet), {}).get(column, column) if column else None
+        value = str(exc.context.get("value") or "")
+        self.rejections.append(
+            Rejection(source.file, source.sheet, source.row, header, shown(column or "", value), exc.message, exc.message_zh)
+        )
+        self.count(source.kind, "rejected")
+
     def total(self, outcome: str) -> int:
         return sum(c[outcome] for c in self.counts.values())
 
@@ -73,8 +107,17 @@ class ImportReport:
     def changed(self) -> int:
         return sum(self.total(o) for o in ("created", "updated", "ended"))
 
+    def graph_total(self, outcome: str) -> int:
+        """Nodes and links of the graph with ``outcome`` (cascades included), as history records them."""
+        return sum(c.get(outcome, 0) for part in self.changes.values() for c in part.values())
+
     def verdict(self) -> tuple[str, str]:
         """One sentence on what happened, in English and Chinese."""
+        if self.mass_end:
+            return (
+                "refused: a full roster would end too much of its scope (see the rejected rows); nothing was written",
+                "已拒绝：完整名册将终止其范围内过多数据（见被拒绝的行）；未写入任何数据",
+            )
         if self.dry_run:
             return "dry run: nothing was written", "试运行：未写入任何数据"
         if self.rejections and self.atomic:
@@ -99,34 +142,72 @@ class ImportReport:
             "rejections": [r.__dict__ for r in self.rejections],
             "incomplete": self.incomplete,
             "changes": self.changes,
+            "notes": [r.__dict__ for r in self.notes],
+            "mass_end": self.mass_end,
+            "revived": self.revived,
+            "change_lines": [dict(zip([c for c, _ in CHANGE_COLUMNS], line.cells(), strict=True)) for line in self.change_lines],
         }
 
     # -- output ----------------------------------------------------------------------------------
 
+    def roster_rows(self) -> list[tuple[str, list[int]]]:
+        """Every roster read — with rejections or without — and its counts per outcome."""
+        kinds = {kind for info in self.files for _, kind, _ in info.sheets} | set(self.counts)
+        rows = []
+        for kind in RosterKind:
+            if kind.value in kinds:
+                c = self.counts.get(kind.value, Counter())
+                read = sum(n for info in self.files for _, k, n in info.sheets if k == kind.value)
+                rows.append((f"{kind.zh} {kind.value}", [read, *(c[o] for o in OUTCOMES)]))
+        return rows
+
+    def graph_rows(self) -> list[tuple[str, list[int]]]:
+        """The changes in the graph per node and link kind (cascades included)."""
+        rows = []
+        for part, names in (("nodes", NodeKind), ("links", LinkKind)):
+            for kind, c in sorted(self.changes.get(part, {}).items()):
+                if any(c.get(o, 0) for o in OUTCOMES[:4] if o != "unchanged"):
+                    zh = names(kind).zh if kind in names._value2member_map_ else kind
+                    rows.append((f"{zh} {kind}", [c.get(o, 0) for o in ("created", "updated", "ended")]))
+        return rows
+
     def tables(self) -> list[Table]:
         counts = Table(title="导入结果 Import", title_justify="left")
         counts.add_column("名册 roster")
+        counts.add_column("行数\nrows", justify="right")
         for outcome in OUTCOMES:
             counts.add_column(f"{_OUTCOMES_ZH[outcome]}\n{outcome}", justify="right")
-        for kind in RosterKind:
-            if kind.value in self.counts:
-                c = self.counts[kind.value]
-                counts.add_row(f"{kind.zh} {kind.value}", *(f"{c[o]:,}" for o in OUTCOMES))
+        for label, numbers in self.roster_rows():
+            counts.add_row(label, *(f"{n:,}" for n in numbers))
         out = [counts]
+        graph = self.graph_rows()
+        if graph:
+            title = "图中将有的变化 Changes the import would make" if self.dry_run else "图中的变化 Changes in the graph"
+            changes = Table(title=title, title_justify="left")
+            changes.add_column("节点或关系 node or link")
+            for outcome in ("created", "updated", "ended"):
+                changes.add_column(f"{_OUTCOMES_ZH[outcome]}\n{outcome}", justify="right")
+            for label, numbers in graph:
+                changes.add_row(label, *(f"{n:,}" for n in numbers))
+            changes.add_row("合计 total", *(f"{self.graph_total(o):,}" for o in ("created", "updated", "ended")), style="bold")
+            out.append(changes)
         if self.rejections:
-            rejected = Table(title="被拒绝的行 Rejected rows", title_justify="left", show_lines=False)
-            for name, zh in REJECTION_COLUMNS:
-                rejected.add_column(f"{zh}" if name != "reason" else "reason")
-            for r in self.rejections[:200]:
-                rejected.add_row(*(escape("" if v is None else str(v)) for v in _cells(r)))
-            out.append(rejected)
+            out.append(_rows_table("被拒绝的行 Rejected rows", self.rejections[:200]))
+        if self.notes:
+            out.append(_rows_table("未导入的行与文件 Rows and files left out", self.notes[:50]))
         return out
 
-    def print(self, console: Console) -> None:
+    def print(self, console: Console, *, change_lines: int = 0) -> None:
         for table in self.tables():
             console.print(table)
         if len(self.rejections) > 200:
-            console.print(f"… and {len(self.rejections) - 200} more rejected rows (save them with --report)")
+            more_rows = len(self.rejections) - 200
+            console.print(f"… 另有 {more_rows} 行被拒绝（用 --report 保存）")
+            console.print(f"… and {more_rows} more rejected rows (save them with --report)")
+        self.print_change_lines(console, change_lines)
+        if self.revived:
+            console.print(f"当日恢复的节点带回了 {self.revived:,} 条随其终止的关系")
+            console.print(f"{self.revived:,} links that ended with a node earlier today came back with it")
         if self.incomplete and not (self.atomic and self.rejections):
             names = ", ".join(self.incomplete)
             console.print(
@@ -136,23 +217,68 @@ class ImportReport:
         en, zh = self.verdict()
         console.print(f"[bold]{escape(zh)}[/]\n{escape(en)}")
 
+    def print_change_lines(self, console: Console, limit: int) -> None:
+        """The first ``limit`` lines of the change sheet, and how many more there are."""
+        if not limit or not self.change_lines:
+            return
+        sheet = Table(title="变更明细 What changed", title_justify="left")
+        for name, zh in CHANGE_COLUMNS[:4]:
+            sheet.add_column(zh if name != "change_en" else "change", overflow="fold")
+        for line in self.change_lines[:limit]:
+            sheet.add_row(*(escape(cell) for cell in line.cells()[:4]))
+        console.print(sheet)
+        more = self.change_lines_total - min(limit, len(self.change_lines))
+        if more > 0:
+            console.print(f"… 另有 {more:,} 处变化（用 --report FILE.xlsx 保存全部）")
+            console.print(f"… and {more:,} more (save them all with --report FILE.xlsx)")
+
     def save(self, path: Path) -> None:
-        """The rejected rows and the counts, as .xlsx (two sheets) or .csv (rejected rows)."""
+        """The report as .xlsx (rejected rows, counts, changes in the graph, change sheet) or .csv
+        (rejected rows; the change sheet beside it)."""
         if path.suffix.lower() == ".xlsx":
             with xlsxwriter.Workbook(str(path)) as book:
                 sheet = book.add_worksheet("被拒绝的行")
                 sheet.write_row(0, 0, [zh for _, zh in REJECTION_COLUMNS])
-                for i, r in enumerate(self.rejections, start=1):
+                for i, r in enumerate([*self.rejections, *self.notes], start=1):
                     sheet.write_row(i, 0, ["" if v is None else v for v in _cells(r)])
                 totals = book.add_worksheet("导入结果")
-                totals.write_row(0, 0, ["名册", *(_OUTCOMES_ZH[o] for o in OUTCOMES)])
-                for i, (kind, c) in enumerate(sorted(self.counts.items()), start=1):
-                    totals.write_row(i, 0, [RosterKind.parse(kind).zh, *(c[o] for o in OUTCOMES)])
+                totals.write_row(0, 0, ["名册", "行数", *(_OUTCOMES_ZH[o] for o in OUTCOMES)])
+                for i, (label, numbers) in enumerate(self.roster_rows(), start=1):
+                    totals.write_row(i, 0, [label, *numbers])
+                graph = book.add_worksheet("图中变化")
+                graph.write_row(0, 0, ["节点或关系", *(_OUTCOMES_ZH[o] for o in ("created", "updated", "ended"))])
+                for i, (label, numbers) in enumerate(self.graph_rows(), start=1):
+                    graph.write_row(i, 0, [label, *numbers])
+                if self.change_lines:
+                    lines = book.add_worksheet("变更明细")
+                    lines.write_row(0, 0, [zh for _, zh in CHANGE_COLUMNS])
+                    for i, line in enumerate(self.change_lines, start=1):
+                        lines.write_row(i, 0, line.cells())
+                    more = self.change_lines_total - len(self.change_lines)
+                    if more > 0:
+                        lines.write_row(len(self.change_lines) + 1, 0, [f"… 另有 {more} 处变化未列出 / {more} more not listed"])
             return
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow([zh for _, zh in REJECTION_COLUMNS])
-            writer.writerows([["" if v is None else v for v in _cells(r)] for r in self.rejections])
+            writer.writerows([["" if v is None else v for v in _cells(r)] for r in [*self.rejections, *self.notes]])
+        if self.change_lines:
+            beside = path.with_name(f"{path.stem}-变更明细{path.suffix}")
+            with beside.open("w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow([zh for _, zh in CHANGE_COLUMNS])
+                writer.writerows(line.cells() for line in self.change_lines)
+
+
+def _rows_table(title: str, rows: list[Rejection]) -> Table:
+    """Rejected rows (or notes) as a table; reasons fold onto more lines, never cut."""
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for name, zh in REJECTION_COLUMNS:
+        wide = name in ("reason", "reason_zh")
+        table.add_column(zh if name != "reason" else "reason", overflow="fold", ratio=3 if wide else None, no_wrap=False)
+    for r in rows:
+        table.add_row(*(escape("" if v is None else str(v)) for v in _cells(r)))
+    return table
 
 
 def _cells(r: Rejection) -> tuple[Any, ...]:

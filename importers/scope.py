@@ -1,7 +1,9 @@
 """Scope of a full roster (名册范围) and what it owns there: what is missing from it is ended.
 
-A full roster is the whole list for its scope: the area given with ``--scope``, else the streets its
-rows fall in. Within that scope a roster kind *owns* certain nodes or links (a household roster owns
+A full roster is the whole list for its scope: the area given with ``--scope``, else the areas its
+rows fall in — the community of each row (社区), or its street for a row placed at street level, or
+the district for a row placed at district level; never a wider area than the rows cover. Within that
+scope a roster kind *owns* certain nodes or links (a household roster owns
 the households; a contacts roster owns the 1+10 links into them). Those the store has open and the
 roster no longer lists are ended on the import date; nothing outside the scope is ever touched.
 """
@@ -18,6 +20,8 @@ from orggraph.model.nodes import node_id
 K = NodeKind
 _PART_OF = LinkKind.PART_OF.value
 _STREET = K.STREET.value
+_COMMUNITY = K.COMMUNITY.value
+_DISTRICT = K.DISTRICT.value
 
 
 class Areas:
@@ -63,6 +67,17 @@ class Areas:
 
     def within(self, node: str, scope: set[str]) -> bool:
         return any(area in scope for area in self.chain(node))
+
+    def scope_unit(self, node: str) -> str | None:
+        """The area a full roster's row at ``node`` speaks for: its community, else its street, else its
+        district (the top of its chain), else ``None`` for a node placed nowhere."""
+        chain = self.chain(node)
+        kinds = [(self.plan.attrs(area) or {}).get("kind") for area in chain]
+        for wanted in (_COMMUNITY, _STREET, _DISTRICT):
+            for area, kind in zip(chain, kinds, strict=True):
+                if kind == wanted:
+                    return area
+        return None
 
 
 def org_anchor(plan: Plan, areas: Areas, org: str, depth: int = 0) -> str | None:
@@ -140,6 +155,23 @@ _LINK_OWNERS: dict[RosterKind, tuple[str, ...]] = {
     RosterKind.REGISTRATIONS: (LinkKind.REGISTERED_WITH.value,),
     RosterKind.LIAISON: (LinkKind.LIAISES_WITH.value,),
     RosterKind.OWNERS_COMMITTEES: (LinkKind.SITS_ON.value,),
+}
+
+#: The link kinds the rows of each roster kind write (what an import of that roster speaks for).
+WRITES: dict[RosterKind, frozenset[str]] = {
+    RosterKind.AREAS: frozenset({_PART_OF, LinkKind.MANAGES.value}),
+    RosterKind.ORGS: frozenset({LinkKind.SUBORDINATE_TO.value, LinkKind.RESPONSIBLE_FOR.value}),
+    RosterKind.UNITS: frozenset({LinkKind.LOCATED_IN.value, LinkKind.PARTY_ORG_OF.value}),
+    RosterKind.HOUSEHOLDS: frozenset({_PART_OF, LinkKind.IN_GRID.value, LinkKind.CENTRAL_HOUSEHOLD_OF.value}),
+    RosterKind.MEMBERS: frozenset(
+        {LinkKind.MEMBER_OF.value, LinkKind.LIVES_IN.value, LinkKind.WORKS_AT.value, *(k.value for k in POST_LINKS)}
+    ),
+    RosterKind.GRID_STAFF: frozenset(k.value for k in GRID_STAFF_LINKS),
+    RosterKind.CONTACTS: frozenset({LinkKind.CONTACTS.value}),
+    RosterKind.REGISTRATIONS: frozenset({LinkKind.REGISTERED_WITH.value}),
+    RosterKind.LIAISON: frozenset({LinkKind.LIAISES_WITH.value, LinkKind.WORKS_AT.value}),
+    RosterKind.PROJECTS: frozenset({LinkKind.PROVIDES.value, LinkKind.FOR.value}),
+    RosterKind.OWNERS_COMMITTEES: frozenset({LinkKind.OWNERS_COMMITTEE_OF.value, LinkKind.SITS_ON.value}),
 }
 
 #: The node kinds a roster kind owns (ended when missing from a full roster).

@@ -17,24 +17,36 @@ from pathlib import Path
 from typing import Any
 
 from importers.addresses import AddressIndex, parse_address
+from importers.change_words import change_lines
+from importers.ends import Ending, Ends, plan_ends
 from importers.handlers import HANDLERS, Context, area
 from importers.headers import HeaderMapping, HeaderMatch, find_header
-from importers.plan import Plan, PlannedLink, RowOps, RowProblem, Source
+from importers.plan import Plan, RowOps, RowProblem, Source
 from importers.readers import RawSheet, read_file
 from importers.report import FileReport, ImportReport
+from importers.revive import revive_cascades
 from importers.rosters import COLUMNS, IMPORT_ORDER, RosterKind
-from importers.rows import Rejection, Row, parse_row, shown
-from importers.scope import Areas, anchors, owned_links, owned_nodes
-from orggraph.errors import InvalidValueError, OrgGraphError, RefusedWriteError, RosterError, RosterTooLargeError
+from importers.rows import Rejection, Row, parse_row
+from importers.scope import Areas
+from orggraph.errors import (
+    InvalidValueError,
+    OrgGraphError,
+    RefusedWriteError,
+    RosterError,
+    RosterTooLargeError,
+    StaleRevisionError,
+)
 from orggraph.model.kinds import LinkKind, NodeKind
-from orggraph.model.schema import LINK_RULES
-from orggraph.store import Batch, GraphStore, Link, WriteSummary
+from orggraph.policy_file import ImportPolicy
+from orggraph.store import Batch, GraphStore, WriteSummary
 from orggraph.timeline import as_of_date
 
 log = logging.getLogger("orggraph.importers")
 
 #: How many times an atomic import re-checks after the store refuses a row (to report them all).
 MAX_STORE_REFUSALS = 200
+#: How many times an import is planned again when another write reached the store first.
+MAX_REPLANS = 5
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,12 @@ class ImportOptions:
     date: str | None = None
     #: The most rows (all files and sheets together) to read; more raise :class:`RosterTooLargeError`.
     max_rows: int | None = None
+    #: End what full rosters miss even beyond the policy's share (``--allow-mass-end``).
+    allow_mass_end: bool = False
+    #: The import guard of the policy file (``[import]``).
+    guard: ImportPolicy = field(default_factory=ImportPolicy)
+    #: How many lines of the change sheet to word (one per changed node or link; 0: none).
+    change_lines: int = 0
 
 
 @dataclass
@@ -61,6 +79,8 @@ class ParsedSheet:
     rows: list[tuple[Source, Row]] = field(default_factory=list)
 
 
+#: ``progress(phase, done, total)``: the phase's label in Chinese and English, how far it is (total 0:
+#: not counted); see :mod:`importers.progress`.
 Progress = Callable[[str, int, int], None]
 
 
@@ -90,6 +110,8 @@ def read_rosters(
     for path in paths:
         file = str(path)
         info = infos[file]
+        if progress is not None:
+            progress(f"读取 read {path.name}", 0, 0)
         try:
             sheets = read_file(path, encoding=options.encoding)
         except RosterError as exc:
@@ -106,6 +128,8 @@ def read_rosters(
         matched = 0
         for raw in sheets:
             info.encoding = raw.encoding or info.encoding
+            for row, reason, reason_zh in raw.skipped:
+                report.notes.append(Rejection(file, raw.sheet, row, None, "", reason, reason_zh))
             where = f"{file}{f' [{raw.sheet}]' if raw.sheet else ''}: "
             try:
                 header = find_header(raw.rows, kind=options.kind, mapping=options.mapping, where=where)
@@ -168,39 +192,78 @@ def _parse_sheet(raw: RawSheet, header: HeaderMatch, report: ImportReport, progr
         else:
             sheet.rows.append((Source(raw.file, raw.sheet, number, kind), result))
         if progress is not None and done % 5000 == 0:
-            progress(raw.file, done, len(body))
+            progress(f"校验 validate {Path(raw.file).name}", done, len(body))
     if progress is not None:
-        progress(raw.file, len(body), len(body))
+        progress(f"校验 validate {Path(raw.file).name}", len(body), len(body))
     return sheet
 
 
 def import_rosters(
     store: GraphStore, paths: Sequence[Path], options: ImportOptions, progress: Progress | None = None
 ) -> ImportReport:
-    """Import ``paths`` into ``store`` as one change; see the module docstring."""
+    """Import ``paths`` into ``store`` as one change; see the module docstring.
+
+    The import is planned on the store as it is and written only if the store is still at that
+    revision; if another write came first (another process importing), it is read and planned again.
+    """
+    for attempt in range(MAX_REPLANS):
+        try:
+            return _import_once(store, paths, options, progress)
+        except StaleRevisionError:
+            log.info("the store changed while an import was planned; planning it again (attempt %d)", attempt + 2)
+    raise StaleRevisionError(
+        f"{store.location}: other imports kept changing the store while this one was planned ({MAX_REPLANS} times); "
+        "nothing was written, try again",
+        message_zh=f"{store.location}：规划本次导入期间其他导入持续写入（{MAX_REPLANS} 次）；未写入任何数据，请重试",
+    )
+
+
+def _import_once(store: GraphStore, paths: Sequence[Path], options: ImportOptions, progress: Progress | None) -> ImportReport:
     day = as_of_date(options.date)
     report = ImportReport(dry_run=options.dry_run, atomic=not options.best_effort, date=day)
     readable = hash_files(paths, report)
     if not report.rejections and _same_as_last_import(store, report, options):
         return report
+    store.refresh()
+    revision = store.revision
     sheets = read_rosters(readable, options, report, progress)
     plan = Plan(store, day)
     ctx = Context(plan, store.pii_key, functools.partial(_resolve_address, plan))
     rows = [(source, row) for sheet in sheets for source, row in sheet.rows]
     headers = {(s.file, s.sheet): {c.field: c.zh for c in COLUMNS[s.kind]} for s in sheets}
     kinds = {s.kind for s in sheets}
-    _plan_rows(ctx, rows, report, headers)
+    _plan_rows(ctx, rows, report, headers, progress)
     del rows, sheets  # the rows live on in the plan; free the parsed models (memory peaks here)
-    ends = _ends(plan, kinds, options, report, headers)
-    batch, sources = _batch(plan, ends, options)
+    if progress is not None:
+        progress("核对终止 ends", 0, 0)
+    report.revived = revive_cascades(plan, kinds)
+    ends = plan_ends(
+        plan,
+        kinds,
+        scope_code=options.scope,
+        partial=options.partial,
+        allow_mass_end=options.allow_mass_end,
+        guard=options.guard,
+        report=report,
+        headers=headers,
+        area_id=area,
+    )
+    if progress is not None:
+        progress("生成变更 batch", 0, 0)
+    batch, sources = _batch(plan, ends)
     del plan, ctx, ends
-    if report.rejections and report.atomic:
+    if report.mass_end or (report.rejections and report.atomic):
         _record(store, report, options, paths)
         return report
-    summary = _write(store, batch, sources, report, options, headers, paths)
+    summary = _write(store, batch, sources, report, options, headers, paths, revision, progress)
     if summary is not None:
         _count(report, summary.outcomes, sources)
         report.changes = summary.as_dict()
+        report.summary = summary
+        if options.change_lines:
+            report.change_lines, report.change_lines_total = change_lines(
+                summary.forward, summary.backward, store.node, limit=options.change_lines
+            )
     return report
 
 
@@ -228,26 +291,35 @@ def _same_as_last_import(store: GraphStore, report: ImportReport, options: Impor
 
 
 def _plan_rows(
-    ctx: Context, rows: list[tuple[Source, Row]], report: ImportReport, headers: dict[Any, dict[str, str]]
+    ctx: Context,
+    rows: list[tuple[Source, Row]],
+    report: ImportReport,
+    headers: dict[Any, dict[str, str]],
+    progress: Progress | None = None,
 ) -> list[tuple[Source, Row]]:
     accepted: list[tuple[Source, Row, RowOps]] = []
-    for source, row in rows:
+    steps = 2 * len(rows)
+    for done, (source, row) in enumerate(rows):
+        if progress is not None and not done % 5000:
+            progress("规划 plan", done, steps)
         ops = RowOps(source)
         try:
             HANDLERS[source.kind][0](ctx, row, ops)
         except (RowProblem, InvalidValueError) as exc:
-            _reject(report, source, exc, headers)
+            report.reject(source, exc, headers)
             continue
         ops.commit(ctx.plan)
         accepted.append((source, row, ops))
     kept: list[tuple[Source, Row]] = []
     dropped: list[RowOps] = []
-    for source, row, defined in accepted:
+    for done, (source, row, defined) in enumerate(accepted, start=len(rows)):
+        if progress is not None and not done % 5000:
+            progress("规划 plan", done, steps)
         ops = RowOps(source)
         try:
             HANDLERS[source.kind][1](ctx, row, ops)
         except (RowProblem, InvalidValueError) as exc:
-            _reject(report, source, exc, headers)
+            report.reject(source, exc, headers)
             dropped.append(defined)
             continue
         ops.commit(ctx.plan)
@@ -259,16 +331,6 @@ def _plan_rows(
                 if node not in used and ctx.plan.nodes.get(node, (None, None))[1] == defined.source:
                     del ctx.plan.nodes[node]
     return kept
-
-
-def _reject(report: ImportReport, source: Source, exc: OrgGraphError, headers: dict[Any, dict[str, str]]) -> None:
-    column = exc.context.get("column")
-    header = headers.get((source.file, source.sheet), {}).get(column, column) if column else None
-    value = str(exc.context.get("value") or "")
-    report.rejections.append(
-        Rejection(source.file, source.sheet, source.row, header, shown(column or "", value), exc.message, exc.message_zh)
-    )
-    report.count(source.kind, "rejected")
 
 
 def _resolve_address(plan: Plan, text: str) -> str:
@@ -306,134 +368,7 @@ def _address_parts(plan: Plan, areas: Areas, household: str, attrs: dict[str, An
     }
 
 
-@dataclass(frozen=True)
-class Ending:
-    """An end the sync adds (a thing missing from a full roster, or moved by a row), and whose it is."""
-
-    kind: RosterKind
-
-
-def _ends(
-    plan: Plan,
-    kinds: set[RosterKind],
-    options: ImportOptions,
-    report: ImportReport,
-    headers: dict[Any, dict[str, str]],
-) -> tuple[list[tuple[str, RosterKind]], list[tuple[tuple[str, str, str], RosterKind]]]:
-    """Nodes and links to end: moved by a row, or (full rosters) missing within the scope."""
-    areas = Areas(plan)
-    link_ends: dict[tuple[str, str, str], RosterKind] = dict(_moves(plan))
-    placed = anchors(plan, areas)
-    node_ends: dict[str, RosterKind] = {}
-    scope: set[str] | None = None
-    if options.scope is not None:
-        scope_id = area(options.scope)
-        if not plan.exists(scope_id):
-            report.rejections.append(
-                Rejection(
-                    "--scope",
-                    None,
-                    None,
-                    None,
-                    options.scope,
-                    f"there is no area {options.scope!r}",
-                    f"不存在区域“{options.scope}”",
-                )
-            )
-            return [], []
-        scope = {scope_id}
-        for anchor, source in placed:
-            if not areas.within(anchor, scope):
-                _reject(
-                    report,
-                    source,
-                    RowProblem(None, f"the row lies outside the scope {options.scope}", f"该行不在指定范围 {options.scope} 内"),
-                    headers,
-                )
-    if not options.partial:
-        streets: dict[RosterKind, set[str]] = {}
-        if scope is None:
-            for anchor, source in placed:
-                street = areas.street(anchor)
-                if street is not None:
-                    streets.setdefault(source.kind, set()).add(street)
-        for kind in sorted(kinds, key=IMPORT_ORDER.index):
-            if kind.value in report.counts and report.counts[kind.value]["rejected"]:
-                # a roster with rejected rows is not a complete list: what it seems to miss may sit in
-                # a rejected row (a mistyped ID number), so nothing missing from it is ended
-                report.incomplete.append(kind.value)
-                continue
-            kind_scope = scope or streets.get(kind, set())
-            if not kind_scope:
-                continue
-            for node in owned_nodes(plan, areas, kind, kind_scope):
-                if node not in plan.nodes:
-                    node_ends[node] = kind
-            for key in owned_links(plan, areas, kind, kind_scope):
-                if key not in plan.links:
-                    link_ends.setdefault(key, kind)
-    plan.ending = set(node_ends)
-    for (_, src, dst), planned in plan.links.items():
-        ended = src if src in plan.ending else dst if dst in plan.ending else None
-        if ended is not None:
-            owner = node_ends[ended]
-            prefix, code = ended.split(":", 1)
-            _reject(
-                report,
-                planned.source,
-                RowProblem(
-                    None,
-                    f"{prefix} {code} is missing from its full {owner.value} roster, so it is ended on {plan.day}; "
-                    "this row cannot link to it",
-                    f"{code} 不在完整的{owner.zh}名册中，将于 {plan.day} 终止；此行不能再与其建立关系",
-                    code,
-                ),
-                headers,
-            )
-    links = [(key, kind) for key, kind in link_ends.items() if key[1] not in plan.ending and key[2] not in plan.ending]
-    return list(node_ends.items()), links
-
-
-def _moves(plan: Plan) -> dict[tuple[str, str, str], RosterKind]:
-    """Open store links a row replaces (the old org of a moved member, the old grid of a household …),
-    and, on the side, the start of every planned link that comes back after it ended (``plan.restarts``)."""
-    moved: dict[tuple[str, str, str], RosterKind] = {}
-    by_source: dict[str, list[tuple[str, str, PlannedLink]]] = {}
-    for (kind_value, src, dst), planned in plan.links.items():
-        by_source.setdefault(src, []).append((kind_value, dst, planned))
-    for src, planned_links in by_source.items():
-        history: dict[tuple[str, str], list[Link]] = {}
-        for link in plan.store.links(src, history=True):
-            history.setdefault((link.kind.value, link.target), []).append(link)
-        for kind_value, dst, planned in planned_links:
-            rule = _RULES[kind_value]
-            if rule.single_target:
-                for (other_kind, other), others in history.items():
-                    if other_kind == kind_value and other != dst and any(_active(lk, plan.day) for lk in others):
-                        moved[kind_value, src, other] = planned.source.kind
-            mine = history.get((kind_value, dst))
-            if mine and all(lk.end is not None for lk in mine):
-                last_end = max(str(lk.end) for lk in mine)
-                plan.restarts[kind_value, src, dst] = max(planned.start, last_end)
-            if rule.single_source:
-                for link in plan.store.links(dst, kind=rule.kind, direction="in", as_of=plan.day):
-                    if link.source != src:
-                        moved[kind_value, link.source, dst] = planned.source.kind
-    return moved
-
-
-def _active(link: Link, day: str) -> bool:
-    return link.start <= day and (link.end is None or day < link.end)
-
-
-_RULES = {kind.value: rule for kind, rule in LINK_RULES.items()}
-
-
-def _batch(
-    plan: Plan,
-    ends: tuple[list[tuple[str, RosterKind]], list[tuple[tuple[str, str, str], RosterKind]]],
-    options: ImportOptions,
-) -> tuple[Batch, list[Source | Ending]]:
+def _batch(plan: Plan, ends: Ends) -> tuple[Batch, list[Source | Ending]]:
     """One batch: nodes, then ends, then links; with the row (or ending) behind every op."""
     batch = Batch(f"import:{plan.day}")
     sources: list[Source | Ending] = []
@@ -441,11 +376,10 @@ def _batch(
     for node, (attrs, source) in plan.nodes.items():
         batch.put_attrs(node, attrs)
         sources.append(source)
-    node_ends, link_ends = ends
-    for node, kind in node_ends:
+    for node, kind in ends.nodes:
         batch.end_node(node, end=day)
         sources.append(Ending(kind))
-    for (kind_value, src, dst), kind in link_ends:
+    for (kind_value, src, dst), kind in ends.links:
         start = next(
             (lk.start for lk in plan.store.links(src, as_of=day) if lk.kind.value == kind_value and lk.target == dst),
             day,
@@ -453,8 +387,9 @@ def _batch(
         batch.unlink(LinkKind(kind_value), src, dst, end=max(day, start))
         sources.append(Ending(kind))
     for (kind_value, src, dst), planned in plan.links.items():
-        start = plan.restarts.get((kind_value, src, dst), planned.start)
-        batch.link(LinkKind(kind_value), src, dst, start=start, attrs=planned.attrs)
+        restart = plan.restarts.get((kind_value, src, dst))
+        start = planned.start if restart is None else restart
+        batch.link(LinkKind(kind_value), src, dst, start=start, attrs=planned.attrs, stated=planned.stated and restart is None)
         sources.append(planned.source)
     return batch, sources
 
@@ -467,20 +402,29 @@ def _write(
     options: ImportOptions,
     headers: dict[Any, dict[str, str]],
     paths: Sequence[Path],
+    revision: int,
+    progress: Progress | None = None,
 ) -> WriteSummary | None:
-    """Write (or dry-run) the batch; a row the store refuses is rejected, and the rest retried."""
+    """Write (or dry-run) the batch, planned on ``revision``; a row the store refuses is rejected, and
+    the rest retried."""
     dry_run = options.dry_run
     for _ in range(MAX_STORE_REFUSALS):
         audit = None if dry_run else ("import", _audit_record(report, options))
         try:
-            summary = store.write(batch, dry_run=dry_run, audit=audit)
+            summary = store.write(
+                batch,
+                dry_run=dry_run,
+                audit=audit,
+                expected_revision=None if dry_run else revision,
+                progress=_store_steps(progress),
+            )
         except RefusedWriteError as exc:
             index = exc.context.get("op_index")
             culprit = sources[index] if isinstance(index, int) and index < len(sources) else None
             if not isinstance(culprit, Source):
                 report.rejections.append(Rejection("", None, None, None, "", exc.message, exc.message_zh))
                 break
-            _reject(report, culprit, RowProblem(None, exc.message, exc.message_zh), headers)
+            report.reject(culprit, RowProblem(None, exc.message, exc.message_zh), headers)
             keep = [i for i, s in enumerate(sources) if s != culprit]
             batch = Batch(batch.label, [batch.ops[i] for i in keep])
             sources[:] = [sources[i] for i in keep]
@@ -494,6 +438,18 @@ def _write(
         return summary
     _record(store, report, options, paths)
     return None
+
+
+def _store_steps(progress: Progress | None) -> Callable[[str, int, int], None] | None:
+    """The store's steps of a write, as phases of the import."""
+    if progress is None:
+        return None
+    labels = {"apply": "写入 write", "save": "保存 save"}
+
+    def step(name: str, done: int, total: int) -> None:
+        progress(labels.get(name, name), done, total)
+
+    return step
 
 
 def _audit_record(report: ImportReport, options: ImportOptions) -> dict[str, Any]:
@@ -514,6 +470,7 @@ def _options_record(options: ImportOptions, report: ImportReport) -> dict[str, A
         "encoding": options.encoding,
         "mapping": repr(options.mapping) if options.mapping else None,
         "date": report.date,
+        "allow_mass_end": options.allow_mass_end,
     }
 
 

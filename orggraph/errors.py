@@ -15,7 +15,10 @@ and a Chinese message. Leaves also subclass the builtin that fits, so ``except L
     │   ├── StoreUnavailableError (ConnectionError) store.unavailable
     │   ├── StoreAuthError (PermissionError)       store.auth
     │   ├── StoreDatabaseMissingError (LookupError) store.database-missing
-    │   └── StoreConstraintError                   store.constraint
+    │   ├── StoreConstraintError                   store.constraint
+    │   └── StaleRevisionError                     store.stale-revision
+    ├── UndoError (ValueError)                     undo.refused
+    │   └── UndoConflictError                      undo.conflict
     ├── RefusedWriteError (ValueError)             write.refused
     │   ├── SchemaViolationError                   schema.violation
     │   ├── TreeCycleError                         tree.cycle
@@ -135,6 +138,37 @@ class StoreConstraintError(StoreError):
 
     code = "store.constraint"
     title_zh = "违反图数据库约束"
+
+
+class StaleRevisionError(StoreError):
+    """The store changed since a write was planned on it; plan again (存储已被其他写入更新)."""
+
+    code = "store.stale-revision"
+    title_zh = "存储已被其他写入更新"
+
+    @classmethod
+    def of(cls, where: str, revision: int, expected: int) -> StaleRevisionError:
+        """The error for a store at ``revision`` asked to write a batch planned on ``expected``."""
+        return cls(
+            f"{where} is at revision {revision}, not {expected} the write was planned on: another write came first",
+            message_zh=f"{where} 已更新至第 {revision} 版（本次写入基于第 {expected} 版）：期间有其他写入",
+            revision=revision,
+            expected=expected,
+        )
+
+
+class UndoError(OrgGraphError, ValueError):
+    """An import cannot be undone (无法撤销导入)."""
+
+    code = "undo.refused"
+    title_zh = "无法撤销导入"
+
+
+class UndoConflictError(UndoError):
+    """Later imports changed what an undo would put back; undo them first (后续导入修改了相同数据)."""
+
+    code = "undo.conflict"
+    title_zh = "后续导入修改了相同数据"
 
 
 class RefusedWriteError(OrgGraphError, ValueError):

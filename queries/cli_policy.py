@@ -51,6 +51,14 @@ def show(policy: PolicyOption = None) -> None:
         extra = "; ".join(f"{lv}: {', '.join(getattr(additions, lv))}" for lv in levels_with)
         categories.add_row(name, extra, ", ".join(additions.helpers))
     console.print(categories)
+    guard = effective.imports
+    imports = Table(title="名册导入 Imports", title_justify="left")
+    for column in ("key", "value", "说明 meaning"):
+        imports.add_column(column)
+    imports.add_row("mass_end_share", f"{guard.mass_end_share:g}", "可终止范围内数据的比例 share of the scope an import may end")
+    imports.add_row("mass_end_max", str(guard.mass_end_max), "且不超过此数 and never more than this many")
+    imports.add_row("mass_end_floor", str(guard.mass_end_floor), "不超过此数时不拦截 never refused for this many or fewer")
+    console.print(imports)
 
 
 @policy_app.command("check")

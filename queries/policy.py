@@ -1,7 +1,8 @@
 """The policy file (政策配置): coverage norms and escalation levels, as data a district edits.
 
-Shipped defaults (``queries/data/policy.toml``) come from the case figures of the domain; a district
-points ``ORGGRAPH_POLICY`` (or ``--policy``) at its own copy. A file may set only what it changes:
+Shipped defaults (``orggraph/data/policy.toml``, read and layered by :mod:`orggraph.policy_file`)
+come from the case figures of the domain; a district points ``ORGGRAPH_POLICY`` (or ``--policy``) at
+its own copy. A file may set only what it changes:
 it is laid over the defaults, rule by rule and level by level. Every rule and level has a stable id
 and a Chinese and an English description; :func:`load_policy` refuses unknown ids, unknown keys and
 wrong values with the file, the table and the reason.
@@ -15,14 +16,13 @@ wrong values with the file, the table and the reason.
 
 from __future__ import annotations
 
-import tomllib
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from orggraph.errors import ConfigurationError
+from orggraph.policy_file import ImportPolicy, bad, import_policy, layered
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -144,6 +144,7 @@ class Policy(BaseModel):
     source: str
     coverage: dict[str, Rule]
     escalation: Escalation
+    imports: ImportPolicy = Field(default_factory=ImportPolicy)
 
     def rule(self, rule_id: str) -> Rule:
         return self.coverage[rule_id]
@@ -152,35 +153,10 @@ class Policy(BaseModel):
         return [r for r in self.coverage.values() if r.enabled]
 
 
-def _defaults() -> dict[str, Any]:
-    text = files("queries").joinpath("data/policy.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
-
-
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            merged[key] = _merge(base[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def load_policy(path: Path | None) -> Policy:
     """The shipped defaults, with the file at ``path`` (if any) laid over them; checked."""
-    data = _defaults()
-    source = "built-in defaults"
-    if path is not None:
-        try:
-            own = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise _bad(path, "", str(exc)) from exc
-        unknown = sorted(set(own) - {"coverage", "escalation"})
-        if unknown:
-            raise _bad(path, unknown[0], "unknown table; a policy has [coverage.<rule>] and [escalation]")
-        data = _merge(data, own)
-        source = str(path)
+    data, source = layered(path)
+    imports = import_policy(path)
     rules: dict[str, Rule] = {}
     for rule_id, table in data.get("coverage", {}).items():
         if rule_id not in RULE_PARAMS:
@@ -205,7 +181,7 @@ def load_policy(path: Path | None) -> Policy:
     escalation = dict(data.get("escalation", {}))
     escalation["level"] = {k: {"id": k, **v} for k, v in escalation.get("level", {}).items()}
     try:
-        return Policy(source=source, coverage=rules, escalation=Escalation(**escalation))
+        return Policy(source=source, coverage=rules, escalation=Escalation(**escalation), imports=imports)
     except ValidationError as exc:
         raise _bad(path, "escalation", _first(exc)) from exc
 
@@ -217,5 +193,4 @@ def _first(exc: ValidationError) -> str:
 
 
 def _bad(path: Path | None, table: str, reason: str) -> ConfigurationError:
-    where = f"{path or 'built-in policy'}" + (f" [{table}]" if table else "")
-    return ConfigurationError(f"policy {where}: {reason}", message_zh=f"政策文件 {where}：{reason}", table=table)
+    return bad(path, table, reason)

@@ -19,8 +19,9 @@ from orggraph.model.kinds import LinkKind
 from orggraph.model.nodes import Node
 
 #: Operations, as plain tuples (they are journalled as they are):
-#: ("put", node_id, attrs) · ("link", kind, source, target, start, attrs) ·
-#: ("unlink", kind, source, target, end) · ("end", node_id, end)
+#: ("put", node_id, attrs) · ("link", kind, source, target, start, attrs[, stated]) ·
+#: ("unlink", kind, source, target, end) · ("end", node_id, end) · and, to put back what a write
+#: replaced (undo), ("restore_node", node_id, attrs or None) · ("restore_link", kind, source, target, periods)
 Op = tuple[Any, ...]
 
 Attrs = tuple[tuple[str, Any], ...]
@@ -76,9 +77,15 @@ class Batch:
         *,
         start: str,
         attrs: Mapping[str, Any] | None = None,
+        stated: bool = False,
     ) -> None:
-        """Start a link on ``start`` (an open one with other attributes has them replaced)."""
-        self.ops.append(("link", _kind(kind), _id(source), _id(target), start, freeze_attrs(attrs)))
+        """Start a link on ``start`` (an open one with other attributes has them replaced).
+
+        ``stated``: ``start`` is a date the roster states (报到日期, 开始日期), not just the day the link
+        was first seen, so an open link that started on another day has its start corrected.
+        """
+        op: tuple[Any, ...] = ("link", _kind(kind), _id(source), _id(target), start, freeze_attrs(attrs))
+        self.ops.append((*op, True) if stated else op)
 
     def unlink(self, kind: LinkKind, source: Node | str, target: Node | str, *, end: str) -> None:
         """End the open link on ``end``; the link and its history are kept."""

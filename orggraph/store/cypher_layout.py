@@ -3,8 +3,9 @@
 A node is ``(:OrgNode:<Kind label> {id, kind, …attributes, ended?})``; the kind label comes from
 :data:`LABEL` (a fixed table, never from input). One period of a link is one relationship whose type
 is the :class:`~orggraph.model.kinds.LinkKind` value, with ``start``, ``end`` (absent while open)
-and the link's attributes as properties. Two more labels hold the store's own records:
-``OrgGraphMeta`` (format, key fingerprint, revision) and ``OrgGraphAudit`` (the audit trail).
+and the link's attributes as properties. Three more labels hold the store's own records:
+``OrgGraphMeta`` (format, key fingerprint, revision), ``OrgGraphAudit`` (the audit trail) and
+``OrgGraphChange`` (the change log: what each write replaced, compressed, in parts).
 
 >>> node_row("household:H1", {"kind": "household", "room": "501"})
 {'id': 'household:H1', 'kind': 'household', 'room': '501'}
@@ -34,7 +35,8 @@ from orggraph.store.batch import freeze_attrs
 NODE = "OrgNode"
 META = "OrgGraphMeta"
 AUDIT = "OrgGraphAudit"
-PENDING = "OrgGraphPending"
+#: The change log: one node per part of one write's backward changes (see :mod:`orggraph.store.changes`).
+CHANGE = "OrgGraphChange"
 
 #: The label of each node kind.
 LABEL: dict[str, str] = {kind.value: "".join(part.title() for part in kind.value.split("_")) for kind in NodeKind}

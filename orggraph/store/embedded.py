@@ -4,7 +4,10 @@ The file holds a *snapshot* of the whole graph and a *journal* of the batches wr
 
 * ``meta`` — format name and version, the personal-data key's fingerprint, the write sequence;
 * ``snapshot`` — the graph in :mod:`marshal` form, split into parts, signed with the store key;
-* ``journal`` — one row per batch since the snapshot: the ops that changed something, signed.
+* ``journal`` — one row per batch since the snapshot: the ops that changed something, signed;
+* ``changes`` — the change log, kept across snapshots: one row per write that changed something, its
+  revision, when the store learned it (UTC), its label and the states it replaced (compressed JSON of
+  :class:`~orggraph.store.changes.Changes`), signed. It is what ``orggraph undo`` puts back.
 
 A write is one SQLite transaction (``BEGIN IMMEDIATE`` … ``COMMIT``) that appends a journal row, or,
 once the journal is long or the batch large, replaces the snapshot and empties the journal. The
@@ -23,7 +26,7 @@ import logging
 import marshal
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,7 @@ import networkx as nx
 import orjson
 
 from orggraph.errors import (
+    StaleRevisionError,
     StoreCorruptError,
     StoreError,
     StoreFormatError,
@@ -40,6 +44,7 @@ from orggraph.errors import (
 from orggraph.memory import collector_paused
 from orggraph.pii import PiiKey
 from orggraph.store.batch import Batch, Op
+from orggraph.store.changes import Changes, WriteRecord, changes_of
 from orggraph.store.port import WriteSummary
 from orggraph.store.reads import GraphReads
 from orggraph.store.state import GraphState, new_graph
@@ -47,7 +52,12 @@ from orggraph.store.state import GraphState, new_graph
 log = logging.getLogger("orggraph.store")
 
 FORMAT = "orggraph-embedded"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Versions this release opens, upgrading them in place: version 1 had no change log.
+_UPGRADES = {
+    1: "CREATE TABLE IF NOT EXISTS changes ("
+    "revision INTEGER PRIMARY KEY, at TEXT NOT NULL, label TEXT NOT NULL, backward BLOB NOT NULL, digest BLOB NOT NULL)"
+}
 #: Journalled ops after which a write folds everything into a new snapshot instead.
 SNAPSHOT_AFTER_OPS = 200_000
 _PART_BYTES = 64 * 1024 * 1024
@@ -59,6 +69,9 @@ CREATE TABLE snapshot (part INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE journal (
     seq INTEGER PRIMARY KEY, at TEXT NOT NULL, label TEXT NOT NULL,
     n_ops INTEGER NOT NULL, ops BLOB NOT NULL, digest BLOB NOT NULL
+);
+CREATE TABLE changes (
+    revision INTEGER PRIMARY KEY, at TEXT NOT NULL, label TEXT NOT NULL, backward BLOB NOT NULL, digest BLOB NOT NULL
 );
 """
 
@@ -139,6 +152,9 @@ class EmbeddedStore(GraphReads):
                 path=str(self.path),
             )
         version = int(meta.get("format_version", "0"))
+        if version in _UPGRADES:
+            self._upgrade(version)
+            version = FORMAT_VERSION
         if version != FORMAT_VERSION:
             advice = (
                 "upgrade orggraph (pip install -U orggraph) to read it"
@@ -158,6 +174,13 @@ class EmbeddedStore(GraphReads):
                 message_zh=f"个人信息密钥与 {self.path} 不匹配；请用 ORGGRAPH_KEY_FILE 指向创建该存储时的密钥",
                 path=str(self.path),
             )
+
+    def _upgrade(self, version: int) -> None:
+        """Bring a file of an older format version up to this one, in one transaction."""
+        with self._transaction():
+            self._db.execute(_UPGRADES[version])
+            self._set_meta(format_version=FORMAT_VERSION)
+        log.warning("%s: store format upgraded from version %d to %d", self.path, version, FORMAT_VERSION)
 
     def _initialise(self) -> None:
         with self._transaction():
@@ -282,33 +305,49 @@ class EmbeddedStore(GraphReads):
 
     # -- the port -------------------------------------------------------------------------------
 
-    def write(self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None) -> WriteSummary:
+    def write(
+        self,
+        batch: Batch,
+        *,
+        dry_run: bool = False,
+        audit: tuple[str, dict[str, Any]] | None = None,
+        expected_revision: int | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> WriteSummary:
         """Apply ``batch`` whole and make it durable, or change nothing and raise.
 
         With ``dry_run`` the batch is checked and counted, then undone: nothing is written. ``audit``
-        (kind, record) is stored in the audit trail in the same transaction, with the counts.
+        (kind, record) is stored in the audit trail in the same transaction, with the counts. With
+        ``expected_revision``, a store another process has written since (or this one) refuses the
+        batch with :class:`~orggraph.errors.StaleRevisionError`.
         """
         with self._lock:
             transaction = self._transaction()
             transaction.begin()  # holds the write lock from catch-up to commit
             try:
                 self._catch_up()
-                applied = self.state.apply(batch.ops)  # a refused batch raises here, rolled back
+                if expected_revision is not None and expected_revision != self._seq:
+                    raise StaleRevisionError.of(str(self.path), self._seq, expected_revision)
+                applied = self.state.apply(batch.ops, progress)  # a refused batch raises here, rolled back
             except BaseException:
                 transaction.rollback()
                 raise
+            summary = applied.summary
+            if progress is not None:
+                progress("save", 0, 0)
+            summary.forward, summary.backward = changes_of(self.state.graph, applied.undo)
             if dry_run or (not applied.effective and audit is None):
                 self.state.rollback(applied.undo)
                 transaction.rollback()
-                applied.summary.dry_run = dry_run
-                return applied.summary
+                summary.dry_run = dry_run
+                return summary
             journal_ops = self._journal_ops
             try:
                 if applied.effective:
-                    self._persist(applied.effective, batch.label)
+                    self._persist(applied.effective, batch.label, summary.backward)
                 if audit is not None:
                     revision = self._seq + (1 if applied.effective else 0)
-                    record = {"label": batch.label, **audit[1], "changes": applied.summary.as_dict(), "revision": revision}
+                    record = {"label": batch.label, **audit[1], "changes": summary.as_dict(), "revision": revision}
                     self._insert_audit(audit[0], record)
                 if self.before_commit is not None:
                     self.before_commit()
@@ -320,9 +359,25 @@ class EmbeddedStore(GraphReads):
                 raise
             if applied.effective:
                 self._seq += 1
+                summary.revision = self._seq
             self._data_version = self._current_data_version()
-        log.info("wrote batch %r: %d changes", batch.label, applied.summary.changed)
-        return applied.summary
+        log.info("wrote batch %r: %d changes", batch.label, summary.changed)
+        return summary
+
+    def write_log(self, *, after: int = 0, until: int | None = None) -> Iterator[WriteRecord]:
+        """The change log after revision ``after`` (up to ``until``), oldest first (each entry's signature checked)."""
+        rows = self._db.execute(
+            "SELECT revision, at, label, backward, digest FROM changes WHERE revision > ? AND revision <= ? ORDER BY revision",
+            (after, until if until is not None else 2**62),
+        ).fetchall()
+        for revision, at, label, body, digest in rows:
+            if self.pii_key.sign(body) != digest:
+                raise StoreCorruptError(
+                    f"change log entry {revision} in {self.path} fails its integrity check; restore the file from a backup",
+                    message_zh=f"{self.path} 的变更日志第 {revision} 条未通过完整性校验",
+                    path=str(self.path),
+                )
+            yield WriteRecord(revision, at, label, Changes.unpacked(body))
 
     @property
     def revision(self) -> int:
@@ -358,13 +413,15 @@ class EmbeddedStore(GraphReads):
         ).fetchall()
         return [{"id": row_id, "at": at, **orjson.loads(record)} for row_id, at, record in rows]
 
-    def _persist(self, ops: list[Op], label: str) -> None:
+    def _persist(self, ops: list[Op], label: str, backward: Changes) -> None:
         seq = self._seq + 1
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        packed = backward.packed()
+        self._db.execute("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", (seq, now, label, packed, self.pii_key.sign(packed)))
         if self._journal_ops + len(ops) > SNAPSHOT_AFTER_OPS:
             self._write_snapshot(seq)
         else:
             body = marshal.dumps(ops, _MARSHAL_VERSION)
-            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             self._db.execute(
                 "INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?)",
                 (seq, now, label, len(ops), body, self.pii_key.sign(body)),

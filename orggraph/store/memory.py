@@ -14,11 +14,13 @@ for tests. Its audit trail is a list.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from orggraph.errors import StaleRevisionError
 from orggraph.pii import PiiKey
 from orggraph.store.batch import Batch
+from orggraph.store.changes import WriteRecord, changes_of
 from orggraph.store.port import WriteSummary
 from orggraph.store.reads import GraphReads
 from orggraph.store.state import GraphState
@@ -32,17 +34,33 @@ class MemoryStore(GraphReads):
         self.location = location
         self.state = GraphState()
         self._audit: list[dict[str, Any]] = []
+        self._log: list[WriteRecord] = []
         #: Grows whenever the graph changes.
         self.revision = 0
 
-    def write(self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None) -> WriteSummary:
-        applied = self.state.apply(batch.ops)
+    def write(
+        self,
+        batch: Batch,
+        *,
+        dry_run: bool = False,
+        audit: tuple[str, dict[str, Any]] | None = None,
+        expected_revision: int | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> WriteSummary:
+        if expected_revision is not None and expected_revision != self.revision:
+            raise StaleRevisionError.of(self.location, self.revision, expected_revision)
+        applied = self.state.apply(batch.ops, progress)
+        summary = applied.summary
+        summary.forward, summary.backward = changes_of(self.state.graph, applied.undo)
         if dry_run:
             self.state.rollback(applied.undo)
-            applied.summary.dry_run = True
-            return applied.summary
+            summary.dry_run = True
+            return summary
         if applied.effective:
             self.revision += 1
+            summary.revision = self.revision
+            at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            self._log.append(WriteRecord(self.revision, at, batch.label, summary.backward))
         if audit is not None:
             record = {"label": batch.label, **audit[1], "changes": applied.summary.as_dict(), "revision": self.revision}
             self.record_audit(audit[0], record)
@@ -59,6 +77,10 @@ class MemoryStore(GraphReads):
     def audit_log(self, kind: str, *, since: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         entries = [e for e in reversed(self._audit) if e["kind"] == kind and e["at"] >= (since or "")]
         return [{k: v for k, v in e.items() if k != "kind"} for e in entries[:limit]]
+
+    def write_log(self, *, after: int = 0, until: int | None = None) -> Iterator[WriteRecord]:
+        last = self.revision if until is None else until
+        return iter([record for record in self._log if after < record.revision <= last])
 
     def refresh(self) -> bool:
         return False

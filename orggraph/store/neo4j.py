@@ -6,10 +6,11 @@ a read through the port, or a query computed in networkx) and kept current by re
 is checked on that copy by the same rules as the embedded engine, so both engines accept and refuse
 exactly the same batches, and only what changed is sent, in ``UNWIND`` batches.
 
-A write is one transaction on Neo4j (it rolls back on any failure). FalkorDB's Bolt endpoint does
-not roll back, so there the store saves the states the write replaces (``OrgGraphPending`` nodes)
-before changing anything and puts them back on failure — or, if the server or the process went away
-in between, the next time the store is opened or written.
+A write is one transaction on Neo4j (it rolls back on any failure), and records in it what it
+replaced: the change log (``OrgGraphChange`` nodes, :mod:`orggraph.store.changes`). FalkorDB's Bolt
+endpoint does not roll back, so there that record is written before anything is changed, and put back
+on failure — or, if the server or the process went away in between, the next time the store is
+opened or written.
 
 Writers are serialised by the revision on the ``OrgGraphMeta`` node: a write claims the next revision
 only if nobody wrote since the copy was brought up to date, else it catches up and checks again.
@@ -17,24 +18,26 @@ only if nobody wrote since the copy was brought up to date, else it catches up a
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import networkx as nx
 import orjson
 
-from orggraph.errors import StoreError, StoreFormatError, StoreKeyMismatchError, StoreUnavailableError
+from orggraph.errors import StaleRevisionError, StoreError, StoreFormatError, StoreKeyMismatchError, StoreUnavailableError
 from orggraph.pii import PiiKey
 from orggraph.stats import StreetSummary
 from orggraph.store.batch import Batch
 from orggraph.store.bolt import BoltConnection
-from orggraph.store.cypher_layout import AUDIT, META, NODE, PENDING, node_from_props, period_from_props
-from orggraph.store.neo4j_changes import Changes, apply_changes, changes_of
+from orggraph.store.changes import Changes, WriteRecord, changes_of
+from orggraph.store.cypher_layout import AUDIT, CHANGE, META, NODE, node_from_props, period_from_props
+from orggraph.store.neo4j_changes import apply_changes
 from orggraph.store.neo4j_stats import counts_on_server, per_street_on_server
 from orggraph.store.port import StoreCounts, WriteSummary
 from orggraph.store.reads import GraphReads
@@ -61,7 +64,7 @@ def _parts(text: str) -> list[str]:
 
 def wipe_graph(connection: BoltConnection) -> None:
     """Delete orggraph's graph and records from the server, in slices (``--replace``)."""
-    for node_label in (NODE, AUDIT, PENDING, META):
+    for node_label in (NODE, AUDIT, CHANGE, "OrgGraphPending", META):
         while True:
             rows = connection.run(f"MATCH (n:{node_label}) WITH n LIMIT 10000 DETACH DELETE n RETURN count(n) AS n")
             if not rows or not rows[0]["n"]:
@@ -112,6 +115,7 @@ class Neo4jStore(GraphReads):
             self.connection.dialect.index_statement(NODE, "id"),
             self.connection.dialect.index_statement(META, "id"),
             self.connection.dialect.index_statement(AUDIT, "seq"),
+            self.connection.dialect.index_statement(CHANGE, "revision"),
         ):
             try:
                 self.connection.run(statement)
@@ -202,25 +206,38 @@ class Neo4jStore(GraphReads):
 
     # -- writing ----------------------------------------------------------------------------------
 
-    def write(self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None) -> WriteSummary:
+    def write(
+        self,
+        batch: Batch,
+        *,
+        dry_run: bool = False,
+        audit: tuple[str, dict[str, Any]] | None = None,
+        expected_revision: int | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> WriteSummary:
         """Check ``batch`` on the copy, then send what changed as one write; or change nothing and raise."""
         with self._lock:
             for _attempt in range(3):
                 self.refresh()
-                applied = self.state.apply(batch.ops)  # a refused batch raises here, rolled back
+                if expected_revision is not None and expected_revision != self._revision:
+                    raise StaleRevisionError.of(self.location, self._revision, expected_revision)
+                applied = self.state.apply(batch.ops, progress)  # a refused batch raises here, rolled back
+                summary = applied.summary
+                summary.forward, summary.backward = changes_of(self.state.graph, applied.undo)
                 if dry_run or (not applied.effective and audit is None):
                     self.state.rollback(applied.undo)
-                    applied.summary.dry_run = dry_run
-                    return applied.summary
-                forward, backward = changes_of(self.state, applied.undo)
+                    summary.dry_run = dry_run
+                    return summary
+                if progress is not None:
+                    progress("save", 0, 0)
                 try:
-                    claimed = self._send(forward, backward, batch.label, applied.summary, audit)
+                    claimed = self._send(summary.forward, summary.backward, batch.label, summary, audit)
                 except BaseException:
                     self.state.rollback(applied.undo)
                     raise
                 if claimed:
-                    log.info("wrote batch %r: %d changes", batch.label, applied.summary.changed)
-                    return applied.summary
+                    log.info("wrote batch %r: %d changes", batch.label, summary.changed)
+                    return summary
                 self.state.rollback(applied.undo)  # another process wrote first: catch up and check again
         raise StoreUnavailableError(
             f"{self.location}: other writers kept changing the graph; try again",
@@ -244,8 +261,8 @@ class Neo4jStore(GraphReads):
             if not self._claim(tx, expected, expected + bump, token):
                 return False
             try:
-                if tx is None and forward:
-                    self._save_pending(backward)
+                if forward:  # first, so that a server without rollback can be put back from it
+                    self._save_change(tx, expected + 1, label, backward)
                 apply_changes(connection, forward, tx)
                 if audit is not None:
                     record = {"label": label, **audit[1], "changes": summary.as_dict(), "revision": expected + bump}
@@ -255,9 +272,11 @@ class Neo4jStore(GraphReads):
                 self._release(tx, token)
             except BaseException:
                 if tx is None:
-                    self._undo_after_failure(backward)
+                    self._undo_after_failure(backward, expected + bump)
                 raise
         self._revision = expected + bump
+        if forward:
+            summary.revision = self._revision
         return True
 
     def _run(self, tx: Any, query: str, **params: Any) -> list[dict[str, Any]]:
@@ -288,30 +307,65 @@ class Neo4jStore(GraphReads):
 
     def _release(self, tx: Any, token: str) -> None:
         self._run(tx, f"MATCH (m:{META}) WHERE m.writer = $token REMOVE m.writer, m.writer_at", token=token)
-        if tx is None:
-            self.connection.run(f"MATCH (p:{PENDING}) DELETE p")
 
-    def _save_pending(self, backward: Changes) -> None:
-        """Before a server without rollback is changed: keep what the write replaces, in parts."""
-        text = backward.to_json().decode()
-        self.connection.run_rows(
-            f"UNWIND $rows AS r CREATE (:{PENDING} {{part: r[0], text: r[1]}})", list(enumerate(_parts(text)))
+    def _change_part_chars(self) -> int:
+        return 3_000 if self.connection.dialect.small_statements else 1_000_000
+
+    def _save_change(self, tx: Any, revision: int, label: str, backward: Changes) -> None:
+        """Record in the change log what the write replaces, as base64 text in parts."""
+        text = base64.b64encode(backward.packed()).decode("ascii")
+        size = self._change_part_chars()
+        parts = [text[i : i + size] for i in range(0, len(text), size)] or [""]
+        at = _now()
+        for number, part in enumerate(parts):
+            self._run(
+                tx,
+                f"CREATE (:{CHANGE} {{revision: $revision, at: $at, label: $label, part: $part, of: $of, text: $text}})",
+                revision=revision,
+                at=at,
+                label=label[:200],
+                part=number,
+                of=len(parts),
+                text=part,
+            )
+
+    def _drop_change(self, revision: int) -> None:
+        self.connection.run(f"MATCH (c:{CHANGE}) WHERE c.revision = $revision DELETE c", revision=revision)
+
+    def write_log(self, *, after: int = 0, until: int | None = None) -> Iterator[WriteRecord]:
+        """The change log after revision ``after`` (up to ``until``), oldest first."""
+        rows = self.connection.run(
+            f"MATCH (c:{CHANGE}) WHERE c.revision > $after AND c.revision <= $until "
+            "RETURN c.revision AS revision, c.at AS at, c.label AS label, c.part AS part, c.of AS of, c.text AS text "
+            "ORDER BY revision, part",
+            after=after,
+            until=until if until is not None else 2**62,
         )
+        grouped: dict[int, list[dict[str, Any]]] = {}
+        for row in rows:
+            grouped.setdefault(int(row["revision"]), []).append(row)
+        for revision, parts in grouped.items():
+            if len(parts) != parts[0]["of"]:
+                continue  # a record a writer did not finish (it had changed nothing yet)
+            body = base64.b64decode("".join(part["text"] for part in parts))
+            yield WriteRecord(revision, parts[0]["at"], parts[0]["label"], Changes.unpacked(body))
 
-    def _undo_after_failure(self, backward: Changes) -> None:
+    def _undo_after_failure(self, backward: Changes, revision: int) -> None:
         try:
             apply_changes(self.connection, backward, None)
-            self.connection.run(f"MATCH (p:{PENDING}) DELETE p")
+            self._drop_change(revision)
             self.connection.run(f"MATCH (m:{META}) SET m.revision = m.revision + 1 REMOVE m.writer, m.writer_at")
             self._revision = self.server_revision()  # the caller rolls its copy back to match
         except StoreError as exc:
             log.warning("the failed write could not be undone now (%s); it will be when the store is next opened", exc.code)
 
     def _recover(self, *, wait: bool) -> None:
-        """Put back what an interrupted write (of a process gone) left on a server without rollback."""
-        rows = self.connection.run(f"MATCH (p:{PENDING}) RETURN p.part AS part, p.text AS text ORDER BY part")
-        if rows:
-            backward = Changes.from_json("".join(row["text"] for row in rows))
+        """Put back what an interrupted write (of a process gone) left on a server without rollback: the
+        write that claimed the server's revision recorded what it replaced first."""
+        revision = self.server_revision()
+        records = [record for record in self.write_log(after=revision - 1) if record.revision == revision]
+        if records:  # complete: the write may have begun changing the graph
+            backward = records[0].backward
             log.warning(
                 "%s: undoing a write that did not finish (%d nodes, %d links)",
                 self.location,
@@ -319,7 +373,7 @@ class Neo4jStore(GraphReads):
                 len(backward.links),
             )
             apply_changes(self.connection, backward, None)
-            self.connection.run(f"MATCH (p:{PENDING}) DELETE p")
+        self._drop_change(revision)
         self.connection.run(f"MATCH (m:{META}) SET m.revision = m.revision + 1 REMOVE m.writer, m.writer_at")
         self._state = None
         self._revision = self.server_revision()

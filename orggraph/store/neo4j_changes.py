@@ -2,10 +2,10 @@
 
 A write is applied to the store's in-memory copy first, by the same rules as the embedded engine
 (:class:`~orggraph.store.state.GraphState`); its undo log names every node and node pair it touched.
-:func:`changes_of` turns that log into *forward* changes (the state after) and *backward* changes
-(the state before). :func:`apply_changes` writes either kind to the server the same way: upsert the
-nodes with a target, replace the relationships of every touched (pair, link kind) by the target
-periods, delete the nodes whose target is ``None``. Backward changes are how a server that does not
+:func:`~orggraph.store.changes.changes_of` turns that log into *forward* changes (the state after) and
+*backward* changes (the state before). :func:`apply_changes` writes either kind to the server the
+same way: upsert the nodes with a target, replace the relationships of every touched (pair, link
+kind) by the target periods, delete the nodes whose target is ``None``. Backward changes are how a server that does not
 roll back (FalkorDB) is put back after a failed write.
 """
 
@@ -13,68 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from orggraph.store.bolt import BoltConnection
+from orggraph.store.changes import Changes
 from orggraph.store.cypher_layout import NODE, label, node_row, period_props, rel_type
 from orggraph.store.packed_rows import FIELD, Shape, line_bytes, pack, packed_batches, parameters, properties, unpacked_rows
-from orggraph.store.state import GraphState
-
-
-@dataclass
-class Changes:
-    """Target states: ``nodes[id]`` attributes (``None``: no such node); ``links[(u, v, kind)]`` periods."""
-
-    nodes: dict[str, dict[str, Any] | None] = field(default_factory=dict)
-    links: dict[tuple[str, str, str], tuple[tuple[Any, ...], ...]] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return bool(self.nodes or self.links)
-
-    def to_json(self) -> bytes:
-        return orjson.dumps(
-            {"nodes": list(self.nodes.items()), "links": [[u, v, k, p] for (u, v, k), p in self.links.items()]},
-        )
-
-    @classmethod
-    def from_json(cls, data: bytes | str) -> Changes:
-        raw = orjson.loads(data)
-        links = {
-            (u, v, k): tuple(
-                (s, e, None if a is None else tuple((x, tuple(y) if isinstance(y, list) else y) for x, y in a)) for s, e, a in p
-            )
-            for u, v, k, p in raw["links"]
-        }
-        return cls(dict(raw["nodes"]), links)
-
-
-def changes_of(state: GraphState, undo: list[tuple[Any, ...]]) -> tuple[Changes, Changes]:
-    """(forward, backward) changes of a write whose undo log is ``undo`` (applied to ``state``)."""
-    old_nodes: dict[str, dict[str, Any] | None] = {}
-    old_edges: dict[tuple[str, str], dict[str, Any] | None] = {}
-    for entry in undo:  # the first entry of a node or pair holds its state before the write
-        if entry[0] == "node":
-            old_nodes.setdefault(entry[1], entry[2])
-        else:
-            old_edges.setdefault((entry[1], entry[2]), entry[3])
-    graph = state.graph
-    forward, backward = Changes(), Changes()
-    for node_id, old in old_nodes.items():
-        new = graph._node.get(node_id)
-        if new != old:
-            forward.nodes[node_id] = new
-            backward.nodes[node_id] = old
-    for (u, v), old_data in old_edges.items():
-        new_data = graph._succ.get(u, {}).get(v) or {}
-        old_data = old_data or {}
-        for kind in new_data.keys() | old_data.keys():
-            if new_data.get(kind) != old_data.get(kind):
-                forward.links[u, v, kind] = tuple(new_data.get(kind, ()))
-                backward.links[u, v, kind] = tuple(old_data.get(kind, ()))
-    return forward, backward
 
 
 def apply_changes(connection: BoltConnection, changes: Changes, tx: Any, *, fresh: bool = False) -> None:

@@ -8,7 +8,7 @@ given another date; ``history=True`` returns ended periods too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -18,6 +18,7 @@ from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.pii import PiiKey
 from orggraph.stats import StreetSummary
 from orggraph.store.batch import Batch
+from orggraph.store.changes import Changes, WriteRecord
 
 Outcome = Literal["created", "updated", "unchanged", "ended"]
 OUTCOMES: tuple[Outcome, ...] = ("created", "updated", "unchanged", "ended")
@@ -45,6 +46,11 @@ class WriteSummary:
     outcomes: list[Outcome] = field(default_factory=list)
     #: True when nothing was written because the caller asked for a dry run.
     dry_run: bool = False
+    #: The revision the write made (``None``: nothing was written).
+    revision: int | None = None
+    #: The states the write set and the states they replaced (a dry run's too); see :mod:`~orggraph.store.changes`.
+    forward: Changes = field(default_factory=Changes)
+    backward: Changes = field(default_factory=Changes)
 
     @property
     def changed(self) -> int:
@@ -90,11 +96,29 @@ class GraphStore(Protocol):
         """A number that grows whenever the graph changes (after :meth:`refresh`, others' writes too)."""
         ...
 
-    def write(self, batch: Batch, *, dry_run: bool = False, audit: tuple[str, dict[str, Any]] | None = None) -> WriteSummary:
+    def write(
+        self,
+        batch: Batch,
+        *,
+        dry_run: bool = False,
+        audit: tuple[str, dict[str, Any]] | None = None,
+        expected_revision: int | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> WriteSummary:
         """Apply ``batch`` whole, or raise a :class:`~orggraph.errors.RefusedWriteError` and change nothing.
 
         ``dry_run`` counts what would change and writes nothing; ``audit`` is recorded with the write.
+        ``expected_revision``: the revision the batch was planned on; if the store (other processes'
+        writes included) is at another one, nothing is written and
+        :class:`~orggraph.errors.StaleRevisionError` is raised, so that the caller plans again.
+        ``progress(step, done, total)`` hears how far the write has come: ``"apply"`` with the ops applied,
+        then ``"save"`` (0, 0) while it is made durable.
         """
+        ...
+
+    def write_log(self, *, after: int = 0, until: int | None = None) -> Iterator[WriteRecord]:
+        """The change log: every write after revision ``after`` (up to ``until``), oldest first, with the
+        states it replaced."""
         ...
 
     def record_audit(self, kind: str, record: dict[str, Any]) -> None:

@@ -9,12 +9,18 @@ place; a write puts a new (interned) dict. Treat the graph as read-only outside 
 
 Writes are applied op by op with an undo log; the first op that breaks a rule rolls the whole batch
 back and raises, so a refused batch leaves the graph exactly as it was.
+
+Valid time (when a fact held) is kept normalised, so that a same-day correction leaves no trace in it:
+a period ended on the day it started never held and is dropped; a link started again on the day its
+last period ended, with the same attributes, goes on in that period; a link whose start the roster
+states (``stated``: 报到日期, 开始日期) has its open period's start corrected when a later roster says
+another. What a write replaced is kept in the change log (:mod:`orggraph.store.changes`), not here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 import networkx as nx
@@ -63,6 +69,8 @@ class GraphState:
     def __init__(self, graph: nx.DiGraph | None = None) -> None:
         self.graph: nx.DiGraph = graph if graph is not None else nx.DiGraph()
         self._interned: dict[tuple[Any, ...], EdgeData] = {}
+        #: Nodes that lost a period that never held, in the batch being applied (see :meth:`_sweep`).
+        self._dropped: set[str] = set()
 
     # -- reading helpers -------------------------------------------------------------------------
 
@@ -90,13 +98,19 @@ class GraphState:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def apply(self, ops: Iterable[Op]) -> Applied:
-        """Apply every op or none; what is returned can still be rolled back (see :meth:`rollback`)."""
+    def apply(self, ops: Iterable[Op], progress: Callable[[str, int, int], None] | None = None) -> Applied:
+        """Apply every op or none; what is returned can still be rolled back (see :meth:`rollback`).
+
+        ``progress("apply", done, total)`` is called every few thousand ops (total: 0 unless a list)."""
         summary = WriteSummary()
         undo: list[tuple[Any, ...]] = []
         effective: list[Op] = []
+        self._dropped = set()
+        total = len(ops) if isinstance(ops, list) else 0
         try:
             for index, op in enumerate(ops):
+                if progress is not None and not index % 20_000:
+                    progress("apply", index, total)
                 try:
                     outcome = self._apply_one(op, summary, undo)
                 except RefusedWriteError as exc:
@@ -105,10 +119,27 @@ class GraphState:
                 summary.outcomes.append(outcome)
                 if outcome != "unchanged":
                     effective.append(op)
+            self._sweep(summary, undo)
         except BaseException:
             self.rollback(undo)
             raise
         return Applied(summary, effective, undo)
+
+    def _sweep(self, summary: WriteSummary, undo: list[Any]) -> None:
+        """Remove the nodes this batch left with nothing that ever held: a person, or an ended node, whose
+        every link period was dropped as never held (made and ended on one day). A same-day correction
+        then leaves no trace in the graph; the change log keeps what was removed."""
+        nodes, succ, pred = self.graph._node, self.graph._succ, self.graph._pred
+        for node_id in sorted(self._dropped):
+            attrs = nodes.get(node_id)
+            if attrs is None or succ[node_id] or pred[node_id]:
+                continue
+            if attrs["kind"] == NodeKind.PERSON.value or "ended" in attrs:
+                del nodes[node_id], succ[node_id], pred[node_id]
+                undo.append(("node", node_id, attrs))
+                if "ended" not in attrs:
+                    summary.nodes[attrs["kind"], "ended"] += 1
+        self._dropped = set()
 
     def rollback(self, undo: list[tuple[Any, ...]]) -> None:
         """Put back everything an undo log recorded, newest first."""
@@ -125,19 +156,25 @@ class GraphState:
                 _, n, old = entry
                 if old is None:
                     del node[n], succ[n], pred[n]
-                else:
+                else:  # changed, or removed by a restore (it had no links then)
                     node[n] = old
+                    succ.setdefault(n, {})
+                    pred.setdefault(n, {})
 
     def _apply_one(self, op: Op, summary: WriteSummary, undo: list[tuple[Any, ...]]) -> Outcome:
         verb = op[0]
         if verb == "link":
-            return self._link(op[1], op[2], op[3], op[4], op[5], summary, undo)
+            return self._link(op[1], op[2], op[3], op[4], op[5], len(op) > 6 and bool(op[6]), summary, undo)
         if verb == "put":
             return self._put(op[1], op[2], summary, undo)
         if verb == "unlink":
             return self._unlink(op[1], op[2], op[3], op[4], summary, undo)
         if verb == "end":
             return self._end_node(op[1], op[2], summary, undo)
+        if verb == "restore_node":
+            return self._restore_node(op[1], op[2], summary, undo)
+        if verb == "restore_link":
+            return self._restore_link(op[1], op[2], op[3], op[4], summary, undo)
         raise SchemaViolationError(f"unknown operation {verb!r}", message_zh=f"未知操作 {verb!r}")
 
     def _put(self, node_id: str, attrs: dict[str, Any], summary: WriteSummary, undo: list[Any]) -> Outcome:
@@ -202,10 +239,23 @@ class GraphState:
         return rule
 
     def _set_edge(self, u: str, v: str, data: EdgeData, old: EdgeData | None, undo: list[Any]) -> None:
-        shared = self.intern(data)
-        self.graph._succ[u][v] = shared
-        self.graph._pred[v][u] = shared
+        """Put the data of edge ``u → v``; an edge left with no link kind is removed."""
+        if data:
+            shared = self.intern(data)
+            self.graph._succ[u][v] = shared
+            self.graph._pred[v][u] = shared
+        elif old is not None:
+            del self.graph._succ[u][v], self.graph._pred[v][u]
+        else:
+            return
         undo.append(("edge", u, v, old))
+
+    def _set_periods(self, u: str, v: str, kind: str, periods: tuple[Any, ...], old: EdgeData | None, undo: list[Any]) -> None:
+        """Put the periods of one link kind on ``u → v`` (none: the kind is dropped from the edge)."""
+        data = {k: p for k, p in (old or {}).items() if k != kind}
+        if periods:
+            data[kind] = periods
+        self._set_edge(u, v, data, old, undo)
 
     def _link(
         self,
@@ -214,9 +264,15 @@ class GraphState:
         target: str,
         start: str,
         attrs: tuple[Any, ...] | None,
+        stated: bool,
         summary: WriteSummary,
         undo: list[Any],
     ) -> Outcome:
+        """Start a link, or keep the open one (attributes replaced; with ``stated``, its start corrected).
+
+        A link that comes back on the very day its last period ended, with the same attributes, goes on
+        in that period: ending and restoring it the same day leaves the one open period it had.
+        """
         rule = self._rule(kind, source, target)
         if not isinstance(start, str) or not _ISO.fullmatch(start):
             raise PeriodError(
@@ -226,21 +282,24 @@ class GraphState:
             )
         old = self.graph._succ[source].get(target)
         periods = old.get(kind) if old is not None else None
+        attrs = attrs or None  # no attributes: None (older journals may hold an empty tuple)
         if periods:
             last = periods[-1]
-            attrs = attrs or None  # no attributes: None (older journals may hold an empty tuple)
             if last[1] is None:
-                if (last[2] or None) == attrs:
+                begins = start if stated else last[0]
+                if (last[2] or None) == attrs and begins == last[0]:
                     summary.links[kind, "unchanged"] += 1
                     return "unchanged"
-                new_periods = (*periods[:-1], (last[0], None, attrs))
-                self._set_edge(source, target, {**old, kind: new_periods}, old, undo)
+                if len(periods) > 1 and begins < periods[-2][1]:
+                    raise PeriodError(
+                        f"{kind} link {source!r} → {target!r}: its start cannot be corrected to {begins}, "
+                        f"before its previous period ended ({periods[-2][1]})",
+                        message_zh=f"{rule.kind.zh}关系的开始日期不能改为 {begins}，早于上一时段的结束日期 {periods[-2][1]}",
+                        link=kind,
+                    )
+                self._set_periods(source, target, kind, (*periods[:-1], (begins, None, attrs)), old, undo)
                 summary.links[kind, "updated"] += 1
                 return "updated"
-            if any(period[0] == start and (period[2] or None) == attrs for period in periods):
-                # the same period, already recorded (and ended since): replaying history changes nothing
-                summary.links[kind, "unchanged"] += 1
-                return "unchanged"
             if start < last[1]:
                 raise PeriodError(
                     f"{kind} link {source!r} → {target!r}: a new period cannot start on {start}, "
@@ -248,14 +307,29 @@ class GraphState:
                     message_zh=f"{rule.kind.zh}关系新的开始日期 {start} 早于上次结束日期 {last[1]}",
                     link=kind,
                 )
+            self._check_shape(rule, source, target)
+            if start == last[1] and (last[2] or None) == attrs:
+                new_periods = (*periods[:-1], (last[0], None, attrs))
+            else:
+                new_periods = (*periods, (start, None, attrs))
+            self._set_periods(source, target, kind, new_periods, old, undo)
+            summary.links[kind, "created"] += 1
+            return "created"
         self._check_shape(rule, source, target)
-        new_periods = (*(periods or ()), (start, None, attrs))
-        self._set_edge(source, target, {**(old or {}), kind: new_periods}, old, undo)
+        self._set_periods(source, target, kind, ((start, None, attrs),), old, undo)
         summary.links[kind, "created"] += 1
         return "created"
 
     def _check_shape(self, rule: LinkRule, source: str, target: str) -> None:
         kind = rule.kind.value
+        if rule.tree and source == target:
+            raise TreeCycleError(
+                f"{source!r} cannot be {kind} itself: a node cannot be its own parent",
+                message_zh=f"{source} 不能以自身为上级（{rule.kind.zh}）",
+                link=kind,
+                source=source,
+                target=target,
+            )
         if rule.single_target:
             other = self.open_target(source, kind)
             if other is not None and other != target:
@@ -310,8 +384,11 @@ class GraphState:
                 source=source,
                 target=target,
             )
+        assert old is not None
         ended = _ended_periods(kind, source, target, periods, end)
-        self._set_edge(source, target, {**old, kind: ended}, old, undo)
+        if len(ended) < len(periods):
+            self._dropped.update((source, target))
+        self._set_periods(source, target, kind, ended, old, undo)
         summary.links[kind, "ended"] += 1
         return "ended"
 
@@ -332,7 +409,13 @@ class GraphState:
             new = dict(current)
             for kind, periods in data.items():
                 if periods[-1][1] is None:
-                    new[kind] = _ended_periods(kind, u, v, periods, max(end, periods[-1][0]))
+                    ended = _ended_periods(kind, u, v, periods, max(end, periods[-1][0]))
+                    if len(ended) < len(periods):
+                        self._dropped.update((u, v))
+                    if ended:
+                        new[kind] = ended
+                    else:
+                        del new[kind]
                     summary.links[kind, "ended"] += 1
             if new != current:
                 self._set_edge(u, v, new, current, undo)
@@ -341,9 +424,63 @@ class GraphState:
         summary.nodes[attrs["kind"], "ended"] += 1
         return "ended"
 
+    # -- restoring (undo) ------------------------------------------------------------------------
+
+    def _restore_node(self, node_id: str, attrs: dict[str, Any] | None, summary: WriteSummary, undo: list[Any]) -> Outcome:
+        """Set a node to a state it had (``None``: it did not exist, so it goes, once it has no link left)."""
+        nodes = self.graph._node
+        old = nodes.get(node_id)
+        if old == attrs:
+            summary.nodes[(attrs or {}).get("kind", "?"), "unchanged"] += 1
+            return "unchanged"
+        if attrs is None:
+            assert old is not None
+            if self.graph._succ[node_id] or self.graph._pred[node_id]:
+                raise DanglingReferenceError(
+                    f"node {node_id!r} cannot go: links of it are still there",
+                    message_zh=f"节点 {node_id} 仍有关系，不能移除",
+                    node=node_id,
+                )
+            del nodes[node_id], self.graph._succ[node_id], self.graph._pred[node_id]
+            undo.append(("node", node_id, old))
+            summary.nodes[old["kind"], "ended"] += 1
+            return "ended"
+        nodes[node_id] = attrs
+        if old is None:
+            self.graph._succ[node_id] = {}
+            self.graph._pred[node_id] = {}
+        undo.append(("node", node_id, old))
+        outcome: Outcome = "created" if old is None else "updated"
+        summary.nodes[attrs["kind"], outcome] += 1
+        return outcome
+
+    def _restore_link(
+        self, kind: str, source: str, target: str, periods: tuple[Any, ...], summary: WriteSummary, undo: list[Any]
+    ) -> Outcome:
+        """Set the periods of one link to a state they had; a link it opens again is checked like a new one."""
+        succ = self.graph._succ
+        for end in (source, target):
+            if periods and end not in self.graph._node:
+                raise DanglingReferenceError(
+                    f"{kind} link: the node {end!r} does not exist", message_zh=f"节点 {end} 不存在", node=end, link=kind
+                )
+        old = succ.get(source, {}).get(target)
+        current = tuple((old or {}).get(kind, ()))
+        periods = tuple(periods)
+        if current == periods:
+            summary.links[kind, "unchanged"] += 1
+            return "unchanged"
+        if periods and periods[-1][1] is None and not (current and current[-1][1] is None):
+            self._check_shape(self._rule(kind, source, target), source, target)
+        self._set_periods(source, target, kind, periods, old, undo)
+        outcome: Outcome = "created" if not current else "ended" if not periods else "updated"
+        summary.links[kind, outcome] += 1
+        return outcome
+
 
 def _ended_periods(kind: str, source: str, target: str, periods: tuple[Any, ...], end: str) -> tuple[Any, ...]:
-    """``periods`` with the open last one ended on ``end``."""
+    """``periods`` with the open last one ended on ``end``; ended on the day it started, it never
+    held, so it goes (the change log keeps it)."""
     start = periods[-1][0]
     if end < start:
         raise PeriodError(
@@ -353,4 +490,6 @@ def _ended_periods(kind: str, source: str, target: str, periods: tuple[Any, ...]
             source=source,
             target=target,
         )
+    if end == start:
+        return tuple(periods[:-1])
     return (*periods[:-1], (start, end, periods[-1][2]))

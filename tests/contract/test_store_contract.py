@@ -187,7 +187,7 @@ def test_a_write_cut_off_with_its_process_is_undone_when_the_store_is_next_opene
         raise BrokenError
 
     bolt.before_commit = die
-    monkeypatch.setattr(Neo4jStore, "_undo_after_failure", lambda self, backward: None)  # the process is gone
+    monkeypatch.setattr(Neo4jStore, "_undo_after_failure", lambda self, *args: None)  # the process is gone
     with pytest.raises(BrokenError):
         load(bolt, 2)
     monkeypatch.undo()
