@@ -15,7 +15,6 @@ from orggraph.store import EmbeddedStore
 from orggraph.store.digest import graph_digest
 from tests.importers.conftest import CONTACTS, DAY, HOUSEHOLDS, MEMBERS, REGISTRATIONS, WANG, ZHAO, roster, run, write
 
-
 WANG_ROW = "王芳,{wang},P4,女,13800138000,在职,{unit_a},党小组长"
 STAFF = "网格编码,姓名,公民身份号码,岗位\n"
 
@@ -24,9 +23,7 @@ def _same_day(store: EmbeddedStore, paths: list[Path], **options: object) -> obj
     return run(store, paths, date=DAY, **options)
 
 
-def test_a_member_moved_by_a_wrong_file_and_back_the_same_day_leaves_no_trace(
-    loaded: EmbeddedStore, tmp_path: Path
-) -> None:
+def test_a_member_moved_by_a_wrong_file_and_back_the_same_day_leaves_no_trace(loaded: EmbeddedStore, tmp_path: Path) -> None:
     before = graph_digest(loaded.graph)
     wrong = MEMBERS.replace(WANG_ROW, WANG_ROW.replace(",P4,", ",P1,").replace("党小组长", "书记"))
     report = _same_day(loaded, [write(tmp_path, "党员.csv", wrong)])
@@ -136,9 +133,7 @@ def test_a_roster_of_one_community_ends_nothing_outside_it(loaded: EmbeddedStore
     assert loaded.counts().nodes["household"] == 4
 
 
-def test_a_community_roster_without_its_other_community_ends_only_in_its_community(
-    loaded: EmbeddedStore, tmp_path: Path
-) -> None:
+def test_a_community_roster_without_its_other_community_ends_only_in_its_community(loaded: EmbeddedStore, tmp_path: Path) -> None:
     # 张伟's grid roster for 幸福社区's grid lists nobody: only 幸福社区's staff end, 和平社区 is not its scope
     extra = run(loaded, [write(tmp_path, "网格人员.csv", STAFF + "130705002001G1,赵敏,{zhao},专职网格员\n")])
     assert extra.written
