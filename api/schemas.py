@@ -399,7 +399,23 @@ class ImportReportOut(BaseModel):
     counts: dict[str, dict[str, int]]
     rejections: list[RejectionOut]
     incomplete: list[str]
+    changes: dict[str, Any] = Field(description="changes in the graph per node and link kind and outcome, cascades included")
+    notes: list[RejectionOut] = Field(default_factory=list, description="rows and files left out on purpose, with why")
+    mass_end: list[str] = Field(default_factory=list, description="rosters refused for ending too much of their scope")
+    revived: int = Field(0, description="links put back with a node ended earlier the same day")
+    change_lines: list[dict[str, str]] = Field(default_factory=list, description="the change sheet, line by line")
+
+
+class UndoReportOut(BaseModel):
+    """What an undo did or would do (撤销导入): the import undone and the changes put back."""
+
+    undone: int = Field(description="the history entry of the import undone")
+    revision: int = Field(description="the store revision that import had written")
+    dry_run: bool
+    written: bool
+    entry: int | None = Field(description="the history entry of the undo itself (none for a dry run)")
     changes: dict[str, Any]
+    change_lines: list[dict[str, str]]
 
 
 class TokenOut(BaseModel):

@@ -14,6 +14,7 @@ from importers.rosters import RosterKind
 from orggraph.errors import OrgGraphError
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.store import GraphStore
+from orggraph.timeline import is_live
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class Plan:
         if node_id in self.ending:
             return None
         stored = self.store.node(node_id)
-        if stored is None or ("ended" in stored and stored["ended"] <= self.day):
+        if stored is None or not is_live(stored, self.day):
             return None
         return stored
 

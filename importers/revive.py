@@ -14,7 +14,12 @@ from __future__ import annotations
 from importers.plan import Plan, PlannedLink, Source
 from importers.rosters import RosterKind
 from importers.scope import WRITES
+from importers.undo import wrote_changes
+from orggraph.model.kinds import LinkKind
+from orggraph.model.schema import LINK_RULES
 from orggraph.store import GraphStore
+
+_RULES = {kind.value: rule for kind, rule in LINK_RULES.items()}
 
 
 def revive_cascades(plan: Plan, kinds: set[RosterKind]) -> int:
@@ -48,6 +53,8 @@ def revive_cascades(plan: Plan, kinds: set[RosterKind]) -> int:
                         continue
                     if (kind, u, v) in plan.links or not plan.exists(v if u == node_id else u):
                         continue
+                    if _taken(plan, kind, u, v):
+                        continue  # the other end has moved on since: that stands
                     attrs = periods[-1][2]
                     plan.links[kind, u, v] = PlannedLink(plan.day, dict(attrs) if attrs else None, source)
                     added += 1
@@ -55,11 +62,28 @@ def revive_cascades(plan: Plan, kinds: set[RosterKind]) -> int:
     return added
 
 
+def _taken(plan: Plan, kind: str, source: str, target: str) -> bool:
+    """Whether putting ``source → target`` back would displace a link of its kind opened since."""
+    rule = _RULES[kind]
+    link_kind = LinkKind(kind)
+    if rule.single_target and any(lk.target != target for lk in plan.store.links(source, kind=link_kind, as_of=plan.day)):
+        return True
+    return rule.single_source and any(
+        lk.source != source for lk in plan.store.links(target, kind=link_kind, direction="in", as_of=plan.day)
+    )
+
+
 def _same_day_revisions(store: GraphStore, day: str) -> list[int]:
-    """The revisions of the imports written for ``day``, newest first."""
-    revisions = []
-    for entry in store.audit_log("import", limit=1000):
-        options = entry.get("options") or {}
-        if options.get("date") == day and entry.get("status") in ("written", "undo") and entry.get("revision"):
-            revisions.append(int(entry["revision"]))
+    """The revisions of the imports for ``day`` that stand (not undone), newest first. An undone import
+    never happened, and its undo only took it back: neither ended anything a later roster revives."""
+    entries = store.audit_log("import", limit=1000)
+    undone = {entry.get("undoes") for entry in entries if entry.get("status") == "undo"}
+    revisions = [
+        int(entry["revision"])
+        for entry in entries
+        if entry.get("status") == "written"
+        and entry["id"] not in undone
+        and wrote_changes(entry)
+        and (entry.get("options") or {}).get("date") == day
+    ]
     return sorted(set(revisions), reverse=True)

@@ -374,7 +374,7 @@ def _batch(plan: Plan, ends: Ends) -> tuple[Batch, list[Source | Ending]]:
     sources: list[Source | Ending] = []
     day = plan.day
     for node, (attrs, source) in plan.nodes.items():
-        batch.put_attrs(node, attrs)
+        batch.put_attrs(node, _with_gaps(attrs, plan.store.node(node), day))
         sources.append(source)
     for node, kind in ends.nodes:
         batch.end_node(node, end=day)
@@ -392,6 +392,21 @@ def _batch(plan: Plan, ends: Ends) -> tuple[Batch, list[Source | Ending]]:
         batch.link(LinkKind(kind_value), src, dst, start=start, attrs=planned.attrs, stated=planned.stated and restart is None)
         sources.append(planned.source)
     return batch, sources
+
+
+def _with_gaps(attrs: dict[str, Any], stored: dict[str, Any] | None, day: str) -> dict[str, Any]:
+    """A node's attributes with its valid time: the day it was first listed (``since``: a new node
+    begins on the import day), the gaps it was away (``absent``), and a new gap when it comes back on a
+    later day than it ended (so it reads as ended in between; back the same day, it never left)."""
+    if stored is None:
+        return {**attrs, "since": day}
+    if "since" in stored:
+        attrs = {**attrs, "since": stored["since"]}
+    absent = list(stored.get("absent", ()))
+    ended = stored.get("ended")
+    if ended is not None and ended < day:
+        absent.append(f"{ended}|{day}")
+    return {**attrs, "absent": absent} if absent else attrs
 
 
 def _write(

@@ -117,7 +117,7 @@ def _name(names: dict[int, str], revision: int) -> str:
 def _target(entries: list[dict[str, Any]], import_id: int | None) -> dict[str, Any]:
     if import_id is None:
         for candidate in entries:
-            if candidate.get("status") == "written" and "undone_by" not in candidate and _changed(candidate):
+            if candidate.get("status") == "written" and "undone_by" not in candidate and wrote_changes(candidate):
                 return candidate
         raise UndoError("there is no import to undo", message_zh="没有可撤销的导入")
     entry = next((e for e in entries if e["id"] == import_id), None)
@@ -128,7 +128,7 @@ def _target(entries: list[dict[str, Any]], import_id: int | None) -> dict[str, A
             f"import #{import_id} was undone already, by #{entry['undone_by']}",
             message_zh=f"导入 #{import_id} 已被 #{entry['undone_by']} 撤销",
         )
-    if entry.get("status") not in ("written", "undo") or not _changed(entry):
+    if entry.get("status") not in ("written", "undo") or not wrote_changes(entry):
         raise UndoError(
             f"import #{import_id} wrote nothing (status {entry.get('status')}); there is nothing to undo",
             message_zh=f"导入 #{import_id} 未写入任何数据（状态 {entry.get('status')}），无可撤销",
@@ -136,7 +136,8 @@ def _target(entries: list[dict[str, Any]], import_id: int | None) -> dict[str, A
     return entry
 
 
-def _changed(entry: dict[str, Any]) -> bool:
+def wrote_changes(entry: dict[str, Any]) -> bool:
+    """Whether a history entry's write changed anything (its revision is its own)."""
     changes = entry.get("changes") or {}
     return any(
         n for part in changes.values() for counts in part.values() for outcome, n in counts.items() if outcome != "unchanged"

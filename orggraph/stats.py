@@ -27,7 +27,7 @@ from typing import Any
 import networkx as nx
 
 from orggraph.model.kinds import LinkKind, NodeKind
-from orggraph.timeline import as_of_date
+from orggraph.timeline import as_of_date, is_live
 
 _PART_OF = LinkKind.PART_OF.value
 #: The links that place a node, in order of preference: the first that leads to a placed node wins.
@@ -148,7 +148,7 @@ def per_street(graph: nx.DiGraph, *, as_of: str | None = None) -> dict[str, Stre
     nodes: dict[str, dict[str, Any]] = graph._node
     for node, street in place.items():
         attrs = nodes[node]
-        if "ended" in attrs and attrs["ended"] <= day:
+        if not is_live(attrs, day):
             continue
         counters.setdefault(street, Counter())[attrs["kind"]] += 1
     return {

@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from orggraph.errors import InvalidValueError
@@ -43,6 +44,28 @@ def as_of_date(value: str | dt.date | None) -> str:
             message_zh=f"{value!r} 不是 YYYY-MM-DD 形式的日期",
             value=str(value),
         ) from None
+
+
+def is_live(attrs: Mapping[str, Any], day: str) -> bool:
+    """Whether a node (its attributes) is live on ``day``: begun by then (``since``, the day a roster
+    first listed it; none: always), not ended by then, and not in a gap it was away (``absent``:
+    ``"END|BACK"`` strings, a node ended on END and listed again from BACK on).
+
+    >>> is_live({"kind": "household", "absent": ["2024-01-01|2024-03-01"]}, "2024-02-01")
+    False
+    >>> is_live({"kind": "household", "ended": "2025-01-01"}, "2024-12-31")
+    True
+    >>> is_live({"kind": "household", "since": "2025-01-01"}, "2024-12-31")
+    False
+    """
+    ended = attrs.get("ended")
+    if ended is not None and ended <= day:
+        return False
+    since = attrs.get("since")
+    if since is not None and since > day:
+        return False
+    absent = attrs.get("absent")
+    return not absent or not any(gap[:10] <= day < gap[11:] for gap in absent)
 
 
 def is_active(period: tuple[Any, ...], day: str) -> bool:

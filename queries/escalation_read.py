@@ -29,6 +29,7 @@ from typing import Any, Protocol, TypeVar
 
 import networkx as nx
 
+from orggraph.timeline import is_live
 from queries.index import GraphIndex
 
 T = TypeVar("T")
@@ -95,8 +96,7 @@ class IndexReader:
         attrs = self._nodes.get(node)
         if attrs is None:
             return None
-        ended = attrs.get("ended")
-        return attrs if ended is None or ended > self.day else None
+        return attrs if is_live(attrs, self.day) else None
 
     def out(self, node: str, kind: str) -> Sequence[str]:
         return self._out.get(kind, _EMPTY).get(node, ())
@@ -169,8 +169,7 @@ class RawReader:
         attrs = self._nodes.get(node)
         if attrs is None:
             return None
-        ended = attrs.get("ended")
-        return attrs if ended is None or ended > self.day else None
+        return attrs if is_live(attrs, self.day) else None
 
     def out(self, node: str, kind: str) -> Sequence[str]:
         return self._active(self._succ, self.shared.grouped_out, node, kind)

@@ -29,7 +29,7 @@ import networkx as nx
 
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.store import GraphStore
-from orggraph.timeline import as_of_date
+from orggraph.timeline import as_of_date, is_live
 
 K = NodeKind
 L = LinkKind
@@ -166,8 +166,7 @@ def build_index(graph: nx.DiGraph, *, day: str, revision: int = 0) -> GraphIndex
     attrs_out = index.attrs_out
     by_kind: defaultdict[str, list[str]] = defaultdict(list)
     for node, attrs in graph._node.items():
-        ended = attrs.get("ended")
-        if ended is None or ended > day:
+        if is_live(attrs, day):
             by_kind[attrs["kind"]].append(node)
     for source, targets in graph._succ.items():
         for target, data in targets.items():

@@ -29,7 +29,7 @@ import networkx as nx
 
 from orggraph.errors import NotFoundError
 from orggraph.store import GraphStore
-from orggraph.timeline import as_of_date
+from orggraph.timeline import as_of_date, is_live
 from queries.cypher.graph import is_cypher
 from queries.escalation_model import Direction, Hop, ref_of
 
@@ -76,7 +76,7 @@ class ExplainedPath:
 
 def _live(nodes: dict[str, dict[str, Any]], node: str, day: str) -> bool:
     attrs = nodes.get(node)
-    return attrs is not None and ("ended" not in attrs or attrs["ended"] > day)
+    return attrs is not None and is_live(attrs, day)
 
 
 #: (other end, link kind, direction seen from the node) of one active link.

@@ -45,6 +45,7 @@ from orggraph.model.enums import Rank
 from orggraph.model.kinds import AREA_KINDS, LinkKind, NodeKind
 from orggraph.model.nodes import code_of
 from orggraph.store import GraphStore
+from orggraph.timeline import is_live
 from queries.index import GraphIndex
 
 K = NodeKind
@@ -86,7 +87,7 @@ def in_scope(index: GraphIndex, scope_id: str | None, kinds: tuple[NodeKind, ...
             yield from index.nodes(kind)
         return
     attrs = index.graph._node.get(scope_id)
-    if attrs is None or attrs.get("kind") not in _AREAS or attrs.get("ended", "9999") <= index.day:
+    if attrs is None or attrs.get("kind") not in _AREAS or not is_live(attrs, index.day):
         code = code_of(scope_id)
         raise NotFoundError(
             f"no area with code {code!r} as of {index.day}", message_zh=f"{index.day} 不存在编码为 {code} 的区域", scope=code

@@ -15,9 +15,10 @@ import re
 import tempfile
 from enum import StrEnum
 from pathlib import Path as FilePath
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import Path as FastPath
 from starlette.responses import Response
 
 from api.auth import Importer
@@ -25,10 +26,14 @@ from api.params import BadRequestError
 from api.problems import responses
 from api.replies import FILE_CONTENT, file_reply, json_reply
 from api.routes.coverage import area_in_scope
-from api.schemas import ImportReportOut
+from api.schemas import ImportReportOut, UndoReportOut
+from api.scope import Scope
 from importers.report import ImportReport
 from importers.rosters import RosterKind
 from importers.sync import ImportOptions, import_rosters
+from importers.undo import history, undo_import
+from orggraph.errors import NotFoundError
+from queries.escalation_read import Reader
 
 router = APIRouter(prefix="/v1", tags=["imports"])
 
@@ -115,3 +120,41 @@ def upload(
         saved = FilePath(folder) / f"import-report.{report.value}"
         result.save(saved)
         return file_reply(saved.read_bytes(), f"导入报告-{result.date}.{report.value}")
+
+
+@router.post(
+    "/imports/{import_id}/undo",
+    response_model=UndoReportOut,
+    responses=responses(404, 409),
+    summary="Undo an import",
+)
+def undo(
+    caller: Importer,
+    import_id: Annotated[int, FastPath(ge=1, le=2**62, description="the import's entry in the history")],
+    dry_run: Annotated[bool, Query(description="show what the undo would change; write nothing")] = False,
+) -> Response:
+    """Put back every node and link an import changed, exactly as before it (撤销导入); refused (409)
+    when later imports changed the same nodes or links, naming them. A token scoped below the district
+    may undo the imports made for an area within its scope."""
+    service = caller.service
+    with service.guard.importing:
+        with service.guard.reading():
+            reader = service.reader()
+            scope = caller.scope(reader)
+            entry = next((e for e in history(service.store) if e["id"] == import_id), None)
+            if entry is None or not (scope.everything or _within(reader, scope, entry)):
+                raise NotFoundError(f"there is no import #{import_id}", message_zh=f"没有导入记录 #{import_id}")
+        actor = {"token": caller.token.id, "role": caller.role.value}
+        result = undo_import(service.store, import_id, dry_run=dry_run, describe_lines=1000, actor=actor)
+        if not dry_run:
+            service.warm()
+    return json_reply(result.to_dict())
+
+
+def _within(reader: Reader, scope: Scope, entry: dict[str, Any]) -> bool:
+    """Whether an import was made for an area within the caller's scope."""
+    area = (entry.get("options") or {}).get("scope")
+    if entry.get("status") == "undo":
+        return False
+    node = f"area:{area}" if area else None
+    return node is not None and reader.node(node) is not None and scope.contains(reader, node)

@@ -78,7 +78,7 @@ class Node(BaseModel):
     @classmethod
     def from_attrs(cls, node_id_: str, attrs: dict[str, Any]) -> Self:
         """Rebuild the model from a graph node's id and attributes."""
-        fields = {k: v for k, v in attrs.items() if k not in ("kind", "ended")}
+        fields = {k: v for k, v in attrs.items() if k not in ("kind", "ended", "absent", "since")}
         return cls(code=code_of(node_id_), **fields)
 
 

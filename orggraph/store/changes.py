@@ -136,11 +136,13 @@ class WriteRecord:
 
 def restore_ops(backward: Changes, graph: nx.DiGraph) -> Iterator[tuple[Any, ...]]:
     """The ops that set every key of ``backward`` to its state there: nodes that come back first, then
-    links, then the nodes that go (so a node leaves only once no link of it is left)."""
+    the links that close, then those that open (a member goes back to his old org only once he has left
+    the new one), then the nodes that go (so a node leaves only once no link of it is left)."""
     for node_id, attrs in backward.nodes.items():
         if attrs is not None:
             yield ("restore_node", node_id, attrs)
-    for (u, v, kind), periods in backward.links.items():
+    links = sorted(backward.links.items(), key=lambda item: bool(item[1]) and item[1][-1][1] is None)
+    for (u, v, kind), periods in links:
         yield ("restore_link", kind, u, v, periods)
     for node_id, attrs in backward.nodes.items():
         if attrs is None and node_id in graph._node:

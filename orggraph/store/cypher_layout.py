@@ -19,8 +19,8 @@ not ended by then — are written here once:
 
 >>> active("r")
 '(r.start <= $day AND (r.end IS NULL OR $day < r.end))'
->>> live("n")
-'(n.ended IS NULL OR n.ended > $day)'
+>>> live("n")[:38]
+'((n.ended IS NULL OR n.ended > $day) A'
 """
 
 from __future__ import annotations
@@ -57,8 +57,12 @@ def active(rel: str) -> str:
 
 
 def live(node: str) -> str:
-    """The condition that node ``node`` has not ended by ``$day``."""
-    return f"({node}.ended IS NULL OR {node}.ended > $day)"
+    """The condition that node ``node`` has begun and not ended by ``$day`` and is not in a gap it was
+    away (``since``, ``ended``, ``absent``; see :func:`orggraph.timeline.is_live`)."""
+    return (
+        f"(({node}.ended IS NULL OR {node}.ended > $day) AND ({node}.since IS NULL OR {node}.since <= $day) AND "
+        f"({node}.absent IS NULL OR none(g IN {node}.absent WHERE substring(g, 0, 10) <= $day AND $day < substring(g, 11, 10))))"
+    )
 
 
 def all_active(path: str) -> str:

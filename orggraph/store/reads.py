@@ -12,7 +12,7 @@ from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.stats import StreetSummary, per_street
 from orggraph.store.port import Link, StoreCounts
 from orggraph.store.state import GraphState
-from orggraph.timeline import as_of_date
+from orggraph.timeline import as_of_date, is_live
 
 
 class GraphReads:
@@ -30,7 +30,7 @@ class GraphReads:
         attrs = self.state.graph._node.get(node_id)
         if attrs is None:
             return None
-        if "ended" in attrs and attrs["ended"] <= (as_of or as_of_date(None)):
+        if not is_live(attrs, as_of or as_of_date(None)):
             return None
         return str(attrs["kind"])
 
@@ -42,7 +42,7 @@ class GraphReads:
         day = as_of_date(as_of)
         wanted = None if kind is None else NodeKind(kind).value
         for node_id, attrs in self.state.graph._node.items():
-            if (wanted is None or attrs["kind"] == wanted) and not ("ended" in attrs and attrs["ended"] <= day):
+            if (wanted is None or attrs["kind"] == wanted) and is_live(attrs, day):
                 yield node_id, attrs
 
     def links(

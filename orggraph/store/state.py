@@ -287,17 +287,15 @@ class GraphState:
             last = periods[-1]
             if last[1] is None:
                 begins = start if stated else last[0]
+                if len(periods) > 1 and begins < periods[-2][1]:
+                    begins = periods[-2][1]  # a period starts on its stated date, but not before the last one ended
                 if (last[2] or None) == attrs and begins == last[0]:
                     summary.links[kind, "unchanged"] += 1
                     return "unchanged"
-                if len(periods) > 1 and begins < periods[-2][1]:
-                    raise PeriodError(
-                        f"{kind} link {source!r} → {target!r}: its start cannot be corrected to {begins}, "
-                        f"before its previous period ended ({periods[-2][1]})",
-                        message_zh=f"{rule.kind.zh}关系的开始日期不能改为 {begins}，早于上一时段的结束日期 {periods[-2][1]}",
-                        link=kind,
-                    )
-                self._set_periods(source, target, kind, (*periods[:-1], (begins, None, attrs)), old, undo)
+                earlier, opened = periods[:-1], (begins, None, attrs)
+                if earlier and begins == earlier[-1][1] and (earlier[-1][2] or None) == attrs:
+                    earlier, opened = earlier[:-1], (earlier[-1][0], None, attrs)  # it goes on in the period before
+                self._set_periods(source, target, kind, (*earlier, opened), old, undo)
                 summary.links[kind, "updated"] += 1
                 return "updated"
             if start < last[1]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from orggraph.store.cypher_layout import NODE
+from orggraph.timeline import is_live
 from queries.cypher.graph import CypherGraph, active, live
 from queries.escalation_model import Direction
 from queries.lookups_path import ExplainedPath, Neighbour, hops_of, no_node, no_path, ordered, path_nodes, search
@@ -55,8 +56,7 @@ def explain_path_cypher(
     ends = _attrs(cg, [a, b])
     for node in (a, b):
         attrs = ends.get(node)
-        ended = attrs.get("ended") if attrs is not None else None
-        if attrs is None or (ended is not None and ended <= day):
+        if attrs is None or not is_live(attrs, day):
             raise no_node(node, day)
 
     def expand(frontier: Sequence[str]) -> Iterator[tuple[str, Sequence[Neighbour]]]:

@@ -43,6 +43,7 @@ import orjson
 
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.store.cypher_layout import NODE, label, rel_type
+from orggraph.timeline import is_live
 from queries.cypher.graph import MAX_DEPTH, CypherGraph, active, all_active
 
 if TYPE_CHECKING:
@@ -215,8 +216,7 @@ class CypherReader:
             attrs = self._props.get(node)
         if attrs is None:
             return None
-        ended = attrs.get("ended")
-        return attrs if ended is None or ended > self.day else None
+        return attrs if is_live(attrs, self.day) else None
 
     def out(self, node: str, kind: str) -> Sequence[str]:
         return self._links(self._out, node, kind, "out")

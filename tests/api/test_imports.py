@@ -213,3 +213,43 @@ def test_a_planners_proposal_roster_imports_and_closes_the_gaps_it_proposed(
     assert report["written"] is True
     after = {f["code"] for f in planner.get("/v1/coverage/findings", params=uncontacted).json()["items"]}
     assert after == set()
+
+
+def test_an_upload_is_undone_through_the_api(served: tuple[FastAPI, TokenBook, MemoryStore]) -> None:
+    app, tokens, store = served
+    importer, before = _client(app, tokens), graph_digest(store.graph)
+    status, report = upload(importer, households(1, 5))
+    assert status == 200
+    assert report["written"] is True
+    entry = store.audit_log("import", limit=1)[0]["id"]
+    dry = importer.post(f"/v1/imports/{entry}/undo", params={"dry_run": "true"})
+    assert dry.status_code == 200
+    assert dry.json()["dry_run"] is True
+    assert graph_digest(store.graph) != before
+    answer = importer.post(f"/v1/imports/{entry}/undo")
+    assert answer.status_code == 200, answer.json()
+    body = answer.json()
+    assert body["undone"] == entry
+    assert body["changes"]["nodes"]["household"]["ended"] == 5
+    assert graph_digest(store.graph) == before
+    undo_entry = store.audit_log("import", limit=1)[0]
+    assert undo_entry["status"] == "undo"
+    assert undo_entry["by"]["role"] == "importer"
+    again = importer.post(f"/v1/imports/{entry}/undo")
+    assert again.status_code == 409
+    assert again.json()["code"] == "undo.refused"
+
+
+def test_an_undo_outside_the_scope_or_role_is_refused(served: tuple[FastAPI, TokenBook, MemoryStore]) -> None:
+    app, tokens, store = served
+    status, _ = upload(_client(app, tokens), households(1, 3))
+    assert status == 200
+    entry = store.audit_log("import", limit=1)[0]["id"]
+    before = graph_digest(store.graph)
+    other = _client(app, tokens, scope="C2")
+    outside = other.post(f"/v1/imports/{entry}/undo")
+    missing = other.post("/v1/imports/999/undo")
+    assert outside.status_code == missing.status_code == 404
+    assert outside.json()["message_en"].replace(str(entry), "N") == missing.json()["message_en"].replace("999", "N")
+    assert _client(app, tokens, role=Role.PLANNER).post(f"/v1/imports/{entry}/undo").status_code == 403
+    assert graph_digest(store.graph) == before

@@ -197,3 +197,15 @@ def test_the_change_sheet_says_what_moved_in_words(loaded: EmbeddedStore, tmp_pa
     cells = book.get_sheet_by_name("变更明细").to_python()
     assert any("调至" in str(cell) for row in cells for cell in row)
     assert not any(ZHAO in str(cell) for row in cells for cell in row)  # personal data masked
+
+
+def test_a_household_away_for_a_month_reads_as_away_then_and_back_after(loaded: EmbeddedStore, tmp_path: Path) -> None:
+    gone = "\n".join(line for line in HOUSEHOLDS.splitlines() if not line.startswith("H1,")) + "\n"
+    run(loaded, [write(tmp_path, "住户.csv", gone)], date="2025-07-01")
+    back = run(loaded, [write(tmp_path, "住户.csv", HOUSEHOLDS)], date="2025-08-01")
+    assert back.written
+    assert loaded.kind_of("household:H1", as_of="2025-06-15") == "household"
+    assert loaded.kind_of("household:H1", as_of="2025-07-15") is None
+    assert "household:H1" not in {n for n, _ in loaded.nodes(as_of="2025-07-15")}
+    assert loaded.kind_of("household:H1", as_of="2025-08-01") == "household"
+    assert run(loaded, [write(tmp_path, "住户.csv", HOUSEHOLDS)], date="2025-09-01").changed == 0  # the gap stays as it is

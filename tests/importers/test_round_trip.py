@@ -26,7 +26,12 @@ BEYOND_ROSTERS = {LinkKind.DIRECTOR_OF.value, LinkKind.SERVES.value}
 
 
 def content(store: GraphStore) -> tuple[dict[str, Any], set[tuple[Any, ...]]]:
-    nodes = {n: dict(a) for n, a in store.nodes(as_of=AS_OF) if a["kind"] != NodeKind.SERVICE_CENTRE.value}
+    # ``since`` is valid time the import records (the day a roster first listed the node), not roster content
+    nodes = {
+        n: {k: v for k, v in a.items() if k != "since"}
+        for n, a in store.nodes(as_of=AS_OF)
+        if a["kind"] != NodeKind.SERVICE_CENTRE.value
+    }
     links = set()
     for node in nodes:
         for link in store.links(node, as_of=AS_OF):
