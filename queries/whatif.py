@@ -26,6 +26,7 @@ from orggraph.model.nodes import node_id
 from orggraph.pii import mask_id_number, normalize_id_number
 from orggraph.store import Batch, GraphStore, MemoryStore
 from orggraph.store.state import GraphState, new_graph
+from orggraph.timeline import is_live
 from queries.index import GraphIndex, forget_index, index_for
 from queries.policy import Policy, load_policy
 
@@ -195,7 +196,7 @@ def resolve_node(store: GraphStore, index: GraphIndex, ref: str) -> str:
         node = node_id(NodeKind.PERSON, store.pii_key.identity(number))
         shown = mask_id_number(number)
     attrs = index.graph._node.get(node)
-    if attrs is None or (attrs.get("ended") is not None and attrs["ended"] <= index.day):
+    if attrs is None or not is_live(attrs, index.day):
         raise NotFoundError(
             f"{shown} is not in the store as of {index.day}", message_zh=f"{index.day} 图中没有 {shown}", node=shown
         )

@@ -3,7 +3,7 @@
 Uploads run one at a time. The batch is written under the store's exclusive lock, so a request
 reading meanwhile sees the store before the import or after it, never half of it. The scope of the
 import is the ``area`` given, else the token's scope area (a token scoped to the whole district, with
-no ``area``, scopes by the streets its rows fall in, as the command line does). Rows outside the scope
+no ``area``, scopes by the communities its rows fall in, as the command line does). Rows outside the scope
 are rejected; nothing outside it is ended.
 """
 
@@ -111,6 +111,7 @@ def upload(
                 kind=RosterKind.parse(kind.value) if kind is not None else None,
                 date=date.isoformat() if date is not None else None,
                 max_rows=service.settings.upload_max_rows,
+                change_lines=1000 if report is ReportFormat.json else 1_000_000,
             )
             result = _renamed(import_rosters(service.store, paths, options), folder, names)
             if result.written:

@@ -19,8 +19,8 @@ not ended by then — are written here once:
 
 >>> active("r")
 '(r.start <= $day AND (r.end IS NULL OR $day < r.end))'
->>> live("n")[:38]
-'((n.ended IS NULL OR n.ended > $day) A'
+>>> live("n")[:55]
+'(CASE WHEN n.ended IS NOT NULL AND n.ended <= $day THEN'
 """
 
 from __future__ import annotations
@@ -58,10 +58,15 @@ def active(rel: str) -> str:
 
 def live(node: str) -> str:
     """The condition that node ``node`` has begun and not ended by ``$day`` and is not in a gap it was
-    away (``since``, ``ended``, ``absent``; see :func:`orggraph.timeline.is_live`)."""
+    away (``since``, ``ended``, ``absent``; see :func:`orggraph.timeline.is_live`).
+
+    One ``CASE`` expression, not a conjunction: FalkorDB 4.16 plans a pattern whose far node carries
+    two conditions or more as a scan of every node (measured: 1.0 s against 13 ms for 20 ids)."""
     return (
-        f"(({node}.ended IS NULL OR {node}.ended > $day) AND ({node}.since IS NULL OR {node}.since <= $day) AND "
-        f"({node}.absent IS NULL OR none(g IN {node}.absent WHERE substring(g, 0, 10) <= $day AND $day < substring(g, 11, 10))))"
+        f"(CASE WHEN {node}.ended IS NOT NULL AND {node}.ended <= $day THEN false "
+        f"WHEN {node}.since IS NOT NULL AND {node}.since > $day THEN false "
+        f"WHEN {node}.absent IS NULL THEN true "
+        f"ELSE none(g IN {node}.absent WHERE substring(g, 0, 10) <= $day AND $day < substring(g, 11, 10)) END)"
     )
 
 

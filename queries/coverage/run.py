@@ -21,6 +21,7 @@ from orggraph.errors import ConfigurationError, NotFoundError
 from orggraph.memory import collector_paused
 from orggraph.model.kinds import AREA_KINDS
 from orggraph.store import GraphStore
+from orggraph.timeline import is_live
 from queries.coverage import areas, contacts, grids, liaison, orgs, projects, property, registration
 from queries.coverage.base import RuleFunc, Subtree
 from queries.coverage.findings import Finding, sort_findings
@@ -100,8 +101,7 @@ def scope_area(ix: GraphIndex, scope: str | None) -> str | None:
         return None
     node = scope if scope.startswith("area:") else f"area:{scope}"
     attrs = ix.graph._node.get(node)
-    ended = attrs.get("ended") if attrs else None
-    if attrs is None or attrs.get("kind") not in _AREA_KINDS or (ended is not None and ended <= ix.day):
+    if attrs is None or attrs.get("kind") not in _AREA_KINDS or not is_live(attrs, ix.day):
         raise NotFoundError(
             f"no area with code {scope!r} as of {ix.day}",
             message_zh=f"{ix.day} 不存在编码为 {scope!r} 的区域",

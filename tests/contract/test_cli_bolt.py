@@ -3,6 +3,7 @@ commands run against the server, and a clear message for every way of not reachi
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -65,11 +66,12 @@ def test_commands_answer_alike_on_the_server(demo_file: Path, bolt_target: BoltT
         household = min(n for n, _ in original.nodes(NodeKind.HOUSEHOLD))
         community = min(n for n, _ in original.nodes(NodeKind.COMMUNITY))
     at = "2025-07-01T09:30:00+08:00"
+    later = (dt.date.today() + dt.timedelta(days=90)).isoformat()  # another day the demo's district exists
     commands = [
         ["coverage", "--format", "json"],
-        ["coverage", "--format", "json", "--scope", community.split(":", 1)[1], "--as-of", "2024-03-01"],
+        ["coverage", "--format", "json", "--scope", community.split(":", 1)[1], "--as-of", later],
         ["escalate", household.split(":", 1)[1], "--category", "物业纠纷", "--at", at, "--json"],
-        ["escalate", household.split(":", 1)[1], "--category", "违章搭建", "--at", at, "--as-of", "2024-03-01", "--json"],
+        ["escalate", household.split(":", 1)[1], "--category", "违章搭建", "--at", at, "--as-of", later, "--json"],
         ["who", "--household", household.split(":", 1)[1]],
         ["who", "--community", community.split(":", 1)[1]],
         ["who", "--path", household, community],

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from typer.testing import CliRunner
 
+from importers.progress import PhaseLines
+from importers.sync import ImportOptions, import_rosters
 from orggraph.cli.app import app
+from orggraph.pii import PiiKey
+from orggraph.store import EmbeddedStore
 from tests.importers.conftest import HOUSEHOLDS, write
 
 runner = CliRunner()
@@ -51,3 +56,52 @@ def test_export_needs_output_or_rosters(tmp_path: Path, rosters: list[Path]) -> 
     result = runner.invoke(app, ["export", "--store", store])
     assert result.exit_code == 1
     assert "--rosters" in result.output
+
+
+def test_a_folder_imports_its_rosters_and_says_what_it_left_out(tmp_path: Path, rosters: list[Path]) -> None:
+    folder = rosters[0].parent
+    (folder / "~$党员.xlsx").write_bytes(b"lock")
+    (folder / "Thumbs.db").write_bytes(b"\x00")
+    footer = folder / "住户.csv"
+    footer.write_text(footer.read_text(encoding="utf-8") + "制表人：张三,审核人：李四\n", encoding="utf-8")
+    store = str(tmp_path / "cli.db")
+    result = runner.invoke(app, ["import", str(folder), "--store", store, "--date", "2025-06-01"])
+    assert result.exit_code == 0, result.output
+    assert "住户 households" in result.output
+    assert "~$党员.xlsx" in result.output
+    assert "Thumbs.db" in result.output
+    assert "制表人" in result.output  # the footer row, left out and said so
+
+
+def test_undo_from_the_command_line_and_history_shows_it(tmp_path: Path, rosters: list[Path]) -> None:
+    store = str(tmp_path / "cli.db")
+    assert runner.invoke(app, ["import", *map(str, rosters), "--store", store, "--date", "2025-06-01"]).exit_code == 0
+    changed = write(tmp_path, "住户.csv", HOUSEHOLDS.replace(",101,3,", ",101,4,"))
+    assert runner.invoke(app, ["import", str(changed), "--store", store, "--partial"]).exit_code == 0
+    dry = runner.invoke(app, ["undo", "--dry-run", "--store", store])
+    assert dry.exit_code == 0, dry.output
+    assert "residents 4 → 3" in dry.output
+    assert "试运行" in dry.output
+    undone = runner.invoke(app, ["undo", "--store", store])
+    assert undone.exit_code == 0, undone.output
+    assert "已撤销导入 #2" in undone.output
+    history = runner.invoke(app, ["history", "--store", store])
+    assert "undone by #3" in history.output
+    assert "undo of #2" in history.output
+    again = runner.invoke(app, ["undo", "2", "--store", store])
+    assert again.exit_code == 1
+    assert "undo.refused" in again.output
+
+
+def test_a_long_import_into_a_pipe_prints_one_line_per_phase(tmp_path: Path, rosters: list[Path]) -> None:
+    out = io.StringIO()
+    lines = PhaseLines(out)  # every phase, however short (the command prints those of half a second or more)
+    with EmbeddedStore(tmp_path / "p.db", PiiKey(b"p" * 32)) as store:
+        import_rosters(store, rosters, ImportOptions(date="2025-06-01"), progress=lines)
+    lines.finish()
+    printed = out.getvalue().splitlines()
+    phases = [line.split(":")[0] for line in printed]
+    assert phases[:2] == ["读取 read 区域.csv", "校验 validate 区域.csv"]
+    assert {"规划 plan", "核对终止 ends", "生成变更 batch", "写入 write", "保存 save"} <= set(phases)
+    assert all(line.endswith(" s") and " in " in line for line in printed)
+    assert any(line.startswith("校验 validate 住户.csv: 4 / 4 in") for line in printed)
