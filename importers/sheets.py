@@ -114,30 +114,28 @@ def drop_footer(rows: list[Row]) -> tuple[list[Row], list[tuple[int, str, str]]]
         start -= 1
     while start < len(rows) and _footer_kind(rows[start][1]) == "filler":
         start += 1  # a date or a stamp is a footer's only below a labelled row
+    starts, str_ = _TOTAL_STARTS, str
+    # the common case costs a look at each row's first cell: rows that may be totals, found in one pass
+    suspects = [
+        index
+        for index, (_, cells) in enumerate(rows[1:start], start=1)
+        if (first := cells[0] if cells[0] is not None else _first(cells)).__class__ is str_
+        and (first[:1] in starts or first[:1].isspace())
+        and _is_total(cells)
+    ]
+    if not suspects and start == len(rows):
+        return rows, []
+    gone = set(suspects) | set(range(start, len(rows)))
     skipped: list[tuple[int, str, str]] = []
-    kept: list[Row] = []
-    append, starts, str_ = kept.append, _TOTAL_STARTS, str
-    for index, (number, cells) in enumerate(rows):
-        if index >= start:
-            kind = _footer_kind(cells)
-        else:
-            first = cells[0]
-            if first is None:
-                first = _first(cells)
-            # the common case costs a look at the first cell's first character
-            if first.__class__ is not str_ or (first[:1] not in starts and not first[:1].isspace()):
-                append((number, cells))
-                continue
-            if not index or not _is_total(cells):
-                append((number, cells))
-                continue
-            kind = "total"
+    for index in sorted(gone):
+        number, cells = rows[index]
+        kind = "total" if index < start else _footer_kind(cells)
         shown = _shown(cells)
         if kind == "total":
             skipped.append((number, f"total row skipped: {shown}", f"已跳过合计行：{shown}"))
         else:
             skipped.append((number, f"footer row skipped: {shown}", f"已跳过表尾行：{shown}"))
-    return kept, skipped
+    return [row for index, row in enumerate(rows) if index not in gone], skipped
 
 
 def _first(cells: Sequence[Any]) -> Any:
