@@ -251,10 +251,12 @@ def _decode(data: bytes, file: str, encoding: str | None) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
-        utf8_error = exc
-    guess = _detect(data, utf8_error.start)
+        # only the offset is kept: the exception itself would hold this frame and every caller's
+        # (the whole import's rows) in a reference cycle until the cycle collector ran
+        start = exc.start
+    guess = _detect(data, start)
     if guess != "gb18030":
-        line = _line_of(data, utf8_error.start)
+        line = _line_of(data, start)
         looks = f" (it may be {guess})" if guess else ""
         looks_zh = f"（可能是 {guess}）" if guess else ""
         raise RosterEncodingError(
@@ -264,7 +266,7 @@ def _decode(data: bytes, file: str, encoding: str | None) -> tuple[str, str]:
             file=file,
             row=line,
             encoding=guess,
-        ) from utf8_error
+        ) from None
     return _strict(data, file, "gb18030", given=False), "gb18030"
 
 

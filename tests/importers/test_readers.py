@@ -408,3 +408,22 @@ def test_a_date_or_a_total_word_alone_at_the_end_is_not_taken_for_a_footer(tmp_p
 def test_the_first_row_is_never_a_footer(tmp_path: Path) -> None:
     [sheet] = read_file(write_csv(tmp_path / "notes.csv", "utf-8", ["备注：本表暂无数据"]))
     assert (sheet.rows, sheet.skipped) == ([(1, ["备注：本表暂无数据"])], [])
+
+
+def test_reading_a_gb18030_file_leaves_no_reference_cycle(tmp_path: Path) -> None:
+    """Regression: the UTF-8 attempt's exception was kept, and with it every caller's frame (a whole
+    import's rows) in a cycle that only the cycle collector could free."""
+    import gc
+
+    path = tmp_path / "区域.csv"
+    path.write_bytes("区域编码,区域名称,层级\nS1,幸福街道,街道\n".encode("gb18030"))
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        [sheet] = read_file(path)
+        assert sheet.encoding == "gb18030"
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
