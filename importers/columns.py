@@ -11,6 +11,8 @@ its rejections exactly as it always has. Both paths give equal models for the ro
 
 from __future__ import annotations
 
+import functools
+import operator
 import types
 import typing
 from collections.abc import Callable, Iterable, Sequence
@@ -73,13 +75,13 @@ def _types(annotation: Any) -> tuple[type, ...] | None:
 
 def _bound(item: Any) -> Callable[[Any], bool] | None:
     if isinstance(item, annotated_types.Ge):
-        return lambda v, b=item.ge: v >= b
+        return functools.partial(operator.le, item.ge)  # ge <= v
     if isinstance(item, annotated_types.Le):
-        return lambda v, b=item.le: v <= b
+        return functools.partial(operator.ge, item.le)  # le >= v
     if isinstance(item, annotated_types.Gt):
-        return lambda v, b=item.gt: v > b
+        return functools.partial(operator.lt, item.gt)  # gt < v
     if isinstance(item, annotated_types.Lt):
-        return lambda v, b=item.lt: v < b
+        return functools.partial(operator.gt, item.lt)  # lt > v
     return None
 
 
@@ -169,16 +171,15 @@ def _column(spec: _Field, cells: Sequence[Any]) -> list[Any]:
                 continue
         try:
             value = clean(cell)
-        except Exception:  # noqa: BLE001 - the row goes the per-row way, which reports it
+        except Exception:
             value = _FAILED
         else:
             if value is None:
                 value = None if spec.optional else _FAILED
-            elif value.__class__ not in kinds and not (
-                isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
-            ):
-                value = _FAILED
-            elif bounds and not all(check(value) for check in bounds):
+            elif (
+                value.__class__ not in kinds
+                and not (isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds))
+            ) or (bounds and not all(check(value) for check in bounds)):
                 value = _FAILED
         if memo is not None:
             memo[key] = value
@@ -244,7 +245,7 @@ def _built(
     for name, factory in factories.items():
         state[name] = factory()
     state.update(given)
-    row = new(model)
+    row: Row = new(model)
     put(row, "__dict__", state)
     put(row, "__pydantic_fields_set__", set(given))
     put(row, "__pydantic_extra__", None)
@@ -252,6 +253,6 @@ def _built(
     try:
         for check in after:
             check(row)
-    except Exception:  # noqa: BLE001 - the per-row path reports it
+    except Exception:
         return None
     return row

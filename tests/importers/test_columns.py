@@ -153,15 +153,26 @@ def test_the_valid_rows_take_the_columnar_path(monkeypatch: pytest.MonkeyPatch) 
         patch.setattr(columns, "parse_row", refuse)
         for kind, rows in VALID.items():
             results = [r for _, r in validate_rows(kind, rows, file="f", sheet=None, headers={})]
-            assert results and all(not isinstance(r, list) for r in results), kind
+            assert results, kind
+            assert all(not isinstance(r, list) for r in results), kind
     for kind, rows in VALID.items():
         _same(kind, rows)
 
 
 def test_a_repeated_cell_is_cleaned_once_and_each_row_keeps_its_own_list() -> None:
     rows = [
-        (n, {"household_code": f"H{n}", "grid_code": "G1", "compound_code": "C1", "building": "1", "entrance": "1",
-             "room": "101", "care_tags": "独居老人"})
+        (
+            n,
+            {
+                "household_code": f"H{n}",
+                "grid_code": "G1",
+                "compound_code": "C1",
+                "building": "1",
+                "entrance": "1",
+                "room": "101",
+                "care_tags": "独居老人",
+            },
+        )
         for n in range(2, 6000)
     ]
     models = [m for _, m in validate_rows(RosterKind.HOUSEHOLDS, rows, file="f", sheet=None, headers={})]
@@ -173,4 +184,6 @@ def test_a_repeated_cell_is_cleaned_once_and_each_row_keeps_its_own_list() -> No
 def test_a_row_the_model_refuses_is_reported_as_parse_row_reports_it() -> None:
     rows = [(2, {"area_code": "G1", "name": "一网格", "level": "网格"})]  # a grid without its level
     [(number, result)] = validate_rows(RosterKind.AREAS, rows, file="f", sheet=None, headers={})
-    assert number == 2 and isinstance(result, list) and "grid level" in result[0].reason
+    assert number == 2
+    assert isinstance(result, list)
+    assert "grid level" in result[0].reason
