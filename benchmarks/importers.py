@@ -12,6 +12,7 @@ run then imports into a fresh store file, as of the generator's day (so the rost
   are imported first, untimed, best effort: every area and property company is written, and the
   units' party-org links are rejected (counted in ``households_preload_rejected``);
 * ``households_xlsx_rows_per_s`` (and ``households_xlsx_s``) — the same with the ``.xlsx`` roster;
+* ``undo_households_s`` — the csv households import undone (``orggraph undo``) right after it;
 * ``reimport_unchanged_s`` — the same files imported again into the store ``import_all`` filled, as
   ``orggraph import`` is run again (``reimport_quick``: whether the importer's quick check — same files
   and options into an unchanged store — answered without reading them), with ``reimport_changes``
@@ -43,17 +44,20 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import importers.sync as sync
 from benchmarks.measure import ROOT, in_subprocess, rounded
 from importers.report import ImportReport
 from importers.rosters import RosterKind
 from importers.sync import ImportOptions, import_rosters
+from importers.undo import undo_import
 from importers.writer import RosterFormat, write_rosters
 from orggraph.generator import Scale, generate
 from orggraph.pii import PiiKey
 from orggraph.store import EmbeddedStore, MemoryStore
+
+T = TypeVar("T")
 
 _SECRET = b"benchmark-key-benchmark-key-0001"
 
@@ -143,7 +147,7 @@ def _sequence(path: Path) -> tuple[str, str]:
     return meta["seq"], meta["snapshot_seq"]
 
 
-def _timed(func: Callable[[], ImportReport]) -> tuple[float, ImportReport]:
+def _timed(func: Callable[[], T]) -> tuple[float, T]:
     started = time.perf_counter()
     report = func()
     return time.perf_counter() - started, report
@@ -225,6 +229,7 @@ def run(scale: Scale, repeat: int) -> dict[str, Any]:
             gc.collect()
 
         households_runs: dict[RosterFormat, list[float]] = {}
+        undo_runs: list[float] = []
         preload_rejected = 0
         for fmt, paths in sets.items():
             households_runs[fmt] = []
@@ -236,6 +241,9 @@ def run(scale: Scale, repeat: int) -> dict[str, Any]:
                 elapsed, report = _timed(partial(import_rosters, store, roster, options))
                 households_runs[fmt].append(elapsed)
                 _checked(report, f"households ({fmt.value})")
+                if fmt is RosterFormat.CSV:
+                    elapsed, _ = _timed(partial(undo_import, store))
+                    undo_runs.append(elapsed)
                 store.close()
                 del store, report
                 _remove(path)
@@ -289,6 +297,7 @@ def run(scale: Scale, repeat: int) -> dict[str, Any]:
         "households_csv_rows_per_s": round(rate(csv_runs)),
         "households_xlsx_s": rounded(statistics.median(xlsx_runs)),
         "households_xlsx_rows_per_s": round(rate(xlsx_runs)),
+        "undo_households_s": rounded(statistics.median(undo_runs)),
         "reimport_unchanged_s": rounded(statistics.median(reimport_runs)),
         "reimport_quick": all(quick[options]),
         "reimport_changes": max(changes[options]),
@@ -306,6 +315,7 @@ def run(scale: Scale, repeat: int) -> dict[str, Any]:
             "import_all_s": [rounded(t) for t in import_runs],
             "households_csv_s": [rounded(t) for t in csv_runs],
             "households_xlsx_s": [rounded(t) for t in xlsx_runs],
+            "undo_households_s": [rounded(t) for t in undo_runs],
             "reimport_unchanged_s": [rounded(t) for t in reimport_runs],
             "reimport_changes": changes[options],
             "reimport_wrote_graph": wrote[options],

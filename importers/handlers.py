@@ -43,9 +43,14 @@ class Context:
         self.resolve_address = resolve_address
         self._compounds_by_name: dict[str, list[str]] | None = None
         self._members: set[str] | None = None
+        self._persons: dict[str, str] = {}
 
     def person_id(self, id_number: str) -> str:
-        return node_id(K.PERSON, self.key.identity(id_number))
+        """The person node of an ID number (memoised: the 1+10 roster names each member ten times)."""
+        found = self._persons.get(id_number)
+        if found is None:
+            found = self._persons[id_number] = node_id(K.PERSON, self.key.identity(id_number))
+        return found
 
     def compound(self, text: str, column: str) -> str:
         """A compound by code, else by its unique name (小区 columns carry either)."""

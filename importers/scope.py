@@ -22,6 +22,8 @@ _PART_OF = LinkKind.PART_OF.value
 _STREET = K.STREET.value
 _COMMUNITY = K.COMMUNITY.value
 _DISTRICT = K.DISTRICT.value
+#: The areas a full roster's rows speak for, the narrowest first.
+_UNITS = (_COMMUNITY, _STREET, _DISTRICT)
 
 
 class Areas:
@@ -32,6 +34,7 @@ class Areas:
         self.planned_parent = {src: dst for kind, src, dst in plan.links if kind == _PART_OF}
         self._chain: dict[str, tuple[str, ...]] = {}
         self._street: dict[str, str] = {}
+        self._unit: dict[str, str | None] = {}
 
     def parent(self, node: str) -> str | None:
         planned = self.planned_parent.get(node)
@@ -71,9 +74,18 @@ class Areas:
     def scope_unit(self, node: str) -> str | None:
         """The area a full roster's row at ``node`` speaks for: its community, else its street, else its
         district (the top of its chain), else ``None`` for a node placed nowhere."""
+        attrs = self.plan.attrs(node)
+        if attrs is None or attrs["kind"] not in _UNITS:
+            # a node of no scope kind speaks for what its parent speaks for (memoised per parent)
+            parent = self.parent(node)
+            if parent is None or parent == node:
+                return None
+            if parent not in self._unit:
+                self._unit[parent] = self.scope_unit(parent)
+            return self._unit[parent]
         chain = self.chain(node)
         kinds = [(self.plan.attrs(area) or {}).get("kind") for area in chain]
-        for wanted in (_COMMUNITY, _STREET, _DISTRICT):
+        for wanted in _UNITS:
             for area, kind in zip(chain, kinds, strict=True):
                 if kind == wanted:
                     return area

@@ -536,14 +536,19 @@ def _record(store: GraphStore, report: ImportReport, options: ImportOptions, pat
 
 def _count(report: ImportReport, outcomes: Sequence[str], sources: list[Source | Ending]) -> None:
     """Per-row outcomes from per-op outcomes: created, updated or unchanged; ended per roster kind."""
-    rows: dict[Source, list[str]] = {}
+    # by the identity of the Source (one object per row): a dataclass's hash is costly, millions of times
+    rows: dict[int, tuple[Source, list[str]]] = {}
     for outcome, source in zip(outcomes, sources, strict=True):
         if isinstance(source, Ending):
             if outcome == "ended":
                 report.count(source.kind, "ended")
         else:
-            rows.setdefault(source, []).append(outcome)
-    for source, row_outcomes in rows.items():
+            found = rows.get(id(source))
+            if found is None:
+                rows[id(source)] = (source, [outcome])
+            else:
+                found[1].append(outcome)
+    for source, row_outcomes in rows.values():
         if row_outcomes[0] == "created":
             report.count(source.kind, "created")
         elif any(o != "unchanged" for o in row_outcomes):

@@ -46,9 +46,13 @@ PREFIX: dict[NodeKind, str] = {
 }
 
 
+_PREFIX_OF_VALUE = {kind.value: prefix for kind, prefix in PREFIX.items()}
+
+
 def node_id(kind: NodeKind, code: str) -> str:
     """The node id of a ``kind`` node whose code is ``code``."""
-    return f"{PREFIX[kind]}:{code}"
+    # by the kind's value: an enum member's hash is a Python call, and this runs millions of times
+    return f"{_PREFIX_OF_VALUE[kind._value_]}:{code}"
 
 
 def code_of(node_id_: str) -> str:

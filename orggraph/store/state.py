@@ -314,12 +314,17 @@ class GraphState:
             summary.links[kind, "created"] += 1
             return "created"
         self._check_shape(rule, source, target)
-        self._set_periods(source, target, kind, ((start, None, attrs),), old, undo)
+        if old is None:  # the common case of a first import: the pair's first link
+            shared = self.intern({kind: ((start, None, attrs),)})
+            self.graph._succ[source][target] = self.graph._pred[target][source] = shared
+            undo.append(("edge", source, target, None))
+        else:
+            self._set_periods(source, target, kind, ((start, None, attrs),), old, undo)
         summary.links[kind, "created"] += 1
         return "created"
 
     def _check_shape(self, rule: LinkRule, source: str, target: str) -> None:
-        kind = rule.kind.value
+        kind = rule.kind._value_  # _value_: the hot path (an enum's value property costs a call)
         if rule.tree and source == target:
             raise TreeCycleError(
                 f"{source!r} cannot be {kind} itself: a node cannot be its own parent",
