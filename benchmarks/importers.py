@@ -161,7 +161,7 @@ def _phases(into: dict[str, float]) -> Iterator[None]:
         "read_file": "read_s",
         "_parse_sheet": "validate_s",
         "_plan_rows": "plan_s",
-        "_ends": "ends_s",
+        "plan_ends": "ends_s",
         "_batch": "batch_s",
         "_write": "write_s",
     }
