@@ -16,6 +16,7 @@ data appear masked, as everywhere: a person by name and masked ID number, sealed
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -85,11 +86,11 @@ def change_lines(
     for line in _lines(forward, backward, lookup):
         total += 1
         if limit is None or len(lines) < limit:
-            lines.append(line)
+            lines.append(line())  # worded only when shown: an import of a district has millions
     return lines, total
 
 
-def _lines(forward: Changes, backward: Changes, lookup: Lookup) -> Iterator[ChangeLine]:
+def _lines(forward: Changes, backward: Changes, lookup: Lookup) -> Iterator[Callable[[], ChangeLine]]:
     def attrs_of(node_id: str) -> dict[str, Any] | None:
         return forward.nodes.get(node_id) or backward.nodes.get(node_id) or lookup(node_id)
 
@@ -98,7 +99,7 @@ def _lines(forward: Changes, backward: Changes, lookup: Lookup) -> Iterator[Chan
 
     ended_nodes = {n for n, a in forward.nodes.items() if a is None or "ended" in a}
     for node_id, after in forward.nodes.items():
-        yield _node_line(node_id, backward.nodes.get(node_id), after)
+        yield functools.partial(_node_line, node_id, backward.nodes.get(node_id), after)
     moves: dict[tuple[str, str], dict[str, list[str]]] = {}
     plain: list[tuple[LinkKey, str]] = []
     for key, after_periods in forward.links.items():
@@ -112,21 +113,33 @@ def _lines(forward: Changes, backward: Changes, lookup: Lookup) -> Iterator[Chan
         gone, new = sides.get("gone", []), sides.get("new", [])
         if len(gone) == 1 and len(new) == 1:
             paired.update({(u, gone[0], kind), (u, new[0], kind)})
-            link = LinkKind(kind)
-            yield ChangeLine(
-                f"{link.zh} {kind}",
-                name(u),
-                f"从 {name(gone[0])} 调至 {name(new[0])}",
-                f"moved from {name(gone[0])} to {name(new[0])}",
-                name(gone[0]),
-                name(new[0]),
-            )
+            yield functools.partial(_move_line, kind, u, gone[0], new[0], name)
     for key, state in plain:
         if key in paired:
             continue
         u, v, kind = key
         cascade = (u in ended_nodes or v in ended_nodes) and state in ("ended", "dropped")
-        yield _link_line(LinkKind(kind), name(u), name(v), state, backward.links.get(key, ()), forward.links[key], cascade)
+        periods = (backward.links.get(key, ()), forward.links[key])
+        yield functools.partial(_named_link_line, kind, u, v, state, *periods, cascade, name)
+
+
+def _move_line(kind: str, who: str, gone: str, new: str, name: Callable[[str], str]) -> ChangeLine:
+    link = LinkKind(kind)
+    was, now = name(gone), name(new)
+    return ChangeLine(f"{link.zh} {kind}", name(who), f"从 {was} 调至 {now}", f"moved from {was} to {now}", was, now)
+
+
+def _named_link_line(
+    kind: str,
+    u: str,
+    v: str,
+    state: str,
+    before: tuple[Any, ...],
+    after: tuple[Any, ...],
+    cascade: bool,
+    name: Callable[[str], str],
+) -> ChangeLine:
+    return _link_line(LinkKind(kind), name(u), name(v), state, before, after, cascade)
 
 
 def _link_state(before: tuple[Any, ...], after: tuple[Any, ...]) -> str:

@@ -8,19 +8,17 @@ Every import that reaches the store is recorded in its audit trail (``orggraph h
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import hashlib
 import logging
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from importers.addresses import AddressIndex, parse_address
 from importers.change_words import change_lines
+from importers.collector import paused_cycle_collection
 from importers.columns import validate_rows
 from importers.ends import Ending, Ends, plan_ends
 from importers.handlers import HANDLERS, Context, area
@@ -215,7 +213,7 @@ def import_rosters(
     """
     for attempt in range(MAX_REPLANS):
         try:
-            with _no_cycle_collection():
+            with paused_cycle_collection():
                 return _import_once(store, paths, options, progress)
         except StaleRevisionError:
             log.info("the store changed while an import was planned; planning it again (attempt %d)", attempt + 2)
@@ -224,34 +222,6 @@ def import_rosters(
         "nothing was written, try again",
         message_zh=f"{store.location}：规划本次导入期间其他导入持续写入（{MAX_REPLANS} 次）；未写入任何数据，请重试",
     )
-
-
-_collection_paused = 0
-_collection_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused while an import runs (and back as it was after).
-
-    An import builds millions of small objects that live until it ends; the collector would walk
-    all of them again and again (a third of the validate step's time). Reference counting still
-    frees what is dropped; the few cycles left are collected once the collector is back.
-    """
-    global _collection_paused
-    with _collection_lock:
-        if _collection_paused == 0:
-            was_enabled = gc.isenabled()
-            gc.disable()
-            _no_cycle_collection.was_enabled = was_enabled  # type: ignore[attr-defined]
-        _collection_paused += 1
-    try:
-        yield
-    finally:
-        with _collection_lock:
-            _collection_paused -= 1
-            if _collection_paused == 0 and getattr(_no_cycle_collection, "was_enabled", True):
-                gc.enable()
 
 
 def _import_once(store: GraphStore, paths: Sequence[Path], options: ImportOptions, progress: Progress | None) -> ImportReport:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from importers.change_words import ChangeLine, change_lines
+from importers.collector import paused_cycle_collection
 from orggraph.errors import NotFoundError, RefusedWriteError, StaleRevisionError, UndoConflictError, UndoError
 from orggraph.store import GraphStore, WriteSummary
 from orggraph.store.undo import undo_batch
@@ -66,6 +67,18 @@ def undo_import(
     actor: dict[str, Any] | None = None,
 ) -> UndoReport:
     """Undo the import ``import_id`` of :func:`history` (default: the last import not undone)."""
+    with paused_cycle_collection():
+        return _undo(store, import_id, dry_run=dry_run, describe_lines=describe_lines, actor=actor)
+
+
+def _undo(
+    store: GraphStore,
+    import_id: int | None,
+    *,
+    dry_run: bool,
+    describe_lines: int,
+    actor: dict[str, Any] | None,
+) -> UndoReport:
     for _ in range(MAX_REPLANS):
         store.refresh()
         planned_on = store.revision

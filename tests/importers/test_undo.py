@@ -166,3 +166,11 @@ def test_an_import_planned_on_an_older_revision_is_planned_again(store: Embedded
         run(sequential, [residents], date=LATER, partial=True)
         run(sequential, [moved], date=LATER, partial=True)
         assert graph_digest(sequential.graph) == graph_digest(store.graph)
+
+
+def test_the_collector_is_back_after_an_import_and_an_undo(loaded: EmbeddedStore) -> None:
+    import gc
+
+    assert gc.isenabled()
+    undo_import(store)
+    assert gc.isenabled()
