@@ -172,5 +172,5 @@ def test_the_collector_is_back_after_an_import_and_an_undo(loaded: EmbeddedStore
     import gc
 
     assert gc.isenabled()
-    undo_import(store)
+    undo_import(loaded)
     assert gc.isenabled()
