@@ -200,37 +200,21 @@ def validate_rows(
     """Each row number with its model, or its rejections, as :func:`parse_row` would give them."""
     body = list(rows)
     plan = _model(kind)
-    if plan is None:
-        for number, cells in body:
-            yield number, parse_row(kind, cells, file=file, sheet=sheet, row=number, headers=headers)
-        return
     present = sorted({f for _, cells in body for f in cells})
-    if any(f not in plan.fields for f in present):
+    if plan is None or any(f not in plan.fields for f in present):
         for number, cells in body:
             yield number, parse_row(kind, cells, file=file, sheet=sheet, row=number, headers=headers)
         return
     columns = {f: _column(plan.fields[f], [cells.get(f) for _, cells in body]) for f in present}
-    new, put = object.__new__, object.__setattr__
-    model, defaults, factories, after = plan.model, plan.defaults, plan.factories, plan.after
     for index, (number, cells) in enumerate(body):
-        given = {f: columns[f][index] for f in cells}
-        row = _built(plan, given, new, put, model, defaults, factories, after)
+        row = _built(plan, {f: columns[f][index] for f in cells})
         if row is None:
             yield number, parse_row(kind, cells, file=file, sheet=sheet, row=number, headers=headers)
         else:
             yield number, row
 
 
-def _built(
-    plan: _Model,
-    given: dict[str, Any],
-    new: Any,
-    put: Any,
-    model: type[Row],
-    defaults: dict[str, Any],
-    factories: dict[str, Callable[[], Any]],
-    after: tuple[Callable[[Any], Any], ...],
-) -> Row | None:
+def _built(plan: _Model, given: dict[str, Any]) -> Row | None:
     """The model of a row whose cells all passed, or ``None`` for the per-row path."""
     for value in given.values():
         if value is _FAILED:
@@ -241,17 +225,18 @@ def _built(
     for group in plan.either:
         if all(given.get(name) is None for name in group):
             return None
-    state = dict(defaults)
-    for name, factory in factories.items():
+    state = dict(plan.defaults)
+    for name, factory in plan.factories.items():
         state[name] = factory()
     state.update(given)
-    row: Row = new(model)
+    row: Row = object.__new__(plan.model)
+    put = object.__setattr__
     put(row, "__dict__", state)
     put(row, "__pydantic_fields_set__", set(given))
     put(row, "__pydantic_extra__", None)
     put(row, "__pydantic_private__", None)
     try:
-        for check in after:
+        for check in plan.after:
             check(row)
     except Exception:
         return None
