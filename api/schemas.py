@@ -401,6 +401,10 @@ class ImportReportOut(BaseModel):
     incomplete: list[str]
     changes: dict[str, Any] = Field(description="changes in the graph per node and link kind and outcome, cascades included")
     notes: list[RejectionOut] = Field(default_factory=list, description="rows and files left out on purpose, with why")
+    warnings: list[RejectionOut] = Field(
+        default_factory=list,
+        description="rows imported with a remark (an org outside the district, a disagreement on membership)",
+    )
     mass_end: list[str] = Field(default_factory=list, description="rosters refused for ending too much of their scope")
     revived: int = Field(0, description="links put back with a node ended earlier the same day")
     change_lines: list[dict[str, str]] = Field(default_factory=list, description="the change sheet, line by line")

@@ -169,8 +169,8 @@ def _column(spec: _Field, cells: Sequence[Any]) -> list[Any]:
             if found is not memo:
                 append(found)
                 continue
-        try:
-            value = clean(cell)
+        try:  # a blank cell is an empty one (absent from the row), as the per-row path reads it
+            value = None if cell.__class__ is str and (not cell or cell.isspace()) else clean(cell)
         except Exception:
             value = _FAILED
         else:
@@ -225,6 +225,7 @@ def _built(plan: _Model, given: dict[str, Any]) -> Row | None:
     for group in plan.either:
         if all(given.get(name) is None for name in group):
             return None
+    given = {name: value for name, value in given.items() if value is not None}  # a blank cell is absent
     state = dict(plan.defaults)
     for name, factory in plan.factories.items():
         state[name] = factory()

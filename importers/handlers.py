@@ -8,12 +8,16 @@ the store or among the nodes the import defines). Either may raise
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from importers import rows as r
-from importers.plan import Plan, RowOps, RowProblem
+from importers import values
+from importers.plan import Plan, RowOps, RowProblem, Source
 from importers.rosters import RosterKind
+from orggraph.codes import looks_like_credit_code
+from orggraph.errors import InvalidValueError
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.model.nodes import (
     Building,
@@ -22,12 +26,18 @@ from orggraph.model.nodes import (
     Person,
     Project,
     Unit,
+    code_of,
     node_id,
 )
-from orggraph.pii import PiiKey, mask_id_number
+from orggraph.model.schema import UNIT_PLACES
+from orggraph.pii import PiiKey, mask_id_number, mask_phone
 
 K = NodeKind
 AREA = (K.DISTRICT, K.STREET, K.COMMUNITY, K.GRID, K.COMPOUND)
+#: What a code looks like (组织编码, 单位编码): anything else in a code-or-name column is a name.
+_CODE_LIKE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._/-]*")
+#: The code of an external org or unit known only by its name: ``区外-<name>``.
+EXTERNAL_PREFIX = "区外-"
 
 
 def area(code: str) -> str:
@@ -42,8 +52,11 @@ class Context:
         self.key = key
         self.resolve_address = resolve_address
         self._compounds_by_name: dict[str, list[str]] | None = None
-        self._members: set[str] | None = None
         self._persons: dict[str, str] = {}
+        self._by_name: dict[NodeKind, dict[str, list[str]]] = {}
+        #: The members of this import's members roster, each with the org it puts him in.
+        self.listed: dict[str, str] = {}
+        self._said: dict[tuple[RosterKind, str], tuple[bool, Source]] = {}
 
     def person_id(self, id_number: str) -> str:
         """The person node of an ID number (memoised: the 1+10 roster names each member ten times)."""
@@ -81,33 +94,155 @@ class Context:
             text,
         )
 
-    def is_member(self, person: str) -> bool:
-        """Whether ``person`` is a Party member once this import is applied (an open MEMBER_OF)."""
-        if self._members is None:
-            self._members = {src for kind, src, _ in self.plan.links if kind == LinkKind.MEMBER_OF.value}
-        if person in self._members:
-            return True
-        return any(True for _ in self.plan.store.links(person, kind=LinkKind.MEMBER_OF, as_of=self.plan.day))
-
     def person(self, row: r.PersonRow, ops: RowOps, **fields: Any) -> str:
         """Define the person of a row, merging what the store knows with what this row says."""
-        pid = self.person_id(row.id_number)
-        masked = mask_id_number(row.id_number)
+        return self.define_person(row.id_number, row.name, ops, **fields)
+
+    def define_person(self, id_number: str, name: str | None, ops: RowOps, **fields: Any) -> str:
+        """Define the person of ``id_number``; ``name`` ``None`` keeps the name already known."""
+        pid = self.person_id(id_number)
+        masked = mask_id_number(id_number)
         earlier = self.plan.nodes.get(pid)
-        if earlier is not None and earlier[0].get("name") != row.name:
+        if name is not None and earlier is not None and earlier[0].get("name") not in (None, name):
             source = earlier[1]
             raise RowProblem(
                 "name",
-                f"ID number {masked} is {earlier[0].get('name')!r} at {source.file} row {source.row}, here {row.name!r}",
-                f"身份证号 {masked} 在 {source.file} 第{source.row}行为“{earlier[0].get('name')}”，此处为“{row.name}”",
-                row.name,
+                f"ID number {masked} is {earlier[0].get('name')!r} at {source.file} row {source.row}, here {name!r}",
+                f"身份证号 {masked} 在 {source.file} 第{source.row}行为“{earlier[0].get('name')}”，此处为“{name}”",
+                name,
             )
         given = {k: v for k, v in fields.items() if v is not None}
-        made = Person.from_id_number(self.key, row.id_number, name=row.name, **given).to_attrs()
+        made = Person.from_id_number(self.key, id_number, name=name, **given).to_attrs()
         stored = self.plan.store.node(pid)
         base = dict(earlier[0]) if earlier else (dict(stored) if stored and "ended" not in stored else {})
+        if name is None:
+            made.pop("name", None)
         ops.node(pid, {**base, **made})
         return pid
+
+    # -- orgs and units named by code or name, the district's or outside it ------------------------
+
+    def ref(self, kind: NodeKind, text: str, column: str, ops: RowOps) -> str:
+        """A Party org or work unit named by code or by name: the one the store or this import holds,
+        else a node marked external (区外) made from this row (the world is open: a member's org may be
+        a provincial unit's branch that no roster of the district lists)."""
+        code = text.strip()
+        if kind is K.UNIT and looks_like_credit_code(code.replace(" ", "").upper()):
+            try:  # a credit code is checked (GB 32100) like any other
+                code = values.credit_or_unit_code(code)
+            except InvalidValueError as exc:
+                raise RowProblem(column, exc.message, exc.message_zh, code) from exc
+        by_code = node_id(kind, code)
+        if self.plan.exists(by_code, kind):
+            return by_code
+        found = [n for n in self._names(kind).get(code, []) if self.plan.exists(n, kind)]
+        if len(found) > 1:
+            raise RowProblem(
+                column,
+                f"{kind.zh} name {code!r} is not unique; give its code",
+                f"{kind.zh}名称“{code}”不唯一，请填编码",
+                code,
+            )
+        if found:
+            return found[0]
+        named = not _CODE_LIKE.fullmatch(code)
+        made = node_id(kind, f"{EXTERNAL_PREFIX}{code}" if named else code)
+        attrs: dict[str, Any] = {"kind": kind.value, "external": True}
+        if named:
+            attrs["name"] = code
+            self._names(kind).setdefault(code, []).append(made)
+        ops.node(made, attrs)
+        ops.warn(
+            column,
+            f"{kind.value} {code!r} is on no roster of the district: recorded as outside the district (区外)",
+            f"{kind.zh}“{code}”不在本区名册中，记为区外{kind.zh}",
+            code,
+        )
+        return made
+
+    def _names(self, kind: NodeKind) -> dict[str, list[str]]:
+        """The orgs or units of the store and of this import by name (built once per kind)."""
+        index = self._by_name.get(kind)
+        if index is None:
+            index = {}
+            for nid, attrs in self.plan.store.nodes(kind, as_of=self.plan.day):
+                if attrs.get("name"):
+                    index.setdefault(str(attrs["name"]), []).append(nid)
+            for nid, (attrs, _) in self.plan.nodes.items():
+                if attrs["kind"] == kind.value and attrs.get("name") and nid not in index.get(str(attrs["name"]), []):
+                    index.setdefault(str(attrs["name"]), []).append(nid)
+            self._by_name[kind] = index
+        return index
+
+    # -- Party membership: a fact about a person, the members roster its authority ----------------
+
+    def authority_org(self, pid: str) -> str | None:
+        """The org the members roster puts ``pid`` in (this import's, else the store's), or None."""
+        found = self.listed.get(pid)
+        if found is not None:
+            return found
+        stored = self.plan.store.node(pid)
+        if stored is None or stored.get("party_member_source") not in (None, RosterKind.MEMBERS.value):
+            return None
+        for link in self.plan.store.links(pid, kind=LinkKind.MEMBER_OF, as_of=self.plan.day):
+            return link.target
+        return None
+
+    def membership(self, pid: str, said: bool | None, org: str | None, ops: RowOps, column: str) -> dict[str, Any]:
+        """The person fields a non-authority row (业委会, 网格人员, 双报到, 包联) sets for membership.
+
+        The members roster is the authority: a row that disagrees with it (否 for a listed member, or
+        another org) gives a warning and changes nothing. A row saying 是, or naming an org, for someone
+        the members roster does not list records him as a member, with this roster as the source.
+        Two rows of one roster that contradict each other are a problem of the second row.
+        """
+        if said is None and org is None:
+            return {}
+        member = True if said is None else said
+        kind = ops.source.kind
+        first = self._said.get((kind, pid))
+        if first is not None and first[0] != member:
+            shown = "是" if member else "否"
+            raise RowProblem(
+                column,
+                f"是否党员 says {shown} here but the opposite at {first[1].file} row {first[1].row}",
+                f"是否党员此处为“{shown}”，与 {first[1].file} 第{first[1].row}行相反",
+                shown,
+            )
+        self._said[kind, pid] = (member, ops.source)
+        authority = self.authority_org(pid)
+        if authority is not None:
+            if not member:
+                ops.warn(
+                    column,
+                    "是否党员 says 否, but the members roster lists this person: kept as a member",
+                    "是否党员填“否”，但党员名册有此人：仍记为党员",
+                    "否",
+                )
+            elif org is not None and authority != org:
+                ops.warn(
+                    "org",
+                    f"the members roster puts this person in {code_of(authority)}, not here: kept as the members roster says",
+                    f"党员名册中此人在“{code_of(authority)}”，与此处不同：以党员名册为准",
+                    code_of(org),
+                )
+            return {}
+        stated = self.plan.nodes.get(pid)
+        other = stated[0].get("party_member_source") if stated else None
+        if other not in (None, kind.value) and stated is not None and stated[0].get("party_member") != member:
+            ops.warn(
+                column,
+                f"是否党员 differs from the {other} roster of this import: kept as that roster says",
+                f"是否党员与本次导入的{RosterKind.parse(other).zh}名册不同：以先导入的名册为准",
+                "是" if member else "否",
+            )
+            return {}
+        return {"party_member": member, "party_member_source": kind.value}
+
+    def member_of(self, pid: str, org: str | None, ops: RowOps) -> None:
+        """Link ``pid`` to ``org`` (MEMBER_OF) from a non-authority row, unless the members roster speaks for him."""
+        if org is not None and self.authority_org(pid) is None:
+            ops.link(LinkKind.MEMBER_OF, pid, org, start=self.plan.day)
 
 
 def _define_area(ctx: Context, row: r.AreaRow, ops: RowOps) -> None:
@@ -174,14 +309,17 @@ def code_of_area(area_id: str) -> str:
 
 def _define_unit(ctx: Context, row: r.UnitRow, ops: RowOps) -> None:
     ctx.plan.claim(RosterKind.UNITS, row.unit_code, ops.source, "unit_code", row.unit_code)
-    unit = Unit(code=row.unit_code, name=row.name, unit_kind=row.kind, handles=row.handles)
+    phone: dict[str, Any] = {}
+    if row.phone:
+        phone = {"phone_masked": mask_phone(row.phone), "phone_sealed": ctx.key.seal("phone", row.phone).hex()}
+    unit = Unit(code=row.unit_code, name=row.name, unit_kind=row.kind, handles=row.handles, **phone)
     ops.node(unit.node_id, unit.to_attrs())
 
 
 def _connect_unit(ctx: Context, row: r.UnitRow, ops: RowOps) -> None:
     me = node_id(K.UNIT, row.unit_code)
     if row.area_code:
-        where = ctx.plan.require(area(row.area_code), (K.STREET, K.COMMUNITY, K.GRID), "area_code", row.area_code, "区域名册")
+        where = ctx.plan.require(area(row.area_code), UNIT_PLACES, "area_code", row.area_code, "区域名册")
         ops.link(LinkKind.LOCATED_IN, me, where, start=ctx.plan.day)
     if row.org_code:
         org = ctx.plan.require(node_id(K.PARTY_ORG, row.org_code), K.PARTY_ORG, "org_code", row.org_code, "党组织名册")
@@ -230,7 +368,18 @@ def _connect_household(ctx: Context, row: r.HouseholdRow, ops: RowOps) -> None:
 
 def _define_member(ctx: Context, row: r.MemberRow, ops: RowOps) -> None:
     ctx.plan.claim(RosterKind.MEMBERS, row.id_number, ops.source, "id_number", mask_id_number(row.id_number))
-    ctx.person(row, ops, phone=row.phone, gender=row.gender, status=row.status)
+    ctx.person(
+        row,
+        ops,
+        phone=row.phone,
+        gender=row.gender,
+        status=row.status,
+        party_member=True,
+        party_member_source=RosterKind.MEMBERS.value,
+    )
+    if row.unit_code:
+        ctx.ref(K.UNIT, row.unit_code, "unit_code", ops)
+    ctx.listed[ctx.person_id(row.id_number)] = node_id(K.PARTY_ORG, row.org_code)
 
 
 def _connect_member(ctx: Context, row: r.MemberRow, ops: RowOps) -> None:
@@ -248,19 +397,30 @@ def _connect_member(ctx: Context, row: r.MemberRow, ops: RowOps) -> None:
     elif row.address:
         ops.link(LinkKind.LIVES_IN, me, ctx.resolve_address(row.address), start=day)
     if row.unit_code:
-        unit = ctx.plan.require(node_id(K.UNIT, row.unit_code), K.UNIT, "unit_code", row.unit_code, "单位名册")
-        ops.link(LinkKind.WORKS_AT, me, unit, start=day)
+        ops.link(LinkKind.WORKS_AT, me, ctx.ref(K.UNIT, row.unit_code, "unit_code", ops), start=day)
+
+
+def _member_fields(ctx: Context, row: Any, ops: RowOps, said: bool | None) -> dict[str, Any]:
+    """A non-authority row's membership (是否党员, 所在党组织), its external org made in the define step."""
+    org = ctx.ref(K.PARTY_ORG, row.org, "org", ops) if row.org else None
+    return ctx.membership(ctx.person_id(row.id_number), said, org, ops, "is_party_member" if said is not None else "org")
+
+
+def _link_org(ctx: Context, row: Any, ops: RowOps) -> None:
+    if row.org:
+        ctx.member_of(ctx.person_id(row.id_number), ctx.ref(K.PARTY_ORG, row.org, "org", ops), ops)
 
 
 def _define_staff(ctx: Context, row: r.GridStaffRow, ops: RowOps) -> None:
     key = (row.grid_code, row.id_number, row.role)
     ctx.plan.claim(RosterKind.GRID_STAFF, key, ops.source, "id_number", mask_id_number(row.id_number))
-    ctx.person(row, ops, phone=row.phone)
+    ctx.person(row, ops, phone=row.phone, **_member_fields(ctx, row, ops, row.is_party_member))
 
 
 def _connect_staff(ctx: Context, row: r.GridStaffRow, ops: RowOps) -> None:
     grid = ctx.plan.require(area(row.grid_code), K.GRID, "grid_code", row.grid_code, "区域名册")
     ops.link(row.role.link, ctx.person_id(row.id_number), grid, start=ctx.plan.day)
+    _link_org(ctx, row, ops)
 
 
 def _connect_contact(ctx: Context, row: r.ContactRow, ops: RowOps) -> None:
@@ -290,22 +450,34 @@ def _connect_contact(ctx: Context, row: r.ContactRow, ops: RowOps) -> None:
     ops.link(LinkKind.CONTACTS, member, home, start=ctx.plan.day)
 
 
+def _define_registration(ctx: Context, row: r.RegistrationRow, ops: RowOps) -> None:
+    """A personal registrant is a Party member (双报到 is in-service members registering where they
+    live); one the store does not hold yet is defined by the row's 姓名, 联系电话, 工作单位, 所在党组织."""
+    if row.kind is r.RegistrationKind.PERSONAL:
+        assert row.id_number is not None
+        if row.unit:
+            ctx.ref(K.UNIT, row.unit, "unit", ops)
+        fields = _member_fields(ctx, row, ops, True)
+        pid = ctx.person_id(row.id_number)
+        if fields or row.name or row.phone or not ctx.plan.exists(pid, K.PERSON):
+            ctx.define_person(row.id_number, row.name, ops, phone=row.phone, **fields)
+    else:
+        assert row.unit_code is not None
+        ctx.ref(K.UNIT, row.unit_code, "unit_code", ops)
+
+
 def _connect_registration(ctx: Context, row: r.RegistrationRow, ops: RowOps) -> None:
     if row.kind is r.RegistrationKind.PERSONAL:
         assert row.id_number is not None
         who = ctx.person_id(row.id_number)
         shown, column = mask_id_number(row.id_number), "id_number"
-        if not ctx.plan.exists(who, K.PERSON):
-            raise RowProblem(
-                column,
-                f"no person with ID number {shown} in the store or this import",
-                f"没有身份证号为 {shown} 的人员",
-                shown,
-            )
+        _link_org(ctx, row, ops)
+        if row.unit:
+            ops.link(LinkKind.WORKS_AT, who, ctx.ref(K.UNIT, row.unit, "unit", ops), start=ctx.plan.day)
     else:
         assert row.unit_code is not None
         shown, column = row.unit_code, "unit_code"
-        who = ctx.plan.require(node_id(K.UNIT, row.unit_code), K.UNIT, column, row.unit_code, "单位名册")
+        who = ctx.ref(K.UNIT, row.unit_code, column, ops)
     ctx.plan.claim(RosterKind.REGISTRATIONS, who, ops.source, column, shown)
     community = ctx.plan.require(area(row.community_code), K.COMMUNITY, "community_code", row.community_code, "区域名册")
     attrs = {"tasks": row.tasks, "service_hours": row.service_hours}
@@ -315,7 +487,9 @@ def _connect_registration(ctx: Context, row: r.RegistrationRow, ops: RowOps) -> 
 def _define_liaison(ctx: Context, row: r.LiaisonRow, ops: RowOps) -> None:
     key = (row.id_number, row.area_code)
     ctx.plan.claim(RosterKind.LIAISON, key, ops.source, "area_code", row.area_code)
-    ctx.person(row, ops, rank=row.rank)
+    if row.unit_code:
+        ctx.ref(K.UNIT, row.unit_code, "unit_code", ops)
+    ctx.person(row, ops, rank=row.rank, phone=row.phone, **_member_fields(ctx, row, ops, None))
 
 
 def _connect_liaison(ctx: Context, row: r.LiaisonRow, ops: RowOps) -> None:
@@ -323,8 +497,8 @@ def _connect_liaison(ctx: Context, row: r.LiaisonRow, ops: RowOps) -> None:
     target = ctx.plan.require(area(row.area_code), (K.COMMUNITY, K.COMPOUND), "area_code", row.area_code, "区域名册")
     ops.link(LinkKind.LIAISES_WITH, me, target, start=row.since or ctx.plan.day, stated=row.since is not None)
     if row.unit_code:
-        unit = ctx.plan.require(node_id(K.UNIT, row.unit_code), K.UNIT, "unit_code", row.unit_code, "单位名册")
-        ops.link(LinkKind.WORKS_AT, me, unit, start=ctx.plan.day)
+        ops.link(LinkKind.WORKS_AT, me, ctx.ref(K.UNIT, row.unit_code, "unit_code", ops), start=ctx.plan.day)
+    _link_org(ctx, row, ops)
 
 
 def _define_project(ctx: Context, row: r.ProjectRow, ops: RowOps) -> None:
@@ -355,7 +529,7 @@ def _define_owner(ctx: Context, row: r.OwnersCommitteeRow, ops: RowOps) -> None:
     ctx.plan.claim(
         RosterKind.OWNERS_COMMITTEES, (compound, row.id_number), ops.source, "id_number", mask_id_number(row.id_number)
     )
-    ctx.person(row, ops)
+    ctx.person(row, ops, **_member_fields(ctx, row, ops, row.is_party_member))
     committee = node_id(K.OWNERS_COMMITTEE, code_of_area(compound))
     if not ctx.plan.exists(committee):
         name = (ctx.plan.attrs(compound) or {}).get("name")
@@ -369,14 +543,7 @@ def _connect_owner(ctx: Context, row: r.OwnersCommitteeRow, ops: RowOps) -> None
     compound = ctx.compound(row.compound_code, "compound_code")
     committee = node_id(K.OWNERS_COMMITTEE, code_of_area(compound))
     me = ctx.person_id(row.id_number)
-    if row.is_party_member is not None and row.is_party_member != ctx.is_member(me):
-        said = "是" if row.is_party_member else "否"
-        raise RowProblem(
-            "is_party_member",
-            f"是否党员 says {said}, but the store and the members rosters of this import say otherwise",
-            f"是否党员填“{said}”，与图存储及本次党员名册不符",
-            said,
-        )
+    _link_org(ctx, row, ops)
     ops.link(LinkKind.OWNERS_COMMITTEE_OF, committee, compound, start=ctx.plan.day)
     ops.link(LinkKind.SITS_ON, me, committee, start=ctx.plan.day, attrs={"post": row.post} if row.post else None)
 
@@ -397,7 +564,7 @@ HANDLERS: dict[RosterKind, tuple[Step, Step]] = {
     RosterKind.MEMBERS: (_define_member, _connect_member),
     RosterKind.GRID_STAFF: (_define_staff, _connect_staff),
     RosterKind.CONTACTS: (_nothing, _connect_contact),
-    RosterKind.REGISTRATIONS: (_nothing, _connect_registration),
+    RosterKind.REGISTRATIONS: (_define_registration, _connect_registration),
     RosterKind.LIAISON: (_define_liaison, _connect_liaison),
     RosterKind.PROJECTS: (_define_project, _connect_project),
     RosterKind.OWNERS_COMMITTEES: (_define_owner, _connect_owner),

@@ -63,6 +63,8 @@ class Plan:
     ending: set[str] = field(default_factory=set)
     #: Keys already claimed per roster kind (duplicates in the run are rejected).
     keys: dict[tuple[RosterKind, Any], Source] = field(default_factory=dict)
+    #: Warnings of the rows kept: (row, column, value, reason, reason in Chinese).
+    warnings: list[tuple[Source, str | None, str, str, str]] = field(default_factory=list)
     #: Planned links that come back after they ended: the start of their new period.
     restarts: dict[LinkKey, str] = field(default_factory=dict)
     _by_source: dict[str, list[LinkKey]] | None = field(default=None, repr=False)
@@ -104,10 +106,31 @@ class Plan:
             return True
         return found == kind if isinstance(kind, NodeKind) else found in kind
 
+    def kind(self, node_id: str) -> str | None:
+        """The kind (its value) of a node as the plan leaves it, or None when it does not exist."""
+        planned = self.nodes.get(node_id)
+        if planned is not None:
+            return str(planned[0]["kind"])
+        if node_id in self.ending:
+            return None
+        return self.store.kind_of(node_id, as_of=self.day)
+
     def require(self, node_id: str, kinds: NodeKind | tuple[NodeKind, ...], column: str, code: str, where_from: str) -> str:
-        """``node_id`` if it exists with one of ``kinds``, else a :class:`RowProblem` naming the code."""
+        """``node_id`` if it exists with one of ``kinds``, else a :class:`RowProblem` naming the code
+        (and, when the code is a node of another kind, which kind it is and which the column takes)."""
         if self.exists(node_id, kinds):
             return node_id
+        found = self.kind(node_id)
+        if found is not None:
+            wanted = (kinds,) if isinstance(kinds, NodeKind) else kinds
+            takes, takes_zh = ", ".join(k.value for k in wanted), "、".join(k.zh for k in wanted)
+            other = NodeKind(found)
+            raise RowProblem(
+                column,
+                f"{code!r} is a {other.value} ({other.zh}); this column takes {takes}",
+                f"“{code}”是{other.zh}，此列只接受{takes_zh}",
+                value=code,
+            )
         raise RowProblem(
             column,
             f"{code!r} is neither in the store nor in {where_from} of this import",
@@ -135,6 +158,11 @@ class RowOps:
     source: Source
     nodes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     links: list[tuple[LinkKind, str, str, str, dict[str, Any] | None, bool]] = field(default_factory=list)
+    warnings: list[tuple[str | None, str, str, str]] = field(default_factory=list)
+
+    def warn(self, column: str | None, message: str, message_zh: str, value: str = "") -> None:
+        """A note on the row that does not reject it (a roster disagreeing with the authority …)."""
+        self.warnings.append((column, value, message, message_zh))
 
     def node(self, node_id: str, attrs: dict[str, Any]) -> None:
         self.nodes.append((node_id, attrs))
@@ -161,3 +189,5 @@ class RowOps:
         for kind, src, dst, start, link_attrs, stated in self.links:
             plan.links[kind._value_, src, dst] = PlannedLink(start, link_attrs, self.source, stated)  # _value_: the hot path
         plan._by_source = None
+        for column, value, message, message_zh in self.warnings:
+            plan.warnings.append((self.source, column, value, message, message_zh))

@@ -5,7 +5,8 @@ changes the import made — or, in a dry run, would make — in the graph by nod
 outcome, cascades included (a household ended ends its links too), whose totals are what ``orggraph
 history`` records; and one line per rejected row. With a change sheet (:mod:`importers.change_words`),
 one line per changed node or link, before → after. Printed as tables; saved as .xlsx (sheets 被拒绝的行,
-导入结果, 图中变化, 变更明细) or .csv (UTF-8 with BOM, so Excel opens it; the change sheet beside it as
+提示 (warnings: rows imported with a remark), 导入结果, 图中变化, 变更明细) or .csv (UTF-8 with BOM, so
+Excel opens it; the warnings and the change sheet beside it as ``<name>-提示.csv`` and
 ``<name>-变更明细.csv``) with ``--report``.
 """
 
@@ -72,6 +73,9 @@ class ImportReport:
     quick: str | None = None
     #: Rows and files left out on purpose (footer rows, lock files …), each with where and why.
     notes: list[Rejection] = field(default_factory=list)
+    #: Rows kept with a remark (an org outside the district recorded, a roster disagreeing with the
+    #: members roster on membership): where, what, why — nothing is rejected for them.
+    warnings: list[Rejection] = field(default_factory=list)
     #: Roster kinds whose ends were refused as too many (the import guard): nothing was written.
     mass_end: list[str] = field(default_factory=list)
     #: Links put back because the node they hang on, ended today by an earlier import, came back today.
@@ -99,6 +103,14 @@ class ImportReport:
             Rejection(source.file, source.sheet, source.row, header, shown(column or "", value), exc.message, exc.message_zh)
         )
         self.count(source.kind, "rejected")
+
+    def warn(self, found: list[tuple[Source, str | None, str, str, str]], headers: dict[Any, dict[str, str]]) -> None:
+        """Add the warnings of kept rows, each column named by the file's own header."""
+        for source, column, value, reason, reason_zh in found:
+            header = headers.get((source.file, source.sheet), {}).get(column, column) if column else None
+            self.warnings.append(
+                Rejection(source.file, source.sheet, source.row, header, shown(column or "", value), reason, reason_zh)
+            )
 
     def total(self, outcome: str) -> int:
         return sum(c[outcome] for c in self.counts.values())
@@ -143,6 +155,7 @@ class ImportReport:
             "incomplete": self.incomplete,
             "changes": self.changes,
             "notes": [r.__dict__ for r in self.notes],
+            "warnings": [r.__dict__ for r in self.warnings],
             "mass_end": self.mass_end,
             "revived": self.revived,
             "change_lines": [dict(zip([c for c, _ in CHANGE_COLUMNS], line.cells(), strict=True)) for line in self.change_lines],
@@ -195,11 +208,16 @@ class ImportReport:
             out.append(_rows_table("被拒绝的行 Rejected rows", self.rejections[:200]))
         if self.notes:
             out.append(_rows_table("未导入的行与文件 Rows and files left out", self.notes[:50]))
+        if self.warnings:
+            out.append(_rows_table("提示 Warnings (imported)", self.warnings[:100]))
         return out
 
     def print(self, console: Console, *, change_lines: int = 0) -> None:
         for table in self.tables():
             console.print(table)
+        if len(self.warnings) > 100:
+            console.print(f"… 另有 {len(self.warnings) - 100} 条提示（用 --report 保存）")
+            console.print(f"… and {len(self.warnings) - 100} more warnings (save them with --report)")
         if len(self.rejections) > 200:
             more_rows = len(self.rejections) - 200
             console.print(f"… 另有 {more_rows} 行被拒绝（用 --report 保存）")
@@ -241,6 +259,11 @@ class ImportReport:
                 sheet.write_row(0, 0, [zh for _, zh in REJECTION_COLUMNS])
                 for i, r in enumerate([*self.rejections, *self.notes], start=1):
                     sheet.write_row(i, 0, ["" if v is None else v for v in _cells(r)])
+                if self.warnings:
+                    remarks = book.add_worksheet("提示")
+                    remarks.write_row(0, 0, [zh for _, zh in REJECTION_COLUMNS])
+                    for i, r in enumerate(self.warnings, start=1):
+                        remarks.write_row(i, 0, ["" if v is None else v for v in _cells(r)])
                 totals = book.add_worksheet("导入结果")
                 totals.write_row(0, 0, ["名册", "行数", *(_OUTCOMES_ZH[o] for o in OUTCOMES)])
                 for i, (label, numbers) in enumerate(self.roster_rows(), start=1):
@@ -262,6 +285,11 @@ class ImportReport:
             writer = csv.writer(handle)
             writer.writerow([zh for _, zh in REJECTION_COLUMNS])
             writer.writerows([["" if v is None else v for v in _cells(r)] for r in [*self.rejections, *self.notes]])
+        if self.warnings:
+            with path.with_name(f"{path.stem}-提示{path.suffix}").open("w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow([zh for _, zh in REJECTION_COLUMNS])
+                writer.writerows([["" if v is None else v for v in _cells(r)] for r in self.warnings])
         if self.change_lines:
             beside = path.with_name(f"{path.stem}-变更明细{path.suffix}")
             with beside.open("w", encoding="utf-8-sig", newline="") as handle:

@@ -104,6 +104,7 @@ COLUMNS: dict[RosterKind, tuple[Column, ...]] = {
         _c("area_code", "所在区域编码"),
         _c("org_code", "党组织编码"),
         _c("handles", "承办事项类别", "承办事项"),
+        _c("phone", "联系电话", "电话"),
     ),
     RosterKind.HOUSEHOLDS: (
         _r("household_code", "户编码", "住户编码"),
@@ -134,6 +135,8 @@ COLUMNS: dict[RosterKind, tuple[Column, ...]] = {
         _r("id_number", "公民身份号码", "身份证号", "身份证号码"),
         _r("role", "岗位"),
         _c("phone", "联系电话", "手机号", "电话"),
+        _c("is_party_member", "是否党员"),
+        _c("org", "所在党组织", "所在党组织编码", "党组织"),
     ),
     RosterKind.CONTACTS: (
         _e("member", "member_id_number", "党员身份证号", "党员公民身份号码"),
@@ -148,14 +151,20 @@ COLUMNS: dict[RosterKind, tuple[Column, ...]] = {
         _r("registered_on", "报到日期"),
         _c("tasks", "认领任务"),
         _c("service_hours", "服务时长"),
+        _c("name", "姓名"),
+        _c("phone", "联系电话", "手机号", "电话"),
+        _c("unit", "工作单位", "所在单位"),
+        _c("org", "所在党组织", "所在党组织编码", "党组织"),
     ),
     RosterKind.LIAISON: (
         _r("name", "姓名"),
         _r("id_number", "公民身份号码", "身份证号", "身份证号码"),
         _r("rank", "职级"),
         _r("area_code", "包联区域编码"),
-        _c("unit_code", "所在单位"),
+        _c("unit_code", "所在单位", "工作单位"),
         _c("since", "开始日期"),
+        _c("phone", "联系电话", "手机号", "电话"),
+        _c("org", "所在党组织", "所在党组织编码", "党组织"),
     ),
     RosterKind.PROJECTS: (
         _r("project_code", "项目编号"),
@@ -173,6 +182,7 @@ COLUMNS: dict[RosterKind, tuple[Column, ...]] = {
         _r("id_number", "公民身份号码", "身份证号", "身份证号码"),
         _c("post", "职务"),
         _c("is_party_member", "是否党员"),
+        _c("org", "所在党组织", "所在党组织编码", "党组织"),
     ),
 }
 

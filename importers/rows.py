@@ -146,6 +146,7 @@ class UnitRow(Row):
     area_code: Code | None = None
     org_code: Code | None = None
     handles: Annotated[list[str], BeforeValidator(values.split_list)] = Field(default_factory=list)
+    phone: Phone | None = None
 
 
 class HouseholdRow(Row):
@@ -172,7 +173,8 @@ class MemberRow(PersonRow):
     gender: Annotated[Gender, _enum(Gender)] | None = None
     phone: Phone | None = None
     status: Annotated[MemberStatus, _enum(MemberStatus)] | None = None
-    unit_code: UnitCode | None = None
+    #: 工作单位: a unit's code or its name; one no roster of the district defines is external (区外).
+    unit_code: Text | None = None
     post: Annotated[Post, _enum(Post)] | None = None
     household_code: Code | None = None
     address: Text | None = None
@@ -182,6 +184,9 @@ class GridStaffRow(PersonRow):
     grid_code: Code
     role: Annotated[StaffRole, _enum(StaffRole)]
     phone: Phone | None = None
+    is_party_member: Annotated[bool, BeforeValidator(values.yes_no)] | None = None
+    #: 所在党组织: an org's code or name; one no roster of the district defines is external (区外).
+    org: Text | None = None
 
 
 class ContactRow(Row):
@@ -200,6 +205,11 @@ class RegistrationRow(Row):
     registered_on: Date
     tasks: TextOrNumber | None = None
     service_hours: Annotated[int | float, Field(ge=0), BeforeValidator(lambda v: _whole(values.decimal(v)))] | None = None
+    #: A registrant the store does not hold yet is defined by these (a Party member).
+    name: Text | None = None
+    phone: Phone | None = None
+    unit: Text | None = None
+    org: Text | None = None
 
     @model_validator(mode="after")
     def _who(self) -> Self:
@@ -218,8 +228,10 @@ class RegistrationRow(Row):
 class LiaisonRow(PersonRow):
     rank: Annotated[Rank, _enum(Rank)]
     area_code: Code
-    unit_code: UnitCode | None = None
+    unit_code: Text | None = None
     since: Date | None = None
+    phone: Phone | None = None
+    org: Text | None = None
 
 
 class ProjectRow(Row):
@@ -247,6 +259,7 @@ class OwnersCommitteeRow(PersonRow):
     compound_code: Code
     post: Text | None = None
     is_party_member: Annotated[bool, BeforeValidator(values.yes_no)] | None = None
+    org: Text | None = None
 
 
 MODELS: dict[RosterKind, type[Row]] = {
@@ -320,7 +333,8 @@ def parse_row(
                 )
             ]
     try:
-        return MODELS[kind].model_validate(cells)
+        # a blank cell is an empty one: an optional column left blank is absent, not an invalid value
+        return MODELS[kind].model_validate({f: v for f, v in cells.items() if not values.is_blank(v)})
     except ValidationError as exc:
         rejections = []
         for error in exc.errors(include_url=False):

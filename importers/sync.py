@@ -238,8 +238,9 @@ def _import_once(store: GraphStore, paths: Sequence[Path], options: ImportOption
     rows = [(source, row) for sheet in sheets for source, row in sheet.rows]
     headers = {(s.file, s.sheet): {c.field: c.zh for c in COLUMNS[s.kind]} for s in sheets}
     kinds = {s.kind for s in sheets}
-    _plan_rows(ctx, rows, report, headers, progress)
-    del rows, sheets  # the rows live on in the plan; free the parsed models (memory peaks here)
+    kept = {source for source, _ in _plan_rows(ctx, rows, report, headers, progress)}
+    report.warn([w for w in plan.warnings if w[0] in kept], headers)
+    del rows, sheets, kept  # the rows live on in the plan; free the parsed models (memory peaks here)
     if progress is not None:
         progress("核对终止 ends", 0, 0)
     report.revived = revive_cascades(plan, kinds)

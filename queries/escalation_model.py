@@ -69,11 +69,23 @@ class PersonRef(NamedTuple):
         }
 
 
+#: What follows the name of an org or unit outside the district (区外) wherever it is shown.
+EXTERNAL_MARK = "（区外）"
+
+
 def ref_of(node: str, attrs: Mapping[str, Any] | None) -> Ref:
-    """The :class:`Ref` of a node from its attributes (its code when it has no name)."""
+    """The :class:`Ref` of a node from its attributes (its code when it has no name); an org or unit
+    outside the district says so after its name (``（区外）``).
+
+    >>> ref_of("org:区外-省发改委机关党委", {"kind": "party_org", "name": "省发改委机关党委", "external": True}).name
+    '省发改委机关党委（区外）'
+    """
     code = node.split(":", 1)[-1]
     attrs = attrs or {}
-    return Ref(node, code, str(attrs.get("name") or code), str(attrs.get("kind", "")))
+    name = str(attrs.get("name") or code)
+    if attrs.get("external") is True:
+        name = f"{name}{EXTERNAL_MARK}"
+    return Ref(node, code, name, str(attrs.get("kind", "")))
 
 
 def person_of(node: str, attrs: Mapping[str, Any] | None) -> PersonRef:

@@ -150,10 +150,15 @@ class Household(Node):
 
 
 class PartyOrg(Node):
-    """A Party organisation (党组织) of one of the kinds of :class:`OrgKind`."""
+    """A Party organisation (党组织) of one of the kinds of :class:`OrgKind`.
+
+    ``external`` marks an org outside the district (区外): named by a roster row (a member's
+    所在党组织) that no roster of the district defines, so its kind may be unknown.
+    """
 
     kind = NodeKind.PARTY_ORG
-    org_kind: OrgKind
+    org_kind: OrgKind | None = None
+    external: bool = False
 
 
 class Person(Node):
@@ -167,6 +172,11 @@ class Person(Node):
     phone_sealed: str | None = None
     status: MemberStatus | None = None
     rank: Rank | None = None
+    #: Party membership as a roster stated it (是否党员): True, False, or None for unknown; a person
+    #: with an open MEMBER_OF is a member whatever this says.
+    party_member: bool | None = None
+    #: The roster kind that stated ``party_member`` (``members`` is the authority).
+    party_member_source: str | None = None
 
     @classmethod
     def from_id_number(
@@ -197,12 +207,18 @@ class Person(Node):
 class Unit(Node):
     """A work unit (单位): organ, institution, enterprise, social org, property company or department.
 
-    ``handles`` lists the issue categories a functional department (职能部门) handles.
+    ``handles`` lists the issue categories a functional department (职能部门) handles; the kind of an
+    external unit may be unknown.
     """
 
     kind = NodeKind.UNIT
-    unit_kind: UnitKind
+    unit_kind: UnitKind | None = None
     handles: list[str] = Field(default_factory=list)
+    #: A unit outside the district (区外), named by a row (a member's 工作单位) and defined by no roster.
+    external: bool = False
+    #: The unit's office phone (联系电话), masked and sealed like a person's.
+    phone_masked: str | None = None
+    phone_sealed: str | None = None
 
 
 class Project(Node):

@@ -69,6 +69,10 @@ CONTAINMENT: dict[NodeKind, tuple[NodeKind, ...]] = {
 
 _CONTAINMENT_PAIRS = frozenset((child, parent) for child, parents in CONTAINMENT.items() for parent in parents)
 
+#: Where a unit or service centre may be (LOCATED_IN): any area level from the district to a compound
+#: (区直单位 are registered at the district).
+UNIT_PLACES: tuple[NodeKind, ...] = (K.DISTRICT, K.STREET, K.COMMUNITY, K.GRID, K.COMPOUND)
+
 _AREAS_AN_ORG_MAY_LEAD = (K.DISTRICT, K.STREET, K.COMMUNITY, K.GRID, K.COMPOUND, K.BUILDING)
 
 _RULES: list[LinkRule] = [
@@ -94,7 +98,7 @@ _RULES: list[LinkRule] = [
     _rule(LinkKind.WORKS_AT, (K.PERSON,), (K.UNIT,), single_target=True),
     _rule(LinkKind.LIAISES_WITH, (K.PERSON, K.UNIT), (K.COMMUNITY, K.COMPOUND)),
     _rule(LinkKind.REGISTERED_WITH, (K.PERSON, K.UNIT), (K.COMMUNITY,), single_target=True),
-    _rule(LinkKind.LOCATED_IN, (K.UNIT, K.SERVICE_CENTRE), (K.STREET, K.COMMUNITY, K.GRID), single_target=True),
+    _rule(LinkKind.LOCATED_IN, (K.UNIT, K.SERVICE_CENTRE), UNIT_PLACES, single_target=True),
     _rule(LinkKind.PROVIDES, (K.UNIT,), (K.PROJECT,), single_source=True),
     _rule(LinkKind.FOR, (K.PROJECT,), (K.STREET, K.COMMUNITY), single_target=True),
     _rule(LinkKind.MANAGES, (K.UNIT,), (K.COMPOUND,), single_source=True),

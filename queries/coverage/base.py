@@ -87,6 +87,19 @@ def links(ix: GraphIndex, kind: LinkKind, direction: str = "out") -> dict[str, l
     return table.get(kind.value, {})
 
 
+def party_member(ix: GraphIndex) -> Callable[[str], bool]:
+    """Whether a person is a Party member on the index's day: an open MEMBER_OF (his or her org
+    known), or a roster stating 是否党员 = 是 (``party_member``: a member whose org is outside the
+    district, 区外, whom the district's members roster never lists)."""
+    member_of, attrs = links(ix, L.MEMBER_OF), ix.graph._node
+    return lambda person: person in member_of or attrs.get(person, {}).get("party_member") is True
+
+
+def external(attrs: dict[str, Any]) -> bool:
+    """Whether an org or unit is outside the district (区外): rules about the district's own skip it."""
+    return attrs.get("external") is True
+
+
 def param(rule: Rule, name: str) -> Any:
     """The parameter ``name`` of ``rule``; a rule without it is a configuration error (no default here)."""
     try:
@@ -114,10 +127,13 @@ def in_scope(area: str | None, areas: set[str] | None) -> bool:
 
 
 def units_in(ix: GraphIndex, areas: set[str] | None) -> list[tuple[str, str | None]]:
-    """The work units (单位) in scope, each with the area it is LOCATED_IN (``None`` only without a scope)."""
-    located = links(ix, L.LOCATED_IN)
+    """The district's work units (单位) in scope, each with the area it is LOCATED_IN (``None`` only
+    without a scope); units outside the district (:func:`external`) are not among them."""
+    located, attrs = links(ix, L.LOCATED_IN), ix.graph._node
     found: list[tuple[str, str | None]] = []
     for unit in ix.nodes(K.UNIT):
+        if external(attrs[unit]):
+            continue  # a unit outside the district (区外): the district's norms do not bind it
         where = located.get(unit)
         area = where[0] if where else None
         if areas is None or (area is not None and area in areas):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from queries.coverage.atlas import atlas_for
-from queries.coverage.base import NOBODY, K, L, Reporter, RuleFunc, in_scope, links
+from queries.coverage.base import NOBODY, K, L, Reporter, RuleFunc, external, in_scope, links
 from queries.coverage.findings import Finding
 from queries.index import GraphIndex
 from queries.policy import Rule
@@ -59,9 +59,14 @@ def org_area(ix: GraphIndex, org: str) -> str | None:
 
 
 def vacant_orgs(ix: GraphIndex) -> list[tuple[str, str | None]]:
-    """The Party orgs no one is SECRETARY_OF on the index's day, each with its :func:`org_area`."""
-    secretaries = links(ix, L.SECRETARY_OF, "in")
-    return [(org, org_area(ix, org)) for org in ix.nodes(K.PARTY_ORG) if org not in secretaries]
+    """The district's Party orgs no one is SECRETARY_OF on the index's day, each with its :func:`org_area`
+    (orgs outside the district, ``external``, are not the district's to staff)."""
+    secretaries, attrs = links(ix, L.SECRETARY_OF, "in"), ix.graph._node
+    return [
+        (org, org_area(ix, org))
+        for org in ix.nodes(K.PARTY_ORG)
+        if org not in secretaries and not external(attrs[org])  # an org outside the district is not the district's to staff
+    ]
 
 
 def org_without_secretary(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:

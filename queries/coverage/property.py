@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from orggraph.model.enums import UnitKind
-from queries.coverage.base import K, L, Reporter, RuleFunc, in_scope, links, param, units_in, without_link_in
+from queries.coverage.base import K, L, Reporter, RuleFunc, in_scope, links, param, party_member, units_in, without_link_in
 from queries.coverage.findings import Finding
 from queries.index import GraphIndex
 from queries.policy import Rule
@@ -99,16 +99,16 @@ def committee_seats(ix: GraphIndex, areas: set[str] | None) -> Iterator[tuple[st
     ------
     tuple
         The committee's id, its compound (``None`` when it has none), the persons sitting on it and
-        how many of them are MEMBER_OF a Party org.
+        how many of them are Party members (:func:`~queries.coverage.base.party_member`).
     """
-    of, sits, member_of = links(ix, L.OWNERS_COMMITTEE_OF), links(ix, L.SITS_ON, "in"), links(ix, L.MEMBER_OF)
+    of, sits, is_member = links(ix, L.OWNERS_COMMITTEE_OF), links(ix, L.SITS_ON, "in"), party_member(ix)
     for committee in ix.nodes(K.OWNERS_COMMITTEE):
         compounds = of.get(committee)
         compound = compounds[0] if compounds else None
         if not in_scope(compound, areas):
             continue
         seated = set(sits.get(committee, ()))
-        yield committee, compound, len(seated), sum(1 for person in seated if person in member_of)
+        yield committee, compound, len(seated), sum(1 for person in seated if is_member(person))
 
 
 def owners_committee_without_party_member(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:

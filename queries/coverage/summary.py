@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from queries.coverage.atlas import atlas_for, code_of
-from queries.coverage.base import K, L, links, nodes_in, param
+from queries.coverage.base import K, L, links, nodes_in, param, party_member
 from queries.coverage.findings import Finding
 from queries.coverage.grids import basic_grids, role_links
 from queries.coverage.liaison import leader_counts, leader_rank
@@ -164,10 +164,10 @@ def _count(ix: GraphIndex, policy: Policy, areas: set[str] | None) -> _Tally:
     managed = links(ix, L.MANAGES, "in")
     for compound in nodes_in(ix, K.COMPOUND, areas):
         add(compound, "compounds_with_property_management", compound in managed, 1)
-    leaders, member_of = links(ix, L.GRID_LEADER_OF, "in"), links(ix, L.MEMBER_OF)
+    leaders, is_member = links(ix, L.GRID_LEADER_OF, "in"), party_member(ix)
     for grid in nodes_in(ix, K.GRID, areas):
         persons = leaders.get(grid, ())
-        add(grid, "grid_leaders_party_members", sum(1 for p in persons if p in member_of), len(persons))
+        add(grid, "grid_leaders_party_members", sum(1 for p in persons if is_member(p)), len(persons))
     for _, of_compound, seats, members in committee_seats(ix, areas):
         add(of_compound, "owners_committee_party_share", members, seats)
     return tally

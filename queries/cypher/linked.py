@@ -26,6 +26,9 @@ from queries.index import GraphIndex
 
 _PART_OF = LinkKind.PART_OF.value
 
+#: The condition that ``n`` is the district's own, not an org or unit outside it (区外, ``external``).
+DISTRICTS_OWN = "coalesce(n.external, false) = false"
+
 
 def under_root(var: str, path: str = "sp") -> str:
     """A ``MATCH`` keeping the rows whose area ``var`` is the scope's root ``$root`` or lies below it."""
@@ -57,7 +60,8 @@ def placed(
     rest
         The rest of the statement, reading ``n`` and ``a``.
     where
-        A further condition on ``n`` alone (checked first).
+        A further condition on ``n`` alone (checked first); nodes outside the district (``external``)
+        are never placed.
     live_in_scope
         Whether the nodes must be live in a scope too (they always must be without one); the
         networkx projects rule takes every project FOR an area of the scope, ended or not.
@@ -65,6 +69,7 @@ def placed(
         The statement's parameters (``$day`` and ``$root`` are bound).
     """
     node = f"(n:{label(kind.value)})"
+    where = f"{where} AND {DISTRICTS_OWN}"
     linked = f"(n)-[l:{link.value}]->(a)"
     if root is None:
         opening = f"MATCH {node} WHERE {live('n')} AND {where} OPTIONAL MATCH {linked} WHERE {active('l')}"

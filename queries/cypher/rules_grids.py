@@ -120,12 +120,14 @@ def grids_fully_staffed(cg: CypherGraph, policy: Policy, root: str | None) -> li
 
 
 def grid_leaders_party_members(cg: CypherGraph, policy: Policy, root: str | None) -> list[dict[str, Any]]:
-    """Ratio ``grid_leaders_party_members``: per grid its grid leaders, of them those with an active MEMBER_OF."""
+    """Ratio ``grid_leaders_party_members``: per grid its grid leaders, of them the Party members
+    (an active MEMBER_OF, or ``party_member`` stated by a roster)."""
     rest = (
         f"OPTIONAL MATCH (a)<-[l:{L.GRID_LEADER_OF.value}]-(p) WHERE {active('l')} "
         f"OPTIONAL MATCH (p)-[m:{L.MEMBER_OF.value}]->() WHERE {active('m')} "
         "WITH a, p, count(m) AS memberships "
-        f"WITH a, count(p) AS den, sum(CASE WHEN memberships > 0 THEN 1 ELSE 0 END) AS num {PLACE}"
+        "WITH a, count(p) AS den, "
+        f"sum(CASE WHEN memberships > 0 OR p.party_member = true THEN 1 ELSE 0 END) AS num {PLACE}"
     )
     (opening,) = cg.scoped("a", K.GRID, root)
     return cg.run(f"{opening} {rest}", root=root)

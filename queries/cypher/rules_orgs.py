@@ -30,7 +30,7 @@ _CLIMB = 31
 
 #: Each live org without a secretary, and ``area``: the id of the area it belongs to (or null).
 _VACANT = (
-    f"MATCH (o:{label(NodeKind.PARTY_ORG.value)}) WHERE {live('o')} "
+    f"MATCH (o:{label(NodeKind.PARTY_ORG.value)}) WHERE {live('o')} AND coalesce(o.external, false) = false "
     f"OPTIONAL MATCH (o)<-[s:{L.SECRETARY_OF.value}]-() WHERE {active('s')} "
     "WITH o, count(s) AS secretaries WHERE secretaries = 0 "
     f"OPTIONAL MATCH p = (o)-[:{L.SUBORDINATE_TO.value}*0..{_CLIMB}]->(up) WHERE {all_active('p')} "

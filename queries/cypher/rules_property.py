@@ -43,11 +43,12 @@ L = LinkKind
 K = NodeKind
 
 #: After the opening of :func:`placed` over committees: each with ``seats`` (persons on it) and
-#: ``members`` (of them, those MEMBER_OF some org).
+#: ``members`` (of them, the Party members: MEMBER_OF some org, or stated members — ``party_member``).
 _SEATS = (
     f"OPTIONAL MATCH (p)-[s:{L.SITS_ON.value}]->(n) WHERE {active('s')} WITH DISTINCT n, a, p "
     f"OPTIONAL MATCH (p)-[m:{L.MEMBER_OF.value}]->() WHERE {active('m')} WITH n, a, p, count(m) AS memberships "
-    "WITH n, a, count(p) AS seats, toInteger(sum(CASE WHEN memberships > 0 THEN 1 ELSE 0 END)) AS members"
+    "WITH n, a, count(p) AS seats, "
+    "toInteger(sum(CASE WHEN memberships > 0 OR p.party_member = true THEN 1 ELSE 0 END)) AS members"
 )
 
 
