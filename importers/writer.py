@@ -71,6 +71,31 @@ def _code(node: str | None) -> str | None:
     return code_of(node) if node else None
 
 
+def _external(r: _Reader, node: str | None) -> bool:
+    return node is not None and (r.store.node(node) or {}).get("external") is True
+
+
+def _named(r: _Reader, node: str | None) -> str | None:
+    """An org or unit as a code-or-name column carries it: a node outside the district by its name."""
+    if node is None:
+        return None
+    return str((r.store.node(node) or {}).get("name") or code_of(node)) if _external(r, node) else code_of(node)
+
+
+def _listed(r: _Reader, person: str) -> bool:
+    """Whether ``person`` is on the district's members roster: a member of one of its orgs."""
+    org = r.out(person, LinkKind.MEMBER_OF)
+    return org is not None and not _external(r, org)
+
+
+def _membership(r: _Reader, person: str, attrs: dict[str, Any]) -> dict[str, str | None]:
+    """是否党员 and 所在党组织 as a non-members roster states them: what the store knows, no more."""
+    org = r.out(person, LinkKind.MEMBER_OF)
+    stated = attrs.get("party_member")
+    said = "是" if org is not None or stated is True else "否" if stated is False else None
+    return {"is_party_member": said, "org": _named(r, org) if _external(r, org) else None}
+
+
 def _areas(r: _Reader) -> Iterator[Record]:
     for node, attrs in r.nodes(K.DISTRICT, K.STREET, K.COMMUNITY, K.GRID, K.COMPOUND):
         kind = K(attrs["kind"])
@@ -87,6 +112,8 @@ def _areas(r: _Reader) -> Iterator[Record]:
 
 def _orgs(r: _Reader) -> Iterator[Record]:
     for node, attrs in r.nodes(K.PARTY_ORG):
+        if attrs.get("external"):
+            continue  # outside the district: named by the rows of its members, on no roster of its own
         area = r.out(node, LinkKind.RESPONSIBLE_FOR)
         building = area if area and (r.store.node(area) or {}).get("kind") == K.BUILDING.value else None
         yield {
@@ -101,6 +128,8 @@ def _orgs(r: _Reader) -> Iterator[Record]:
 
 def _units(r: _Reader) -> Iterator[Record]:
     for node, attrs in r.nodes(K.UNIT):
+        if attrs.get("external"):
+            continue  # outside the district: named by the rows of the people working there
         yield {
             "unit_code": code_of(node),
             "name": attrs.get("name"),
@@ -134,8 +163,8 @@ def _members(r: _Reader) -> Iterator[Record]:
     posts[LinkKind.COMMITTEE_MEMBER_OF] = Post.COMMITTEE
     for node, attrs in r.nodes(K.PERSON):
         org = r.out(node, LinkKind.MEMBER_OF)
-        if org is None:
-            continue
+        if org is None or _external(r, org):
+            continue  # not the district's member: known from the rosters he or she is on
         post = next((p for kind, p in posts.items() if r.out(node, kind) == org), None)
         if post is Post.SECRETARY and (r.store.node(org) or {}).get("org_kind") == OrgKind.GROUP.value:
             post = Post.GROUP_LEADER
@@ -146,7 +175,7 @@ def _members(r: _Reader) -> Iterator[Record]:
             "gender": Gender.parse(attrs["gender"]).zh if attrs.get("gender") else None,
             "phone": r.unseal(attrs, "phone"),
             "status": MemberStatus.parse(attrs["status"]).zh if attrs.get("status") else None,
-            "unit_code": _code(r.out(node, LinkKind.WORKS_AT)),
+            "unit_code": _named(r, r.out(node, LinkKind.WORKS_AT)),
             "post": post.zh if post else None,
             "household_code": _code(r.out(node, LinkKind.LIVES_IN)),
         }
@@ -169,6 +198,7 @@ def _grid_staff(r: _Reader) -> Iterator[Record]:
             "id_number": r.unseal(attrs, "id_number"),
             "role": roles[link.kind].zh,
             "phone": r.unseal(attrs, "phone"),
+            **_membership(r, link.source, attrs),
         }
 
 
@@ -180,15 +210,24 @@ def _contacts(r: _Reader) -> Iterator[Record]:
 def _registrations(r: _Reader) -> Iterator[Record]:
     for link in _links_into(r, (K.COMMUNITY,), (LinkKind.REGISTERED_WITH,)):
         personal = link.source.startswith("person:")
-        yield {
+        record: Record = {
             "kind": "个人" if personal else "组织",
             "community_code": code_of(link.target),
             "id_number": r.id_number(link.source) if personal else None,
-            "unit_code": None if personal else code_of(link.source),
+            "unit_code": None if personal else _named(r, link.source),
             "registered_on": link.start,
             "tasks": link.attrs.get("tasks"),
             "service_hours": link.attrs.get("service_hours"),
         }
+        if personal and not _listed(r, link.source):  # on no members roster: the row defines him or her
+            attrs = r.store.node(link.source) or {}
+            record |= {
+                "name": attrs.get("name"),
+                "phone": r.unseal(attrs, "phone"),
+                "unit": _named(r, r.out(link.source, LinkKind.WORKS_AT)),
+                "org": _named(r, r.out(link.source, LinkKind.MEMBER_OF)),
+            }
+        yield record
 
 
 def _liaison(r: _Reader) -> Iterator[Record]:
@@ -201,8 +240,10 @@ def _liaison(r: _Reader) -> Iterator[Record]:
             "id_number": r.unseal(attrs, "id_number"),
             "rank": Rank.parse(attrs.get("rank", Rank.OTHER.value)).zh,
             "area_code": code_of(link.target),
-            "unit_code": _code(r.out(link.source, LinkKind.WORKS_AT)),
+            "unit_code": _named(r, r.out(link.source, LinkKind.WORKS_AT)),
             "since": link.start,
+            "phone": r.unseal(attrs, "phone"),
+            "org": _membership(r, link.source, attrs)["org"],
         }
 
 
@@ -228,7 +269,7 @@ def _owners(r: _Reader) -> Iterator[Record]:
             "name": attrs.get("name"),
             "id_number": r.unseal(attrs, "id_number"),
             "post": link.attrs.get("post"),
-            "is_party_member": "是" if r.out(link.source, LinkKind.MEMBER_OF) else "否",
+            **_membership(r, link.source, attrs),
         }
 
 

@@ -40,6 +40,8 @@ FLAW_KEYS: tuple[str, ...] = (
     "property-company-without-party-org",
     "owners-committee-without-party-member",
     "org-without-secretary",
+    "community-worker-ratio",
+    "unit-without-live-project",
 )
 
 #: The batches of one district, in the order they must be written (each needs the ones before).
@@ -80,6 +82,7 @@ class Context:
 
     def __init__(self, *, seed: int, key: PiiKey, as_of: str) -> None:
         self.rng = random.Random(seed)
+        self.seed = seed
         self.key = key
         self.as_of = as_of
         self._ordinal = dt.date.fromisoformat(as_of).toordinal()
@@ -120,6 +123,15 @@ class Context:
         return self._days[self.rng.randint(*LINK_START_DAYS) + _FUTURE_DAYS]
 
     # -- people ------------------------------------------------------------------------------------
+
+    def new_id_number(self, rng: random.Random, region: str, *, ages: tuple[int, int]) -> str:
+        """A new, unique, valid ID number registered in ``region``, drawn from ``rng``."""
+        while True:
+            birth = dt.date.fromordinal(self._ordinal - rng.randint(ages[0] * 365 + 1, ages[1] * 365 + 364)).isoformat()
+            number = ids.id_number(rng, region, birth, male=rng.random() < 0.5)
+            if number not in self._used_ids:
+                self._used_ids.add(number)
+                return number
 
     def person(
         self,

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from orggraph.generator import areas, contacts, liaison, party, people, projects, staff, units
+from orggraph.generator import areas, contacts, liaison, outsiders, party, people, projects, staff, units
 from orggraph.generator.context import FLAW_KEYS, Context
 from orggraph.generator.names import DISTRICTS
 from orggraph.pii import PiiKey
@@ -149,3 +149,4 @@ def _district(ctx: Context, code: str, name: str, shape: Shape) -> None:
     projects.write_projects(ctx, district, per_community=shape.projects_per_community)
     units.build_service_centres(ctx, district)
     people.write_people(ctx, district)
+    outsiders.write_outsiders(ctx, district)

@@ -145,6 +145,8 @@ def write_people(ctx: Context, district: DistrictPlan) -> None:
             gender=p.gender if member else None,
             status=p.status if member else None,
             rank=p.rank,
+            party_member=True if member else None,  # as the members roster states it
+            party_member_source="members" if member else None,
         )
         persons.put(person)
         if p.household is not None:

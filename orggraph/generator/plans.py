@@ -154,6 +154,8 @@ class DistrictPlan:
     units: list[UnitPlan] = field(default_factory=list)
     people: list[PersonPlan] = field(default_factory=list)
     members: list[PersonPlan] = field(default_factory=list)
+    #: The compounds whose owners' committee has Party members sitting on it.
+    party_committees: list[CompoundPlan] = field(default_factory=list)
     org: str = ""
     orgs: list[str] = field(default_factory=list)
     posts: list[tuple[LinkKind, PersonPlan, str]] = field(default_factory=list)

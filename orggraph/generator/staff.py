@@ -3,7 +3,8 @@
 Every basic grid gets one or more community workers (社区工作者), a full-time grid worker (专职网格员)
 and a property manager (物业管理员) — except a few grids that miss one of the three
 (``grid-missing-role``; nobody is made up for the missing role) — and a grid leader (网格长), most
-often a Party member living there. About one grid in three has an enforcement officer (执法队员).
+often a Party member living there. Every seventh community has a single community worker per grid,
+too few for its residents (``community-worker-ratio``). About one grid in three has an enforcement officer (执法队员).
 
 About 60 % of compounds have an owners' committee of five to nine owners, roughly half of them Party
 members; a few committees have none (``owners-committee-without-party-member``).
@@ -29,6 +30,10 @@ ENFORCEMENT_SHARE = 1 / 3
 #: Share of grid leaders who are Party members living in the grid.
 MEMBER_LEADER_SHARE = 0.7
 OWNERS_COMMITTEE_SHARE = 0.6
+#: Every seventh community (the first included) has one community worker per grid, too few for its
+#: residents (``community-worker-ratio``, the shipped norm: 18 per 10,000).
+THIN_EVERY = 7
+WORKERS_PER_10000 = 18
 NO_PARTY_MEMBER_SHARE = 0.1
 
 
@@ -36,11 +41,16 @@ def write_grid_staff(ctx: Context, district: DistrictPlan) -> None:
     """Staff every basic grid (COMMUNITY_WORKER_OF, GRID_WORKER_OF, PROPERTY_MANAGER_OF, GRID_LEADER_OF …)."""
     rng = ctx.rng
     missing = {g.node_id for g in ctx.pick(district.basic_grids, MISSING_ROLE_SHARE)}
+    # chosen without the random source, so the rest of the district is drawn as before
+    thin = {c.node_id for c in district.communities[::THIN_EVERY]}
+    workers_of: dict[str, int] = {}
     for grid in district.basic_grids:
         dropped = rng.choice(THREE_ROLES) if grid.node_id in missing else None
         if dropped is not None:
             ctx.flag("grid-missing-role", grid.node_id)
         workers = rng.choice((1, 2, 2, 2, 2, 2, 2, 2, 3, 3))
+        if grid.community.node_id in thin:
+            workers = 1  # the community is short of community workers (``community-worker-ratio``)
         roles = [*[LinkKind.COMMUNITY_WORKER_OF] * workers, LinkKind.GRID_WORKER_OF, LinkKind.PROPERTY_MANAGER_OF]
         # nobody is made up for a missing role: a person on no roster would be lost on import
         staff = [(role, new_person(ctx, district)) for role in roles if role is not dropped]
@@ -50,6 +60,12 @@ def write_grid_staff(ctx: Context, district: DistrictPlan) -> None:
         batch = ctx.batch("grid-staff")
         for role, person in staff:
             batch.link(role, person.node_id, grid.node_id, start=ctx.start())
+            if role is LinkKind.COMMUNITY_WORKER_OF:
+                workers_of[grid.community.node_id] = workers_of.get(grid.community.node_id, 0) + 1
+    for community in district.communities:
+        residents = sum(g.residents for g in community.basic_grids)
+        if community.node_id in thin and workers_of.get(community.node_id, 0) * 10_000 < WORKERS_PER_10000 * residents:
+            ctx.flag("community-worker-ratio", community.node_id)
 
 
 def _leader(ctx: Context, grid: GridPlan, staff: list[tuple[LinkKind, PersonPlan]]) -> PersonPlan:
@@ -72,6 +88,8 @@ def write_owners_committees(ctx: Context, district: DistrictPlan) -> None:
         seats = _seats(ctx, district, compound, party=compound.node_id not in without)
         if not any(p.org for p in seats):
             ctx.flag("owners-committee-without-party-member", committee.node_id)
+        else:
+            district.party_committees.append(compound)
         for i, person in enumerate(seats):
             post = "主任" if i == 0 else "副主任" if i < 3 else "委员"
             batch.link(LinkKind.SITS_ON, person.node_id, committee.node_id, start=ctx.start(), attrs={"post": post})

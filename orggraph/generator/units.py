@@ -3,8 +3,9 @@
 A district has its functional departments (职能部门), which between them handle every issue
 category; its Party and government organs (机关) and a street office (街道办事处) per street;
 public institutions, state and private enterprises, social organisations; and property companies
-(物业企业), each serving the compounds of one street. Every unit is located in a community and
-carries a valid unified social credit code (统一社会信用代码) as its code.
+(物业企业), each serving the compounds of one street. Every unit is located in a community — but
+every third functional department, registered at the district itself (区直单位) — and carries a valid
+unified social credit code (统一社会信用代码) as its code.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ _OTHER_SHARES = (
 CORE_ORGANS = 3
 #: Share of compounds without a property company (Hantang North: 27.5 %).
 UNMANAGED_SHARE = 0.25
+#: Every third functional department is located at the district itself (区直单位), not in a community.
+DISTRICT_LEVEL_EVERY = 3
 CITY = "张家口市"
 
 
@@ -96,10 +99,16 @@ def build_units(ctx: Context, district: DistrictPlan, *, others: int, property_c
 
 def _write_units(ctx: Context, district: DistrictPlan) -> None:
     batch = ctx.batch("units")
+    departments = 0
     for unit in district.units:
         code = unit.node_id.split(":", 1)[1]
         batch.put(Unit(code=code, name=unit.name, unit_kind=unit.kind, handles=list(unit.handles)))
-        batch.link(LinkKind.LOCATED_IN, unit.node_id, unit.community.node_id, start=ctx.start())
+        where = unit.community.node_id
+        if unit.kind is UnitKind.DEPARTMENT:
+            departments += 1
+            if departments % DISTRICT_LEVEL_EVERY == 0:
+                where = district.node_id  # registered at the district (区直单位), in no street
+        batch.link(LinkKind.LOCATED_IN, unit.node_id, where, start=ctx.start())
 
 
 def _manage_compounds(ctx: Context, district: DistrictPlan, companies: list[UnitPlan]) -> None:

@@ -64,6 +64,16 @@ def test_each_rule_finds_the_same_gaps(engines: Engines, rule: str) -> None:
             assert find_gaps_cypher(cg, [policy.rule(rule)], root) == expected, (scope, day)
 
 
+@pytest.mark.parametrize("rule", list(RULE_PARAMS))
+def test_each_rule_has_findings_to_compare_on_both_engines(engines: Engines, rule: str) -> None:
+    """A Cypher twin returning nothing would pass the comparison above in a district without the gap:
+    every contract district has at least one finding of every rule, on each engine."""
+    embedded, bolt = engines
+    policy = load_policy(None)
+    assert find_gaps(index_for(embedded, as_of=AS_OF), [policy.rule(rule)], None)
+    assert find_gaps_cypher(CypherGraph(bolt, AS_OF), [policy.rule(rule)], None)
+
+
 @pytest.mark.parametrize("ratio", list(RATIOS))
 def test_each_ratio_counts_the_same(engines: Engines, ratio: str) -> None:
     embedded, bolt = engines

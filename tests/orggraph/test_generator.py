@@ -62,8 +62,9 @@ def open_out(graph: nx.DiGraph, node: str, kind: str) -> list[str]:
     return [v for v, data in graph.succ[node].items() if _open(data, kind)]
 
 
-def nodes(graph: nx.DiGraph, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    return ((n, a) for n, a in graph.nodes(data=True) if a["kind"] == kind)
+def nodes(graph: nx.DiGraph, kind: str, *, external: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The nodes of ``kind``: the district's own, or (``external``) only those outside it (区外)."""
+    return ((n, a) for n, a in graph.nodes(data=True) if a["kind"] == kind and a.get("external", False) is external)
 
 
 def basic_grids(graph: nx.DiGraph) -> list[str]:
@@ -71,7 +72,8 @@ def basic_grids(graph: nx.DiGraph) -> list[str]:
 
 
 def is_member(graph: nx.DiGraph, person: str) -> bool:
-    return bool(open_out(graph, person, "MEMBER_OF"))
+    """A member of one of the district's orgs (on its members roster), not of an org outside it."""
+    return any(not graph.nodes[org].get("external") for org in open_out(graph, person, "MEMBER_OF"))
 
 
 def is_grid_staff(graph: nx.DiGraph, person: str) -> bool:
@@ -330,11 +332,18 @@ def test_lives_in_only_from_members(street_graph: nx.DiGraph) -> None:
     assert {p for p in residents if not is_member(graph, p)} == set()
 
 
-def test_works_at_only_from_members_and_liaison_cadres(street_graph: nx.DiGraph) -> None:
+def is_outside_registrant(graph: nx.DiGraph, person: str) -> bool:
+    """A registrant (双报到) on no members roster: the registration row defines him or her (工作单位 …)."""
+    return bool(open_out(graph, person, "REGISTERED_WITH")) and not is_member(graph, person)
+
+
+def test_works_at_only_from_members_liaison_cadres_and_outside_registrants(street_graph: nx.DiGraph) -> None:
     graph = street_graph
     workers = {p for p, _ in nodes(graph, "person") if open_out(graph, p, "WORKS_AT")}
     assert workers
-    assert {p for p in workers if not is_member(graph, p) and not is_liaison_cadre(graph, p)} == set()
+    others = {p for p in workers if not is_member(graph, p) and not is_liaison_cadre(graph, p)}
+    assert others == {p for p in others if is_outside_registrant(graph, p)}
+    assert others  # members of orgs outside the district work at units outside it
     assert all(len(open_out(graph, p, "WORKS_AT")) == 1 for p in workers)
     cadres = [p for p, _ in nodes(graph, "person") if is_liaison_cadre(graph, p)]
     assert all(open_out(graph, p, "WORKS_AT") for p in cadres)  # 所在单位
@@ -349,8 +358,29 @@ def test_every_person_is_on_a_roster(street_graph: nx.DiGraph) -> None:
             or is_grid_staff(graph, person)
             or is_liaison_cadre(graph, person)
             or open_out(graph, person, "SITS_ON")
+            or open_out(graph, person, "REGISTERED_WITH")
         )
         assert on_roster, person
+
+
+def test_members_from_outside_the_district_are_where_districts_meet_them(street_graph: nx.DiGraph) -> None:
+    """Registrants, owners and grid leaders stated to be Party members whom no members roster lists."""
+    graph = street_graph
+    outsiders = {p: a for p, a in nodes(graph, "person") if a.get("party_member") and not is_member(graph, p)}
+    sources = Counter(str(a["party_member_source"]) for a in outsiders.values())
+    assert set(sources) == {"registrations", "owners_committees", "grid_staff"}, sources
+    orgs = {org for p in outsiders for org in open_out(graph, p, "MEMBER_OF")}
+    assert orgs and all(graph.nodes[org]["external"] for org in orgs)
+    assert {o for o, _ in nodes(graph, "party_org", external=True)} == orgs
+    members = {p for p, a in nodes(graph, "person") if is_member(graph, p)}
+    assert all(graph.nodes[p]["party_member_source"] == "members" for p in members)
+
+
+def test_some_departments_are_located_at_the_district(street_graph: nx.DiGraph) -> None:
+    graph = street_graph
+    district = next(n for n, _ in nodes(graph, "district"))
+    at_district = [u for u, a in nodes(graph, "unit") if open_out(graph, u, "LOCATED_IN") == [district]]
+    assert at_district and all(graph.nodes[u]["unit_kind"] == "department" for u in at_district)
 
 
 # -- flaws -----------------------------------------------------------------------------------------
