@@ -95,9 +95,7 @@ def write_outsiders(ctx: Context, district: DistrictPlan) -> None:
     for community in _pick(rng, district.communities, REGISTRANT_SHARE):
         who = outsider("registrations", phone=True, org=True, unit=True)
         attrs = {"tasks": rng.randint(0, 6), "service_hours": rng.randint(0, 120)}
-        registration.link(
-            LinkKind.REGISTERED_WITH, who, community.node_id, start=ctx.day(rng.randint(30, 900)), attrs=attrs
-        )
+        registration.link(LinkKind.REGISTERED_WITH, who, community.node_id, start=ctx.day(rng.randint(30, 900)), attrs=attrs)
     committees = ctx.batch("owners-committees")
     for compound in _pick(rng, district.party_committees, COMMITTEE_SHARE):
         who = outsider("owners_committees", phone=False, org=rng.random() < 0.5, unit=False)

@@ -48,8 +48,10 @@ def test_a_code_of_another_kind_says_which_kind_it_found(loaded: EmbeddedStore, 
     report = refused(loaded, [write(tmp_path, "住户.csv", text)])
     (rejection,) = report.rejections
     assert rejection.column == "所属网格编码"
-    assert "is a community" in rejection.reason and "takes grid" in rejection.reason
-    assert "是社区" in rejection.reason_zh and "网格" in rejection.reason_zh
+    assert "is a community" in rejection.reason
+    assert "takes grid" in rejection.reason
+    assert "是社区" in rejection.reason_zh
+    assert "网格" in rejection.reason_zh
 
 
 def test_an_owner_said_to_be_a_member_but_on_no_members_roster_is_one(loaded: EmbeddedStore, tmp_path: Path) -> None:
@@ -57,7 +59,8 @@ def test_an_owner_said_to_be_a_member_but_on_no_members_roster_is_one(loaded: Em
     written(run(loaded, [write(tmp_path, "业委会.csv", owners)]))
     outsider = loaded.node(person(loaded, OUTSIDER))
     assert outsider is not None
-    assert outsider["party_member"] is True and outsider["party_member_source"] == "owners_committees"
+    assert outsider["party_member"] is True
+    assert outsider["party_member_source"] == "owners_committees"
     assert orgs_of(loaded, person(loaded, OUTSIDER)) == []  # his org is unknown
     assert loaded.node(person(loaded, QIAN))["party_member"] is False  # type: ignore[index]
 
@@ -71,7 +74,9 @@ def test_a_named_org_outside_the_district_is_made_external_once(loaded: Embedded
     report = written(run(loaded, [write(tmp_path, "网格人员.csv", staff)]))
     org = "org:区外-省发改委机关第二党支部"
     attrs = loaded.node(org)
-    assert attrs is not None and attrs["external"] is True and attrs["name"] == "省发改委机关第二党支部"
+    assert attrs is not None
+    assert attrs["external"] is True
+    assert attrs["name"] == "省发改委机关第二党支部"
     assert orgs_of(loaded, person(loaded, OUTSIDER)) == orgs_of(loaded, person(loaded, VISITOR)) == [org]
     assert [w.row for w in report.warnings] == [2]  # recorded as outside the district, said once
     assert "区外" in report.warnings[0].reason_zh
@@ -98,7 +103,9 @@ def test_a_registrant_on_no_roster_is_defined_by_the_registration(loaded: Embedd
     written(run(loaded, [write(tmp_path, "双报到.csv", text)], partial=True))
     pid = person(loaded, OUTSIDER)
     attrs = loaded.node(pid)
-    assert attrs is not None and attrs["name"] == "周平" and attrs["party_member"] is True
+    assert attrs is not None
+    assert attrs["name"] == "周平"
+    assert attrs["party_member"] is True
     assert attrs["phone_masked"].startswith("138")
     assert orgs_of(loaded, pid) == ["org:区外-省发改委机关第二党支部"]
     (unit,) = [lk.target for lk in loaded.links(pid, kind=LinkKind.WORKS_AT)]
@@ -113,7 +120,10 @@ def test_a_roster_disagreeing_with_the_members_roster_warns_and_keeps_the_member
     staff = f"网格编码,姓名,公民身份号码,岗位,联系电话,是否党员,所在党组织\n130705001001G1,王芳,{WANG},网格长,,是,Q2\n"
     paths = [write(tmp_path, "党员.csv", MEMBERS), write(tmp_path, "业委会.csv", owners), write(tmp_path, "网格人员.csv", staff)]
     report = written(run(loaded, paths, partial=True))
-    assert sorted((Path(w.file).name, w.column) for w in report.warnings) == [("业委会.csv", "是否党员"), ("网格人员.csv", "所在党组织")]
+    assert sorted((Path(w.file).name, w.column) for w in report.warnings) == [
+        ("业委会.csv", "是否党员"),
+        ("网格人员.csv", "所在党组织"),
+    ]
     pid = person(loaded, WANG)
     assert orgs_of(loaded, pid) == ["org:P4"]
     assert loaded.node(pid)["party_member_source"] == "members"  # type: ignore[index]
@@ -127,15 +137,20 @@ def test_contradictory_rows_of_one_roster_are_still_rejected(loaded: EmbeddedSto
     )
     report = refused(loaded, [write(tmp_path, "网格人员.csv", staff)])
     (rejection,) = report.rejections
-    assert rejection.row == 3 and rejection.column == "是否党员"
-    assert "opposite" in rejection.reason and "第2行" in rejection.reason_zh
+    assert rejection.row == 3
+    assert rejection.column == "是否党员"
+    assert "opposite" in rejection.reason
+    assert "第2行" in rejection.reason_zh
 
 
 def test_a_member_working_at_a_unit_outside_the_district(loaded: EmbeddedStore, tmp_path: Path) -> None:
-    text = roster(MEMBERS).replace(f"王芳,{WANG},P4,女,13800138000,在职,91130705MA00000019", f"王芳,{WANG},P4,女,13800138000,在职,省电力公司")
+    text = roster(MEMBERS).replace(
+        f"王芳,{WANG},P4,女,13800138000,在职,91130705MA00000019", f"王芳,{WANG},P4,女,13800138000,在职,省电力公司"
+    )
     report = written(run(loaded, [write(tmp_path, "党员.csv", text)]))
     (unit,) = [lk.target for lk in loaded.links(person(loaded, WANG), kind=LinkKind.WORKS_AT, as_of="2025-07-01")]
-    assert unit == "unit:区外-省电力公司" and loaded.node(unit)["external"] is True  # type: ignore[index]
+    assert unit == "unit:区外-省电力公司"
+    assert loaded.node(unit)["external"] is True
     assert len(report.warnings) == 1
 
 
@@ -143,11 +158,16 @@ def test_a_bad_credit_code_is_still_a_rejection_not_an_external_unit(loaded: Emb
     text = roster(MEMBERS).replace("91130705MA00000019", "91130705MA00000018")  # the check character is wrong
     report = refused(loaded, [write(tmp_path, "党员.csv", text)])
     (rejection,) = report.rejections
-    assert rejection.column == "工作单位" and "GB 32100" in rejection.reason
+    assert rejection.column == "工作单位"
+    assert "GB 32100" in rejection.reason
 
 
 def test_an_area_roster_with_its_district_lets_a_unit_sit_there_in_one_import(store: EmbeddedStore, tmp_path: Path) -> None:
-    units = "单位编码,单位名称,单位类别,所在区域编码,党组织编码,承办事项类别,联系电话\nD02,区委组织部,机关,130705,,,0313-5512345\n"
+    units = (
+        "单位编码,单位名称,单位类别,所在区域编码,党组织编码,承办事项类别,联系电话\nD02,区委组织部,机关,130705,,,0313-5512345\n"
+    )
     written(run(store, [write(tmp_path, "区域.csv", AREAS.format(property="")), write(tmp_path, "单位.csv", units)], date=DAY))
     attrs = store.node("unit:D02")
-    assert attrs is not None and attrs["phone_masked"] != "0313-5512345" and "phone_sealed" in attrs
+    assert attrs is not None
+    assert attrs["phone_masked"] != "0313-5512345"
+    assert "phone_sealed" in attrs

@@ -370,7 +370,8 @@ def test_members_from_outside_the_district_are_where_districts_meet_them(street_
     sources = Counter(str(a["party_member_source"]) for a in outsiders.values())
     assert set(sources) == {"registrations", "owners_committees", "grid_staff"}, sources
     orgs = {org for p in outsiders for org in open_out(graph, p, "MEMBER_OF")}
-    assert orgs and all(graph.nodes[org]["external"] for org in orgs)
+    assert orgs
+    assert all(graph.nodes[org]["external"] for org in orgs)
     assert {o for o, _ in nodes(graph, "party_org", external=True)} == orgs
     members = {p for p, a in nodes(graph, "person") if is_member(graph, p)}
     assert all(graph.nodes[p]["party_member_source"] == "members" for p in members)
@@ -380,7 +381,8 @@ def test_some_departments_are_located_at_the_district(street_graph: nx.DiGraph) 
     graph = street_graph
     district = next(n for n, _ in nodes(graph, "district"))
     at_district = [u for u, a in nodes(graph, "unit") if open_out(graph, u, "LOCATED_IN") == [district]]
-    assert at_district and all(graph.nodes[u]["unit_kind"] == "department" for u in at_district)
+    assert at_district
+    assert all(graph.nodes[u]["unit_kind"] == "department" for u in at_district)
 
 
 # -- flaws -----------------------------------------------------------------------------------------
