@@ -227,6 +227,14 @@ class Context:
                     code_of(org),
                 )
             return {}
+        if org is not None and not self.is_external(org):
+            ops.warn(
+                "org",
+                f"{code_of(org)} is an org of the district, but its members roster does not list this person: "
+                "recorded as a Party member, not as a member of that org",
+                f"“{code_of(org)}”是本区党组织，但党员名册中没有此人：记为党员，未记入该组织",
+                code_of(org),
+            )
         stated = self.plan.nodes.get(pid)
         other = stated[0].get("party_member_source") if stated else None
         if other not in (None, kind.value) and stated is not None and stated[0].get("party_member") != member:
@@ -240,9 +248,15 @@ class Context:
         return {"party_member": member, "party_member_source": kind.value}
 
     def member_of(self, pid: str, org: str | None, ops: RowOps) -> None:
-        """Link ``pid`` to ``org`` (MEMBER_OF) from a non-authority row, unless the members roster speaks for him."""
-        if org is not None and self.authority_org(pid) is None:
+        """Link ``pid`` to an org outside the district (MEMBER_OF) from a non-authority row, unless the
+        members roster speaks for him. The members of the district's own orgs are the members roster's
+        to list: a link from another roster would be ended by the next full members roster and made
+        again by the next import of this one."""
+        if org is not None and self.authority_org(pid) is None and self.is_external(org):
             ops.link(LinkKind.MEMBER_OF, pid, org, start=self.plan.day)
+
+    def is_external(self, node: str) -> bool:
+        return (self.plan.attrs(node) or {}).get("external") is True
 
 
 def _define_area(ctx: Context, row: r.AreaRow, ops: RowOps) -> None:

@@ -83,16 +83,23 @@ def test_a_named_org_outside_the_district_is_made_external_once(loaded: Embedded
     assert report.counts["grid_staff"]["rejected"] == 0
 
 
-def test_an_org_named_by_the_districts_code_or_name_is_the_districts(loaded: EmbeddedStore, tmp_path: Path) -> None:
+def test_a_districts_org_named_for_someone_its_members_roster_lacks_is_a_warning_not_a_link(
+    loaded: EmbeddedStore, tmp_path: Path
+) -> None:
+    """The district's orgs' members are the members roster's to list (a link from another roster would
+    be ended by the next full members roster and made again by the next import of this one)."""
     staff = (
         "网格编码,姓名,公民身份号码,岗位,联系电话,是否党员,所在党组织\n"
         f"130705001001G1,周平,{OUTSIDER},网格长,,是,P3\n"
         f"130705002001G1,吴刚,{VISITOR},网格长,,是,和平社区党委\n"
     )
     report = written(run(loaded, [write(tmp_path, "网格人员.csv", staff)]))
-    assert orgs_of(loaded, person(loaded, OUTSIDER)) == ["org:P3"]
-    assert orgs_of(loaded, person(loaded, VISITOR)) == ["org:Q2"]
-    assert report.warnings == []
+    for who in (OUTSIDER, VISITOR):
+        assert orgs_of(loaded, person(loaded, who)) == []
+        assert loaded.node(person(loaded, who))["party_member"] is True  # type: ignore[index]
+    assert [(w.row, w.value) for w in report.warnings] == [(2, "P3"), (3, "Q2")]  # by code, and by its name
+    assert "党员名册中没有此人" in report.warnings[0].reason_zh
+    assert not [k for k, _ in loaded.nodes() if k.startswith("org:区外")]
 
 
 def test_a_registrant_on_no_roster_is_defined_by_the_registration(loaded: EmbeddedStore, tmp_path: Path) -> None:
