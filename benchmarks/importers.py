@@ -99,7 +99,7 @@ def _write_sets(scale: Scale, key: PiiKey, folder: Path) -> tuple[str, dict[Rost
     sets: dict[RosterFormat, list[Path]] = {}
     for fmt in RosterFormat:
         formats = dict.fromkeys(RosterKind, fmt)
-        sets[fmt] = write_rosters(scratch, folder / fmt.value, formats=formats, as_of=district.as_of)
+        sets[fmt] = write_rosters(scratch, folder / fmt.value, formats=formats, as_of=district.as_of, typed_phones=True)
     with _roster(sets[RosterFormat.CSV], RosterKind.HOUSEHOLDS).open(encoding="gb18030", newline="") as handle:
         households = sum(1 for _ in csv.reader(handle)) - 1  # less the header
     return district.as_of, sets, households

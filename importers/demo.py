@@ -48,7 +48,7 @@ def load_demo(graph_store: GraphStore, district: Any, *, folder: Path, console: 
             scratch.write(batch)
     with console.status(f"writing rosters into {folder} …"):
         formats = {kind: RosterFormat.CSV for kind in DEMO_CSV}
-        paths = write_rosters(scratch, folder, formats=formats, as_of=district.as_of)
+        paths = write_rosters(scratch, folder, formats=formats, as_of=district.as_of, typed_phones=True)
     options = ImportOptions(date=district.as_of)
     result: ImportReport = run(graph_store, paths, options, console) if run else import_rosters(graph_store, paths, options)
     if result.rejections:

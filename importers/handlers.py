@@ -227,7 +227,7 @@ class Context:
                     code_of(org),
                 )
             return {}
-        if org is not None and not self.is_external(org):
+        if org is not None and not self.is_external(org, ops):
             ops.warn(
                 "org",
                 f"{code_of(org)} is an org of the district, but its members roster does not list this person: "
@@ -252,10 +252,14 @@ class Context:
         members roster speaks for him. The members of the district's own orgs are the members roster's
         to list: a link from another roster would be ended by the next full members roster and made
         again by the next import of this one."""
-        if org is not None and self.authority_org(pid) is None and self.is_external(org):
+        if org is not None and self.authority_org(pid) is None and self.is_external(org, ops):
             ops.link(LinkKind.MEMBER_OF, pid, org, start=self.plan.day)
 
-    def is_external(self, node: str) -> bool:
+    def is_external(self, node: str, ops: RowOps) -> bool:
+        """Whether ``node`` is outside the district (made by this very row, by this import, or stored)."""
+        for made, attrs in ops.nodes:
+            if made == node and attrs.get("external") is True:
+                return True
         return (self.plan.attrs(node) or {}).get("external") is True
 
 

@@ -218,7 +218,8 @@ def id_number(value: Any) -> str:
 
 
 def phone(value: Any) -> str:
-    """A phone number (联系电话): an 11-digit mobile, or a landline as ``0AAA-NNNNNNN``."""
+    """A phone number (联系电话) as people write it (:func:`orggraph.pii.normalize_phone`): a mobile's 11
+    digits, a landline as ``0AAA-NNNNNNN`` (``-EEEE`` for an extension)."""
     if value.__class__ is str and len(value) == 11 and value.isdigit():
         return normalize_phone(value)
     if is_blank(value):

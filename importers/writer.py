@@ -9,6 +9,7 @@ Chinese Windows uses.
 from __future__ import annotations
 
 import csv
+import zlib
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -18,6 +19,7 @@ import xlsxwriter
 
 from importers.rosters import COLUMNS, RosterKind
 from importers.rows import AreaLevel, Post, StaffRole
+from orggraph.generator.ids import typed
 from orggraph.model.enums import CareTag, Gender, MemberStatus, OrgKind, ProjectStatus, Rank, UnitKind
 from orggraph.model.kinds import GRID_STAFF_LINKS, LinkKind, NodeKind
 from orggraph.model.nodes import code_of
@@ -41,8 +43,8 @@ _SEALED = {"id_number": "id_sealed", "phone": "phone_sealed"}
 class _Reader:
     """Convenience reads over the port, as of one day."""
 
-    def __init__(self, store: GraphStore, day: str) -> None:
-        self.store, self.day = store, day
+    def __init__(self, store: GraphStore, day: str, *, typed_phones: bool = False) -> None:
+        self.store, self.day, self.typed_phones = store, day, typed_phones
 
     def nodes(self, *kinds: NodeKind) -> Iterator[tuple[str, dict[str, Any]]]:
         for kind in kinds:
@@ -61,6 +63,13 @@ class _Reader:
     def unseal(self, attrs: dict[str, Any], field: str) -> str | None:
         sealed = attrs.get(_SEALED[field])
         return self.store.pii_key.unseal(field, bytes.fromhex(sealed)) if sealed else None
+
+    def phone(self, attrs: dict[str, Any]) -> str | None:
+        """The phone, as the store holds it, or as a person would type it (``typed_phones``)."""
+        phone = self.unseal(attrs, "phone")
+        if phone is None or not self.typed_phones:
+            return phone
+        return typed(phone, zlib.crc32(phone.encode("ascii")))
 
     def id_number(self, person: str) -> str:
         attrs = self.store.node(person) or {}
@@ -137,6 +146,7 @@ def _units(r: _Reader) -> Iterator[Record]:
             "area_code": _code(r.out(node, LinkKind.LOCATED_IN)),
             "org_code": _code(r.into(node, LinkKind.PARTY_ORG_OF)),
             "handles": "、".join(attrs.get("handles", [])) or None,
+            "phone": r.phone(attrs),
         }
 
 
@@ -173,7 +183,7 @@ def _members(r: _Reader) -> Iterator[Record]:
             "id_number": r.unseal(attrs, "id_number"),
             "org_code": code_of(org),
             "gender": Gender.parse(attrs["gender"]).zh if attrs.get("gender") else None,
-            "phone": r.unseal(attrs, "phone"),
+            "phone": r.phone(attrs),
             "status": MemberStatus.parse(attrs["status"]).zh if attrs.get("status") else None,
             "unit_code": _named(r, r.out(node, LinkKind.WORKS_AT)),
             "post": post.zh if post else None,
@@ -197,7 +207,7 @@ def _grid_staff(r: _Reader) -> Iterator[Record]:
             "name": attrs.get("name"),
             "id_number": r.unseal(attrs, "id_number"),
             "role": roles[link.kind].zh,
-            "phone": r.unseal(attrs, "phone"),
+            "phone": r.phone(attrs),
             **_membership(r, link.source, attrs),
         }
 
@@ -223,7 +233,7 @@ def _registrations(r: _Reader) -> Iterator[Record]:
             attrs = r.store.node(link.source) or {}
             record |= {
                 "name": attrs.get("name"),
-                "phone": r.unseal(attrs, "phone"),
+                "phone": r.phone(attrs),
                 "unit": _named(r, r.out(link.source, LinkKind.WORKS_AT)),
                 "org": _named(r, r.out(link.source, LinkKind.MEMBER_OF)),
             }
@@ -242,7 +252,7 @@ def _liaison(r: _Reader) -> Iterator[Record]:
             "area_code": code_of(link.target),
             "unit_code": _named(r, r.out(link.source, LinkKind.WORKS_AT)),
             "since": link.start,
-            "phone": r.unseal(attrs, "phone"),
+            "phone": r.phone(attrs),
             "org": _membership(r, link.source, attrs)["org"],
         }
 
@@ -288,9 +298,12 @@ ROSTERS: dict[RosterKind, Callable[[_Reader], Iterator[Record]]] = {
 }
 
 
-def roster_rows(store: GraphStore, kind: RosterKind, *, as_of: str | None = None) -> Iterator[list[Any]]:
-    """The rows of one roster (cells in the order of :data:`~importers.rosters.COLUMNS`), sorted."""
-    reader = _Reader(store, as_of_date(as_of))
+def roster_rows(
+    store: GraphStore, kind: RosterKind, *, as_of: str | None = None, typed_phones: bool = False
+) -> Iterator[list[Any]]:
+    """The rows of one roster (cells in the order of :data:`~importers.rosters.COLUMNS`), sorted;
+    ``typed_phones`` writes each phone in one of the ways people type it (the demo's rosters)."""
+    reader = _Reader(store, as_of_date(as_of), typed_phones=typed_phones)
     fields = [c.field for c in COLUMNS[kind]]
     records = [[rec.get(f) for f in fields] for rec in ROSTERS[kind](reader)]
     records.sort(key=lambda row: [("" if v is None else str(v)) for v in row])
@@ -306,15 +319,18 @@ def write_rosters(
     as_of: str | None = None,
     kinds: tuple[RosterKind, ...] = tuple(RosterKind),
     formats: dict[RosterKind, RosterFormat] | None = None,
+    typed_phones: bool = False,
 ) -> list[Path]:
-    """Write one file per roster kind into ``folder``; returns the paths (named ``<中文名>.<fmt>``)."""
+    """Write one file per roster kind into ``folder``; returns the paths (named ``<中文名>.<fmt>``).
+    ``typed_phones``: phones as people type them (``138-0013-8000``, ``+86 …``, ``(0313)5512345``), for
+    the demo; an export writes them as the store holds them."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in kinds:
         kind_fmt = (formats or {}).get(kind, fmt)
         path = folder / f"{kind.zh}.{kind_fmt.value}"
         headers = [c.zh for c in COLUMNS[kind]]
-        rows = roster_rows(store, kind, as_of=as_of)
+        rows = roster_rows(store, kind, as_of=as_of, typed_phones=typed_phones)
         if kind_fmt is RosterFormat.CSV:
             with path.open("w", encoding=encoding, newline="") as handle:
                 out = csv.writer(handle)

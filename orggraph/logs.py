@@ -16,8 +16,16 @@ from orggraph.pii import mask_id_number, mask_phone
 
 ROOT_LOGGER = "orggraph"
 _ID = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-[2-9]\d{6,7}(?!\d)")
+# phones as people type them too: "138-0013-8000", "138 0013 8000", "(0313)5512345", "0313 5512345"
+_MOBILE = re.compile(r"(?<![\d-])1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![\d-])")
+_LANDLINE = re.compile(r"(?<![\d-])[(（]?0\d{2,3}[)）]?[- ]?[2-9]\d{6,7}(?!\d)")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+
+
+def _masked_landline(text: str) -> str:
+    digits = _NOT_DIGIT.sub("", text)
+    area = 3 if digits[1] in "12" else 4  # 010, 021 … 029: three digits; elsewhere four
+    return mask_phone(f"{digits[:area]}-{digits[area:]}")
 
 
 class PiiRedactingFilter(logging.Filter):
@@ -26,8 +34,8 @@ class PiiRedactingFilter(logging.Filter):
     @staticmethod
     def redact(text: str) -> str:
         text = _ID.sub(lambda m: mask_id_number(m.group(0).upper()), text)
-        text = _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
-        return _LANDLINE.sub(lambda m: mask_phone(m.group(0)), text)
+        text = _MOBILE.sub(lambda m: mask_phone(_NOT_DIGIT.sub("", m.group(0))), text)
+        return _LANDLINE.sub(lambda m: _masked_landline(m.group(0)), text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

@@ -29,10 +29,12 @@ import secrets
 import stat
 from pathlib import Path
 
+import phonenumbers
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from phonenumbers import PhoneNumberType
 
 from orggraph.errors import InvalidIdNumberError, InvalidPhoneError, KeyFileError, StoreCorruptError
 from orggraph.text import to_halfwidth
@@ -41,8 +43,10 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _ID_SHAPE = re.compile(r"[1-9][0-9]{16}[0-9X]")
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
-_LANDLINE = re.compile(r"(0[0-9]{2,3})-?([2-9][0-9]{6,7})")
-_PHONE_JUNK = re.compile(r"[\s()（）+]")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+_PHONE_SPACES = re.compile(r"[\s\u3000]+")
+# a landline's extension after the number: "-8001", "转8001", "分机 8001", "ext. 8001", "x8001", "#8001"
+_EXTENSION = re.compile(r"(.*?[0-9)])\s*(?:-|转|分机|ext\.?|x|#)\s*([0-9]{1,6})", re.IGNORECASE)
 
 
 def id_check_char(first17: str) -> str:
@@ -94,29 +98,93 @@ def mask_id_number(value: str) -> str:
 
 
 def normalize_phone(value: str) -> str:
-    """A mainland mobile (11 digits) or a landline as ``0AAA-NNNNNNN``; else :class:`InvalidPhoneError`."""
-    text = _PHONE_JUNK.sub("", to_halfwidth(str(value)).strip())
-    if text.startswith("86") and len(text) == 13:
-        text = text[2:]
+    """A phone as people write it, parsed by ``phonenumbers`` (region CN), in canonical form; else
+    :class:`InvalidPhoneError`.
+
+    Mobiles become their 11 digits (``13800138000``); landlines ``0AAA-NNNNNNN``, with an extension
+    ``0AAA-NNNNNNN-EEEE``; nationwide service numbers (400/800) their digits; a number outside the
+    mainland its E.164 form (``+85291234567``). Spaces, dashes, brackets, ``+86``/``0086`` and an
+    extension written ``-8001``, ``转8001``, ``分机8001`` or ``ext 8001`` are accepted.
+
+    >>> normalize_phone("+86 138-0013-8000")
+    '13800138000'
+    >>> normalize_phone("(0313)5512345-8001")
+    '0313-5512345-8001'
+    """
+    text = _PHONE_SPACES.sub(" ", to_halfwidth(str(value))).strip()
     if _MOBILE.fullmatch(text):
-        return text
-    match = _LANDLINE.fullmatch(text)
-    if match:
-        return f"{match.group(1)}-{match.group(2)}"
-    shown = mask_phone(text)
-    raise InvalidPhoneError(
-        f"phone {shown!r} is neither an 11-digit mobile nor a landline with area code",
-        message_zh=f"联系电话 {shown} 既不是11位手机号，也不是带区号的固定电话",
-        value=shown,
-    )
+        return text  # the common case; also a prefix newer than the library's metadata
+    number = _parsed(text)
+    if number is None:
+        split = _EXTENSION.fullmatch(text)
+        if split is not None:
+            number = _parsed(split.group(1))
+            if number is not None and _kind(number) != "landline":
+                number = None  # a mobile has no extension: "138-0013-8000" is not 1380013 ext. 8000
+            elif number is not None:
+                number.extension = split.group(2)
+    national = not text.startswith("+") and not _NOT_DIGIT.sub("", text).startswith("0")
+    if number is not None and national and _kind(number) == "landline":
+        number = None  # "3135512345": a landline is written with its trunk 0 ("0313…") or as "+86 313…"
+    if number is None:
+        shown = mask_phone(_NOT_DIGIT.sub("", text) or text)
+        raise InvalidPhoneError(
+            f"phone {shown!r} is neither a mobile nor a landline with its area code",
+            message_zh=f"联系电话 {shown} 既不是手机号，也不是带区号的固定电话",
+            value=shown,
+        )
+    return _canonical(number)
+
+
+def _parsed(text: str) -> phonenumbers.PhoneNumber | None:
+    """The valid number ``text`` is (region CN when it has no country code), or ``None``."""
+    if not text or len(text) > 40:
+        return None
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code == 86 and _MOBILE.fullmatch(str(number.national_number)):
+        return number  # "+86 138…", "0086-138-…": a mobile, whether or not the metadata knows its prefix
+    if not phonenumbers.is_valid_number(number) or _kind(number) is None:
+        return None
+    return number
+
+
+def _kind(number: phonenumbers.PhoneNumber) -> str | None:
+    if number.country_code != 86:
+        return "abroad"
+    if _MOBILE.fullmatch(str(number.national_number)):
+        return "mobile"
+    kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.MOBILE:
+        return "mobile"
+    if kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        return "landline"
+    if kind in (PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST):
+        return "service"
+    return None
+
+
+def _canonical(number: phonenumbers.PhoneNumber) -> str:
+    kind = _kind(number)
+    digits = str(number.national_number)
+    if kind == "abroad":
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if kind == "landline":
+        area = phonenumbers.length_of_geographical_area_code(number) or 3
+        text = f"0{digits[:area]}-{digits[area:]}"
+        return f"{text}-{number.extension}" if number.extension else text
+    return digits
 
 
 def mask_phone(value: str) -> str:
-    """``138****5678`` for a mobile, ``0313-***2345`` for a landline."""
+    """``138****5678`` for a mobile, ``0313-***2345`` for a landline (``0313-***2345-8001`` with its extension)."""
     text = str(value)
     if "-" in text:
-        area, number = text.split("-", 1)
-        return f"{area}-{'*' * max(len(number) - 4, 0)}{number[-4:]}"
+        area, number, *extension = text.split("-", 2)
+        masked = f"{area}-{'*' * max(len(number) - 4, 0)}{number[-4:]}"
+        return "-".join([masked, *extension])
     if len(text) <= 7:
         return "*" * len(text)
     return text[:3] + "*" * (len(text) - 7) + text[-4:]

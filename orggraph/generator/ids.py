@@ -19,6 +19,8 @@ True
 >>> phone = mobile(rng)
 >>> len(phone), phone[0]
 (11, '1')
+>>> typed("13800138000", 1), typed("0313-5512345-8001", 1)
+('138-0013-8000', '(0313)5512345-8001')
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import random
 from orggraph.codes import is_valid_credit_code, uscc_check_char
 from orggraph.pii import id_check_char
 
-__all__ = ["credit_code", "id_number", "is_valid_credit_code", "mobile", "uscc_check_char"]
+__all__ = ["credit_code", "id_number", "is_valid_credit_code", "landline", "mobile", "typed", "uscc_check_char"]
 
 _ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -60,6 +62,31 @@ def id_number(rng: random.Random, region: str, birth: str, *, male: bool) -> str
 def mobile(rng: random.Random) -> str:
     """A mainland mobile number (手机号): a carrier prefix and eight digits."""
     return f"{rng.choice(_MOBILE_PREFIXES)}{rng.randrange(100_000_000):08d}"
+
+
+def landline(rng: random.Random, area: str, *, extension: bool = False) -> str:
+    """A landline (固定电话) in canonical form: the area code (区号), seven digits, maybe an extension."""
+    number = f"{area}-{rng.choice('2345678')}{rng.randrange(1_000_000):06d}"
+    return f"{number}-{rng.randrange(100, 9000)}" if extension else number
+
+
+def typed(phone: str, pick: int) -> str:
+    """``phone`` (canonical: ``13800138000``, ``0313-5512345[-8001]``) as people type it, form ``pick``:
+    with dashes, spaces, ``+86``, ``0086``, brackets round the area code, the extension after 转."""
+    if phone.startswith("0"):
+        area, number, *extension = phone.split("-")
+        ext = extension[0] if extension else None
+        forms = [
+            phone,
+            f"({area}){number}" + (f"-{ext}" if ext else ""),
+            f"{area} {number}" + (f" 转{ext}" if ext else ""),
+            f"{area}{number}" + (f"转{ext}" if ext else ""),
+            f"+86 {area[1:]} {number}" + (f" ext. {ext}" if ext else ""),
+        ]
+    else:
+        a, b, c = phone[:3], phone[3:7], phone[7:]
+        forms = [phone, f"{a}-{b}-{c}", f"{a} {b} {c}", f"+86 {phone}", f"0086{phone}", f"+86 {a} {b} {c}"]
+    return forms[pick % len(forms)]
 
 
 def _org_code_check(body: str) -> str:

@@ -10,12 +10,15 @@ unified social credit code (统一社会信用代码) as its code.
 
 from __future__ import annotations
 
+import random
+
 from orggraph.generator import ids, names
 from orggraph.generator.context import Context
 from orggraph.generator.plans import CommunityPlan, DistrictPlan, UnitPlan
 from orggraph.model.enums import UnitKind
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.model.nodes import ServiceCentre, Unit, node_id
+from orggraph.pii import mask_phone
 
 #: Credit-code registrar and type (登记管理部门码 + 机构类别码) by unit kind.
 _REGISTRAR = {
@@ -37,6 +40,8 @@ _OTHER_SHARES = (
 )
 #: The organs every district has: district committee office, government office, organisation department.
 CORE_ORGANS = 3
+#: The sample districts' telephone area code (区号).
+AREA_CODE = "0313"
 #: Share of compounds without a property company (Hantang North: 27.5 %).
 UNMANAGED_SHARE = 0.25
 #: Every third functional department is located at the district itself (区直单位), not in a community.
@@ -97,12 +102,22 @@ def build_units(ctx: Context, district: DistrictPlan, *, others: int, property_c
     _manage_compounds(ctx, district, companies)
 
 
+def _phone(ctx: Context, code: str) -> dict[str, str]:
+    """Most units' office landline (its own random stream: adding it moves no other value); every
+    fifth with an extension, one in six with none."""
+    rng = random.Random(f"{ctx.seed}:unit-phone:{code}")
+    if rng.random() < 1 / 6:
+        return {}
+    phone = ids.landline(rng, AREA_CODE, extension=rng.random() < 0.2)
+    return {"phone_masked": mask_phone(phone), "phone_sealed": ctx.key.seal("phone", phone).hex()}
+
+
 def _write_units(ctx: Context, district: DistrictPlan) -> None:
     batch = ctx.batch("units")
     departments = 0
     for unit in district.units:
         code = unit.node_id.split(":", 1)[1]
-        batch.put(Unit(code=code, name=unit.name, unit_kind=unit.kind, handles=list(unit.handles)))
+        batch.put(Unit(code=code, name=unit.name, unit_kind=unit.kind, handles=list(unit.handles), **_phone(ctx, code)))
         where = unit.community.node_id
         if unit.kind is UnitKind.DEPARTMENT:
             departments += 1

@@ -242,7 +242,9 @@ def _rosters(tmp_path: Path, seed: int) -> list[Path]:
     original = MemoryStore(KEY)
     for batch in generate(Scale.COMMUNITY, seed=seed, key=KEY, as_of=AS_OF).batches:
         original.write(batch)
-    return write_rosters(original, tmp_path / "rosters", formats=dict.fromkeys(DEMO_CSV, RosterFormat.CSV), as_of=AS_OF)
+    return write_rosters(
+        original, tmp_path / "rosters", formats=dict.fromkeys(DEMO_CSV, RosterFormat.CSV), as_of=AS_OF, typed_phones=True
+    )
 
 
 def test_imports_sync_alike_on_both_engines(tmp_path: Path, new_bolt_store: NewStore, bolt_target: BoltTarget) -> None:

@@ -5,6 +5,7 @@ hold."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,11 @@ def test_rosters_out_and_in_give_the_same_graph(seed: int) -> None:
     for batch in district.batches:
         original.write(batch)
     with tempfile.TemporaryDirectory() as folder:
-        paths = write_rosters(original, Path(folder), formats=dict.fromkeys(DEMO_CSV, RosterFormat.CSV), as_of=AS_OF)
+        paths = write_rosters(
+            original, Path(folder), formats=dict.fromkeys(DEMO_CSV, RosterFormat.CSV), as_of=AS_OF, typed_phones=True
+        )
+        written = "".join(p.read_text(encoding="gb18030") for p in paths if p.suffix == ".csv")
+        assert re.search(r"\+86 1\d{2} \d{4} \d{4}|1\d{2}-\d{4}-\d{4}", written)  # phones as people type them
         copy = MemoryStore(KEY)
         report = import_rosters(copy, paths, ImportOptions(date=AS_OF))
     assert report.ok, report.rejections[:5]

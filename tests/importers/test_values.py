@@ -297,6 +297,24 @@ def test_id_number_refuses_bad_numbers_and_shows_them_masked(cell: str) -> None:
         ("１３８００１３８０００", "13800138000"),
         ("0313-5512345", "0313-5512345"),
         ("+86 138 0013 8000", "13800138000"),
+        ("138-0013-8000", "13800138000"),
+        ("+86 13800138000", "13800138000"),
+        ("+8613800138000", "13800138000"),
+        ("0086 13800138000", "13800138000"),
+        ("0086-138-0013-8000", "13800138000"),
+        ("8613800138000", "13800138000"),
+        ("0313 5512345", "0313-5512345"),
+        ("03135512345", "0313-5512345"),
+        ("(0313)5512345", "0313-5512345"),
+        ("（０３１３）５５１２３４５", "0313-5512345"),
+        ("+86 313 5512345", "0313-5512345"),
+        ("010-12345678", "010-12345678"),
+        ("0313-5512345-8001", "0313-5512345-8001"),
+        ("0313-5512345转8001", "0313-5512345-8001"),
+        ("0313-5512345 分机 8001", "0313-5512345-8001"),
+        ("0313 5512345 ext. 8001", "0313-5512345-8001"),
+        ("400-123-4567", "4001234567"),
+        ("+852 9123 4567", "+85291234567"),
     ],
 )
 def test_phone(cell: Any, expected: str) -> None:
@@ -311,12 +329,29 @@ def test_a_numeric_landline_lost_its_leading_zero_and_says_so() -> None:
     assert "3135512345" not in str(caught.value.to_dict())
 
 
-@pytest.mark.parametrize("cell", ["12345", "23800138000", "", 12345.0, "1.38001E+10"])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "12345",
+        "23800138000",
+        "",
+        12345.0,
+        "1.38001E+10",
+        "5512345",  # a landline without its area code
+        "1380013800",  # a digit short
+        "138001380001",  # a digit too many
+        "13800138000-8001",  # a mobile has no extension
+        "13800138000/13900139000",  # two numbers in one cell
+        "0313-551234",
+        "95588",  # a service number, not a person's or a unit's line
+    ],
+)
 def test_phone_refuses_and_masks(cell: Any) -> None:
     with pytest.raises(InvalidValueError) as caught:
         values.phone(cell)
     assert caught.value.code in ("pii.phone", "value.code")
-    assert "23800138000" not in str(caught.value.to_dict())
+    for whole in ("23800138000", "13800138000", "1380013800", "3135512345"):
+        assert whole not in str(caught.value.to_dict())
 
 
 @pytest.mark.parametrize(

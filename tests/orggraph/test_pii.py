@@ -17,6 +17,7 @@ from orggraph.pii import (
     id_check_char,
     load_or_create_key,
     mask_id_number,
+    mask_phone,
     normalize_id_number,
     normalize_phone,
 )
@@ -58,6 +59,8 @@ def test_masks() -> None:
     assert mask_id_number(ID_A) == "1101**********002X"
     assert normalize_phone("+86 138-0013-8000".replace("-", "")) == "13800138000"
     assert normalize_phone("（0313）5512345") == "0313-5512345"
+    assert mask_phone(normalize_phone("0313-5512345-8001")) == "0313-***2345-8001"
+    assert mask_phone(normalize_phone("+86 138 0013 8000")) == "138****8000"
     with pytest.raises(InvalidPhoneError):
         normalize_phone("12345")
 
@@ -115,3 +118,22 @@ def test_non_ascii_digits_are_refused() -> None:
     arabic = "".join(chr(0x0660 + int(c)) if c.isdigit() else c for c in ID_A)
     with pytest.raises(InvalidIdNumberError):
         normalize_id_number(arabic)
+
+
+@pytest.mark.parametrize(
+    ("typed", "masked"),
+    [
+        ("138-0013-8000", "138****8000"),
+        ("138 0013 8000", "138****8000"),
+        ("+86 13800138000", "+86 138****8000"),
+        ("(0313)5512345", "0313-***2345"),
+        ("0313 5512345", "0313-***2345"),
+        ("0313-5512345-8001", "0313-***2345-8001"),
+        ("010-62345678", "010-****5678"),
+    ],
+)
+def test_log_filter_masks_phones_as_people_type_them(typed: str, masked: str) -> None:
+    from orggraph.logs import PiiRedactingFilter
+
+    redacted = PiiRedactingFilter.redact(f"tel {typed}.")
+    assert redacted == f"tel {masked}."
