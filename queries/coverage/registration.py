@@ -135,7 +135,12 @@ def report_unregistered_units(ix: GraphIndex, rule: Rule, found: list[tuple[str,
     ``ix`` needs the units, the places of their areas and the orgs answering there, and the units'
     Party orgs (PARTY_ORG_OF).
     """
-    report = Reporter(ix, rule, "a work unit registers with the community it is located in", "驻区单位党组织到所在社区报到")
+    report = Reporter(
+        ix,
+        rule,
+        "a work unit registers with the community it is located in (a unit of the district or a street, with a community)",
+        "驻区单位党组织到所在社区报到（区直、街道单位到一个社区报到）",
+    )
     for unit, area in found:
         who = unit_assignee(ix, report, unit, area)
         yield report.report(unit, report.place(area), who, 0, 1, "is registered with no community", "未到社区报到")
