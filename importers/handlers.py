@@ -498,8 +498,16 @@ def _connect_registration(ctx: Context, row: r.RegistrationRow, ops: RowOps) -> 
         who = ctx.ref(K.UNIT, row.unit_code, column, ops)
     ctx.plan.claim(RosterKind.REGISTRATIONS, who, ops.source, column, shown)
     community = ctx.plan.require(area(row.community_code), K.COMMUNITY, "community_code", row.community_code, "区域名册")
-    attrs = {"tasks": row.tasks, "service_hours": row.service_hours}
+    attrs = {"tasks": row.tasks, "service_hours": _hours(row.service_hours)}
     ops.link(LinkKind.REGISTERED_WITH, who, community, start=row.registered_on, attrs=attrs, stated=True)
+
+
+def _hours(hours: float | None) -> int | str | None:
+    """Service hours as stored: whole hours a number, a fraction its decimal text (``"16.5"``) — the
+    store holds no floating-point values (a Bolt server may round them; see :mod:`orggraph.store.bolt`)."""
+    if hours is None or isinstance(hours, int):
+        return hours
+    return f"{hours:.6g}"
 
 
 def _define_liaison(ctx: Context, row: r.LiaisonRow, ops: RowOps) -> None:

@@ -177,7 +177,8 @@ def register(ctx: Context, district: DistrictPlan) -> None:
     skipped = {u.node_id for u in ctx.pick(district.units, UNIT_UNREGISTERED_SHARE)}
     for unit in district.units:
         if unit.node_id in skipped:
-            ctx.flag("unit-not-registered", unit.node_id)
+            if not unit.at_district:  # a unit of the district sits in no community: the norm does not bind it
+                ctx.flag("unit-not-registered", unit.node_id)
         else:
             batch.link(LinkKind.REGISTERED_WITH, unit.node_id, unit.community.node_id, start=ctx.start())
     in_service = [m for m in district.members if m.status is MemberStatus.IN_SERVICE and m.community and m.household]

@@ -128,7 +128,8 @@ class StreetPlan:
 
 @dataclass(slots=True, eq=False)
 class UnitPlan:
-    """A work unit (单位) located in a community; ``org`` is its Party org, if it has one."""
+    """A work unit (单位) located in a community (or, ``at_district``, at the district itself, its
+    ``community`` then the one it registers with); ``org`` is its Party org, if it has one."""
 
     node_id: str
     name: str
@@ -137,6 +138,7 @@ class UnitPlan:
     handles: tuple[str, ...] = ()
     org: str | None = None
     staff: list[PersonPlan] = field(default_factory=list)
+    at_district: bool = False
 
 
 @dataclass(slots=True, eq=False)

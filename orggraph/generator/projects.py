@@ -48,7 +48,7 @@ def write_projects(ctx: Context, district: DistrictPlan, *, per_community: int) 
     expired = set(ctx.pick(indices, EXPIRED_SHARE))
     expiring = set(ctx.pick([i for i in indices if i not in expired], EXPIRING_SHARE))
     # chosen without the random source, so the rest of the district is drawn as before
-    idle = {u.node_id for u in [u for u in units if u.kind not in _EXEMPT][::IDLE_EVERY]}
+    idle = {u.node_id for u in [u for u in units if u.kind not in _EXEMPT and not u.at_district][::IDLE_EVERY]}
     for unit_id in sorted(idle):
         ctx.flag("unit-without-live-project", unit_id)
     batch = ctx.batch("projects")

@@ -123,6 +123,7 @@ def _write_units(ctx: Context, district: DistrictPlan) -> None:
             departments += 1
             if departments % DISTRICT_LEVEL_EVERY == 0:
                 where = district.node_id  # registered at the district (区直单位), in no street
+                unit.at_district = True
         batch.link(LinkKind.LOCATED_IN, unit.node_id, where, start=ctx.start())
 
 

@@ -30,17 +30,43 @@ class ZhEnum(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Self:
-        """The member named by ``text``: its value, its upper-case name or its Chinese term."""
+        """The member named by ``text``: its value, its upper-case name, its Chinese term or another
+        word rosters use for it (:data:`ALIASES`: 已结束 for 已完成 …)."""
         key = to_halfwidth(str(text)).strip()
         for member in cls:
             if key in (member.value, member.zh, member.name) or key.lower() == member.value:
                 return member
+        alias = ALIASES.get(cls.__name__, {}).get(key)
+        if alias is not None:
+            return cls(alias)
         choices = "/".join(m.zh for m in cls)
         raise InvalidValueError(
             f"{text!r} is not one of {', '.join(m.value for m in cls)} ({choices})",
             message_zh=f"“{text}”不是有效取值（{choices}）",
             value=str(text),
         )
+
+
+#: Other words districts' rosters use for a member, by enumeration: text → the member's value.
+ALIASES: dict[str, dict[str, str]] = {
+    "ProjectStatus": {
+        **dict.fromkeys(("筹备中", "未启动", "待启动", "计划中", "拟开展"), "planned"),
+        **dict.fromkeys(("实施中", "执行中", "开展中", "在建", "正在进行", "进行", "履行中", "在期"), "active"),
+        **dict.fromkeys(("已结束", "结束", "完成", "已完结", "已验收", "已结项", "结项", "到期"), "completed"),
+        **dict.fromkeys(("终止", "已中止", "中止", "已取消", "取消", "已解除", "解除"), "terminated"),
+    },
+    "MemberStatus": {
+        **dict.fromkeys(("在职党员", "在岗"), "in_service"),
+        **dict.fromkeys(("退休", "离休", "离退休党员", "退休党员"), "retired"),
+        **dict.fromkeys(("流动党员", "流入党员", "流出党员"), "mobile"),
+    },
+    "OrgKind": {
+        **dict.fromkeys(("党总支部", "总支", "党总支部委员会"), "general_branch"),
+        **dict.fromkeys(("支部", "党支部委员会"), "branch"),
+        **dict.fromkeys(("联合支部",), "joint_branch"),
+        **dict.fromkeys(("党委会", "党委员会"), "party_committee"),
+    },
+}
 
 
 class OrgKind(ZhEnum):

@@ -141,6 +141,20 @@ def units_in(ix: GraphIndex, areas: set[str] | None) -> list[tuple[str, str | No
     return found
 
 
+def community_units(ix: GraphIndex, areas: set[str] | None) -> list[tuple[str, str, str]]:
+    """The district's units in scope located in a community or below it (a grid, a compound), each
+    with its area and that community: (unit, area, community). The norms of a unit's community
+    (双报到 where it sits, a live co-building project) bind these; a unit of the district or a street
+    (区直、街道单位) sits in no community."""
+    path = atlas_for(ix).path
+    found = []
+    for unit, area in units_in(ix, areas):
+        community = path(area).community if area is not None else None
+        if community is not None and area is not None:
+            found.append((unit, area, community))
+    return found
+
+
 class Assignee(NamedTuple):
     """Who must close a gap: an org's code, its name and the post."""
 

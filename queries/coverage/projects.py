@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from orggraph.model.enums import ProjectStatus, UnitKind
-from queries.coverage.base import K, L, Reporter, RuleFunc, in_scope, links, nodes_in, param, units_in
+from queries.coverage.base import K, L, Reporter, RuleFunc, community_units, in_scope, links, nodes_in, param
 from queries.coverage.findings import Finding
 from queries.coverage.registration import unit_assignee
 from queries.index import GraphIndex
@@ -51,9 +51,10 @@ def live_projects(ix: GraphIndex, unit: str) -> int:
 
 
 def bound_units(ix: GraphIndex, areas: set[str] | None) -> list[tuple[str, str | None]]:
-    """The units in scope the live-project norm applies to (not departments, not property companies)."""
+    """The units in scope the live-project norm applies to: located in a community or below it (see
+    :func:`~queries.coverage.base.community_units`), not departments, not property companies."""
     attrs = ix.graph._node
-    return [(unit, area) for unit, area in units_in(ix, areas) if attrs[unit].get("unit_kind") not in EXEMPT_UNITS]
+    return [(unit, area) for unit, area, _ in community_units(ix, areas) if attrs[unit].get("unit_kind") not in EXEMPT_UNITS]
 
 
 def unit_without_live_project(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> Iterator[Finding]:

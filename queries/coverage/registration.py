@@ -3,8 +3,11 @@
 * ``member-not-registered`` — a Party member (MEMBER_OF an org) in service (在职党员) who LIVES_IN a
   household of community C but is not REGISTERED_WITH C. Registered with another community counts
   as not registered where he or she lives. The member's own org (所在党组织) answers.
-* ``unit-not-registered`` — a work unit (单位) LOCATED_IN an area but REGISTERED_WITH no community
-  (单位党组织到社区报到). The unit's Party org answers (else the org responsible for where it sits).
+* ``unit-not-registered`` — a work unit (单位) LOCATED_IN a community or an area below it (a grid, a
+  compound) but not REGISTERED_WITH that community (单位党组织到所在社区报到); registered with another
+  community counts as not registered where it sits, as for members. Units of the district or a street
+  (区直、街道单位) sit in no community and are not checked. The unit's Party org answers (else the org
+  responsible for where it sits).
 
 :func:`home_registrations` is shared with the summary (the share of in-service members registered
 where they live).
@@ -20,7 +23,7 @@ from itertools import chain, repeat
 
 from orggraph.model.enums import MemberStatus
 from queries.coverage.atlas import atlas_for, code_of
-from queries.coverage.base import Assignee, K, L, Reporter, RuleFunc, links, nodes_in, units_in
+from queries.coverage.base import Assignee, K, L, Reporter, RuleFunc, community_units, links, nodes_in
 from queries.coverage.findings import Finding
 from queries.index import GraphIndex
 from queries.policy import Rule
@@ -125,7 +128,7 @@ def unit_not_registered(ix: GraphIndex, rule: Rule, areas: set[str] | None) -> I
         Actual 0, required 1, for the unit's Party org.
     """
     registered = links(ix, L.REGISTERED_WITH)
-    found = [(unit, area) for unit, area in units_in(ix, areas) if area is not None and unit not in registered]
+    found = [(unit, area) for unit, area, community in community_units(ix, areas) if community not in registered.get(unit, ())]
     yield from report_unregistered_units(ix, rule, found)
 
 
@@ -135,15 +138,12 @@ def report_unregistered_units(ix: GraphIndex, rule: Rule, found: list[tuple[str,
     ``ix`` needs the units, the places of their areas and the orgs answering there, and the units'
     Party orgs (PARTY_ORG_OF).
     """
-    report = Reporter(
-        ix,
-        rule,
-        "a work unit registers with the community it is located in (a unit of the district or a street, with a community)",
-        "驻区单位党组织到所在社区报到（区直、街道单位到一个社区报到）",
-    )
+    report = Reporter(ix, rule, "a work unit registers with the community it is located in", "驻区单位党组织到所在社区报到")
     for unit, area in found:
         who = unit_assignee(ix, report, unit, area)
-        yield report.report(unit, report.place(area), who, 0, 1, "is registered with no community", "未到社区报到")
+        yield report.report(
+            unit, report.place(area), who, 0, 1, "is not registered with the community it is located in", "未到所在社区报到"
+        )
 
 
 #: The rules of this family, by id.

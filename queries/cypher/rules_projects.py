@@ -27,6 +27,7 @@ from queries.cypher.linked import add_sources, placed
 from queries.cypher.neighbourhood import neighbourhood
 from queries.cypher.place import PLACE
 from queries.cypher.rules import CypherRule, RatioCounter
+from queries.cypher.rules_registration import in_community
 from queries.policy import Policy, Rule
 
 L = LinkKind
@@ -44,7 +45,11 @@ EXPIRING = (
     "AND (n.term_start IS NULL OR n.term_start <= $day))"
 )
 #: After the opening of :func:`placed` over units: each with ``live``, how many live projects it PROVIDES.
-_LIVE_COUNT = f"OPTIONAL MATCH (n)-[r:{L.PROVIDES.value}]->(p) WHERE {active('r')} AND {LIVE_PROJECT} WITH n, a, count(r) AS live"
+#: Only units with a community (located in one or below it) are bound: :func:`in_community` first.
+_LIVE_COUNT = (
+    f"{in_community('n')}"
+    f"OPTIONAL MATCH (n)-[r:{L.PROVIDES.value}]->(p) WHERE {active('r')} AND {LIVE_PROJECT} WITH n, a, count(r) AS live"
+)
 
 _PARAMS: dict[str, Any] = {"exempt": sorted(EXEMPT_UNITS), "closed": sorted(CLOSED)}
 

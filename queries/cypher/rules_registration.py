@@ -5,7 +5,8 @@
   are REGISTERED_WITH and the community of the home: the nearest above it by PART_OF, else the one
   above its basic grid (IN_GRID), as :meth:`~queries.coverage.atlas.Atlas.household_path` places it.
   Kept when the home has a community the member is not registered with.
-* ``unit-not-registered`` — live units with an active LOCATED_IN and no active REGISTERED_WITH
+* ``unit-not-registered`` — live units with an active LOCATED_IN an area with a community (itself or
+  above it, :func:`in_community`) and no active REGISTERED_WITH that community
   (``OPTIONAL MATCH … count(r) = 0``), found from the unit; in a scope, kept when the area they are
   located in lies in it (:func:`~queries.cypher.within.within`, a climb of a few steps per unit).
 
@@ -90,10 +91,20 @@ def members_registered(cg: CypherGraph, policy: Policy, root: str | None) -> lis
     return cg.run(f"{residents(root)} {count}", root=root, status=_IN_SERVICE)
 
 
+def in_community(keep: str) -> str:
+    """``a``'s community ``c``: ``a`` itself, or the community above it (a grid's, a compound's: one,
+    PART_OF being a tree); an area of the district or a street has none (no row). Keeps ``keep``."""
+    return (
+        f"MATCH cp = (a)-[:{_PART_OF}*0..{MAX_DEPTH}]->(c:{_COMMUNITY}) WHERE {all_active('cp')} "
+        f"WITH {keep}, a, c "
+    )
+
+
 _UNITS = (
     f"MATCH (u:{label(NodeKind.UNIT.value)}) WHERE {live('u')} "
     f"MATCH (u)-[l:{L.LOCATED_IN.value}]->(a) WHERE {active('l')} "
-    f"OPTIONAL MATCH (u)-[r:{L.REGISTERED_WITH.value}]->() WHERE {active('r')} "
+    f"{in_community('u')}"
+    f"OPTIONAL MATCH (u)-[r:{L.REGISTERED_WITH.value}]->(c) WHERE {active('r')} "
     "WITH u, a, count(r) AS registered WHERE registered = 0 "
 )
 _UNIT_ORGS = (

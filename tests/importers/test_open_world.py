@@ -178,3 +178,26 @@ def test_an_area_roster_with_its_district_lets_a_unit_sit_there_in_one_import(st
     assert attrs is not None
     assert attrs["phone_masked"] != "0313-5512345"
     assert "phone_sealed" in attrs
+
+
+def test_fractional_service_hours_are_kept_as_their_decimal(loaded: EmbeddedStore, tmp_path: Path) -> None:
+    """16.5 hours once stopped the import on a Bolt server (which rounds floating-point parameters):
+    whole hours stay numbers, a fraction is kept as its decimal text (regression)."""
+    from tests.importers.conftest import REGISTRATIONS, WANG
+
+    text = roster(REGISTRATIONS).replace(",2,12\n", ",2,16.5\n")
+    written(run(loaded, [write(tmp_path, "双报到.csv", text)]))
+    pid = person(loaded, WANG)
+    (link,) = [lk for lk in loaded.links(pid, kind=LinkKind.REGISTERED_WITH, as_of="2025-07-01")]
+    assert link.attrs["service_hours"] == "16.5"
+    assert not [v for _, attrs in loaded.nodes() for v in attrs.values() if isinstance(v, float)]
+
+
+def test_project_statuses_as_districts_write_them(loaded: EmbeddedStore, tmp_path: Path) -> None:
+    """rosters.md names no vocabulary for 状态: 已结束, 实施中, 筹备中, 中止 are what clerks write."""
+    from tests.importers.conftest import PROJECTS
+
+    text = roster(PROJECTS)
+    for word, status in (("已结束", "completed"), ("实施中", "active"), ("筹备中", "planned"), ("中止", "terminated")):
+        written(run(loaded, [write(tmp_path, "共建项目.csv", text.replace("进行中", word))]))
+        assert loaded.node("project:XM1")["status"] == status  # type: ignore[index]
