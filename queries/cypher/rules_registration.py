@@ -94,10 +94,7 @@ def members_registered(cg: CypherGraph, policy: Policy, root: str | None) -> lis
 def in_community(keep: str) -> str:
     """``a``'s community ``c``: ``a`` itself, or the community above it (a grid's, a compound's: one,
     PART_OF being a tree); an area of the district or a street has none (no row). Keeps ``keep``."""
-    return (
-        f"MATCH cp = (a)-[:{_PART_OF}*0..{MAX_DEPTH}]->(c:{_COMMUNITY}) WHERE {all_active('cp')} "
-        f"WITH {keep}, a, c "
-    )
+    return f"MATCH cp = (a)-[:{_PART_OF}*0..{MAX_DEPTH}]->(c:{_COMMUNITY}) WHERE {all_active('cp')} WITH {keep}, a, c "
 
 
 _UNITS = (
