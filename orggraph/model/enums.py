@@ -37,8 +37,9 @@ class ZhEnum(StrEnum):
             if key in (member.value, member.zh, member.name) or key.lower() == member.value:
                 return member
         alias = ALIASES.get(cls.__name__, {}).get(key)
-        if alias is not None:
-            return cls(alias)
+        for member in cls:
+            if member.value == alias:
+                return member
         choices = "/".join(m.zh for m in cls)
         raise InvalidValueError(
             f"{text!r} is not one of {', '.join(m.value for m in cls)} ({choices})",
