@@ -7,7 +7,10 @@ history`` records; and one line per rejected row. With a change sheet (:mod:`imp
 one line per changed node or link, before → after. Printed as tables; saved as .xlsx (sheets 被拒绝的行,
 提示 (warnings: rows imported with a remark), 导入结果, 图中变化, 变更明细) or .csv (UTF-8 with BOM, so
 Excel opens it; the warnings and the change sheet beside it as ``<name>-提示.csv`` and
-``<name>-变更明细.csv``) with ``--report``.
+``<name>-变更明细.csv``) with ``--report``. The cells — file names, rejected values, names in the change
+sheet — are the uploaded text, so they are written safe (:mod:`orggraph.cells`): in CSV a text
+beginning with ``= + - @``, tab or CR gets a leading ``'``; in the workbook text is a string cell,
+never a formula.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from importers.change_words import ChangeLine
 from importers.plan import Source
 from importers.rosters import RosterKind
 from importers.rows import Rejection, shown
+from orggraph.cells import WORKBOOK_OPTIONS, safe_row, write_cells
 from orggraph.errors import OrgGraphError
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.store import WriteSummary
@@ -254,48 +258,50 @@ class ImportReport:
         """The report as .xlsx (rejected rows, counts, changes in the graph, change sheet) or .csv
         (rejected rows; the change sheet beside it)."""
         if path.suffix.lower() == ".xlsx":
-            with xlsxwriter.Workbook(str(path)) as book:
+            with xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS) as book:
                 sheet = book.add_worksheet("被拒绝的行")
-                sheet.write_row(0, 0, [zh for _, zh in REJECTION_COLUMNS])
+                write_cells(sheet, 0, 0, [zh for _, zh in REJECTION_COLUMNS])
                 for i, r in enumerate([*self.rejections, *self.notes], start=1):
-                    sheet.write_row(i, 0, ["" if v is None else v for v in _cells(r)])
+                    write_cells(sheet, i, 0, _cells(r))
                 if self.warnings:
                     remarks = book.add_worksheet("提示")
-                    remarks.write_row(0, 0, [zh for _, zh in REJECTION_COLUMNS])
+                    write_cells(remarks, 0, 0, [zh for _, zh in REJECTION_COLUMNS])
                     for i, r in enumerate(self.warnings, start=1):
-                        remarks.write_row(i, 0, ["" if v is None else v for v in _cells(r)])
+                        write_cells(remarks, i, 0, _cells(r))
                 totals = book.add_worksheet("导入结果")
-                totals.write_row(0, 0, ["名册", "行数", *(_OUTCOMES_ZH[o] for o in OUTCOMES)])
+                write_cells(totals, 0, 0, ["名册", "行数", *(_OUTCOMES_ZH[o] for o in OUTCOMES)])
                 for i, (label, numbers) in enumerate(self.roster_rows(), start=1):
-                    totals.write_row(i, 0, [label, *numbers])
+                    write_cells(totals, i, 0, [label, *numbers])
                 graph = book.add_worksheet("图中变化")
-                graph.write_row(0, 0, ["节点或关系", *(_OUTCOMES_ZH[o] for o in ("created", "updated", "ended"))])
+                write_cells(graph, 0, 0, ["节点或关系", *(_OUTCOMES_ZH[o] for o in ("created", "updated", "ended"))])
                 for i, (label, numbers) in enumerate(self.graph_rows(), start=1):
-                    graph.write_row(i, 0, [label, *numbers])
+                    write_cells(graph, i, 0, [label, *numbers])
                 if self.change_lines:
                     lines = book.add_worksheet("变更明细")
-                    lines.write_row(0, 0, [zh for _, zh in CHANGE_COLUMNS])
+                    write_cells(lines, 0, 0, [zh for _, zh in CHANGE_COLUMNS])
                     for i, line in enumerate(self.change_lines, start=1):
-                        lines.write_row(i, 0, line.cells())
+                        write_cells(lines, i, 0, line.cells())
                     more = self.change_lines_total - len(self.change_lines)
                     if more > 0:
-                        lines.write_row(len(self.change_lines) + 1, 0, [f"… 另有 {more} 处变化未列出 / {more} more not listed"])
+                        write_cells(
+                            lines, len(self.change_lines) + 1, 0, [f"… 另有 {more} 处变化未列出 / {more} more not listed"]
+                        )
             return
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow([zh for _, zh in REJECTION_COLUMNS])
-            writer.writerows([["" if v is None else v for v in _cells(r)] for r in [*self.rejections, *self.notes]])
+            writer.writerow(safe_row(zh for _, zh in REJECTION_COLUMNS))
+            writer.writerows(safe_row(_cells(r)) for r in [*self.rejections, *self.notes])
         if self.warnings:
             with path.with_name(f"{path.stem}-提示{path.suffix}").open("w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)
-                writer.writerow([zh for _, zh in REJECTION_COLUMNS])
-                writer.writerows([["" if v is None else v for v in _cells(r)] for r in self.warnings])
+                writer.writerow(safe_row(zh for _, zh in REJECTION_COLUMNS))
+                writer.writerows(safe_row(_cells(r)) for r in self.warnings)
         if self.change_lines:
             beside = path.with_name(f"{path.stem}-变更明细{path.suffix}")
             with beside.open("w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)
-                writer.writerow([zh for _, zh in CHANGE_COLUMNS])
-                writer.writerows(line.cells() for line in self.change_lines)
+                writer.writerow(safe_row(zh for _, zh in CHANGE_COLUMNS))
+                writer.writerows(safe_row(line.cells()) for line in self.change_lines)
 
 
 def _rows_table(title: str, rows: list[Rejection]) -> Table:

@@ -24,6 +24,7 @@ from importers.ends import Ending, Ends, plan_ends
 from importers.handlers import HANDLERS, Context, area
 from importers.headers import HeaderMapping, HeaderMatch, find_header
 from importers.plan import Plan, RowOps, RowProblem, Source
+from importers.quoted import unquote_csv
 from importers.readers import RawSheet, read_file
 from importers.report import FileReport, ImportReport
 from importers.revive import revive_cascades
@@ -115,7 +116,7 @@ def read_rosters(
         if progress is not None:
             progress(f"读取 read {path.name}", 0, 0)
         try:
-            sheets = read_file(path, encoding=options.encoding)
+            sheets = unquote_csv(read_file(path, encoding=options.encoding))  # a safe CSV's ' off (importers.quoted)
         except RosterError as exc:
             report.rejections.append(_problem(file, None, exc))
             continue

@@ -4,6 +4,12 @@ What the importers read, this writes: canonical Chinese headers, codes as text, 
 ID numbers and phones (unsealed with the store's key — these files are personal data; keep them as
 you keep the rosters you were given). ``.xlsx`` or ``.csv`` in GB18030, the encoding Excel on a
 Chinese Windows uses.
+
+Every cell is written safe (:mod:`orggraph.cells`): in the workbook text is a string cell, never a
+formula; in CSV a text beginning with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading ``'``
+(``-1号楼`` is written ``'-1号楼``, a phone typed ``+86 …`` as ``'+86 …``), and the importers take
+exactly that apostrophe off again when they read a CSV (:mod:`importers.quoted`), so the files
+round-trip unchanged.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import xlsxwriter
 
 from importers.rosters import COLUMNS, RosterKind
 from importers.rows import AreaLevel, Post, StaffRole
+from orggraph.cells import WORKBOOK_OPTIONS, safe_row, write_cells
 from orggraph.generator.ids import typed
 from orggraph.model.enums import CareTag, Gender, MemberStatus, OrgKind, ProjectStatus, Rank, UnitKind
 from orggraph.model.kinds import GRID_STAFF_LINKS, LinkKind, NodeKind
@@ -334,19 +341,13 @@ def write_rosters(
         if kind_fmt is RosterFormat.CSV:
             with path.open("w", encoding=encoding, newline="") as handle:
                 out = csv.writer(handle)
-                out.writerow(headers)
-                out.writerows([["" if v is None else v for v in row] for row in rows])
+                out.writerow(safe_row(headers))
+                out.writerows(safe_row(row) for row in rows)
         else:
-            with xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False}) as book:
+            with xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True}) as book:
                 sheet = book.add_worksheet(kind.zh)
-                sheet.write_row(0, 0, headers)
-                for i, row in enumerate(rows, start=1):
-                    for j, value in enumerate(row):
-                        if value is None:
-                            continue
-                        if isinstance(value, int | float) and not isinstance(value, bool):
-                            sheet.write_number(i, j, value)
-                        else:
-                            sheet.write_string(i, j, str(value))
+                write_cells(sheet, 0, 0, headers)
+                for i, row in enumerate(rows, start=1):  # a flag, should one come, as text (as ever)
+                    write_cells(sheet, i, 0, (str(v) if v.__class__ is bool else v for v in row))
         written.append(path)
     return written

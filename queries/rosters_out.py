@@ -26,6 +26,10 @@ their start date and the person's rank and unit (a person without a recorded ran
 ID number (or, for 包联, no name): the file would not name him or her, and importing it would end
 his or her links, so :func:`whole_id_number` refuses instead.
 
+The cells are written safe (:mod:`orggraph.cells`): in ``.xlsx`` every cell is a string cell,
+never a formula; in CSV a text beginning with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading
+``'``, which the importers take off again when they read the file back.
+
 >>> area_id("130705001")
 'area:130705001'
 >>> area_id("area:130705001")
@@ -40,6 +44,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from orggraph.cells import WORKBOOK_OPTIONS, safe_row, write_cells
 from orggraph.errors import InvalidValueError, NotFoundError
 from orggraph.model.enums import Rank
 from orggraph.model.kinds import AREA_KINDS, LinkKind, NodeKind
@@ -203,16 +208,14 @@ def write_roster(path: Path, sheet: str, headers: Sequence[str], rows: Sequence[
     if suffix == ".csv":
         with path.open("w", encoding=encoding, newline="") as handle:
             out = csv.writer(handle)
-            out.writerow(headers)
-            out.writerows(rows)
+            out.writerow(safe_row(headers))
+            out.writerows(safe_row(row) for row in rows)
     elif suffix == ".xlsx":
-        with xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False}) as book:
+        with xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True}) as book:
             page = book.add_worksheet(sheet)
-            page.write_row(0, 0, list(headers))
+            write_cells(page, 0, 0, headers)
             for i, row in enumerate(rows, start=1):
-                for j, value in enumerate(row):
-                    if value:
-                        page.write_string(i, j, value)
+                write_cells(page, i, 0, row)
     else:
         raise InvalidValueError(
             f"{path.name}: a roster is written as .xlsx or .csv, not {suffix or 'no suffix'}",

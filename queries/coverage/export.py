@@ -2,7 +2,9 @@
 
 Every format carries the same columns (:data:`COLUMNS`) with Chinese and English headers, so that a
 planner can sort and filter them in a spreadsheet; the workbook adds a summary sheet (汇总) with the
-counts per rule and the headline ratios per street and community.
+counts per rule and the headline ratios per street and community. Names come from the rosters, so
+every cell is written safe (:mod:`orggraph.cells`): in CSV a text beginning with ``= + - @``, tab or
+CR gets a leading ``'``; in the workbook text is always a string cell, never a formula.
 
 >>> COLUMNS[0]
 ('severity', '严重程度', 'severity')
@@ -20,6 +22,7 @@ import orjson
 import xlsxwriter
 from rich.table import Table
 
+from orggraph.cells import WORKBOOK_OPTIONS, safe_row, write_cells
 from orggraph.errors import ConfigurationError
 from queries.coverage.findings import KIND_ZH, Finding
 from queries.coverage.run import CoverageResult
@@ -86,8 +89,8 @@ def write_csv(result: CoverageResult, path: Path) -> None:
     """The findings as CSV, UTF-8 with a BOM (so that Excel opens it as UTF-8), bilingual headers."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([header(*c) for c in COLUMNS])
-        writer.writerows(rows(result.findings))
+        writer.writerow(safe_row(header(*c) for c in COLUMNS))
+        writer.writerows(safe_row(row) for row in rows(result.findings))
 
 
 def _summary_rows(result: CoverageResult) -> tuple[list[str], list[list[Any]]]:
@@ -112,24 +115,24 @@ def _summary_rows(result: CoverageResult) -> tuple[list[str], list[list[Any]]]:
 
 def write_xlsx(result: CoverageResult, path: Path) -> None:
     """An Excel workbook: sheet ``问题清单 Findings`` (filterable, frozen header) and ``汇总 Summary``."""
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    workbook = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True})
     try:
         bold = workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "text_wrap": True, "valign": "top"})
         percent = workbook.add_format({"num_format": "0.0%"})
         sheet = workbook.add_worksheet("问题清单 Findings")
-        sheet.write_row(0, 0, [header(*c) for c in COLUMNS], bold)
+        write_cells(sheet, 0, 0, [header(*c) for c in COLUMNS], bold)
         for i, row in enumerate(rows(result.findings), start=1):
-            sheet.write_row(i, 0, row)
+            write_cells(sheet, i, 0, row)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(1, len(result.findings)), len(COLUMNS) - 1)
         for col, (name, _, _) in enumerate(COLUMNS):
             sheet.set_column(col, col, 60 if name.startswith("message") else 16)
         head, body = _summary_rows(result)
         summary = workbook.add_worksheet("汇总 Summary")
-        summary.write_row(0, 0, head, bold)
+        write_cells(summary, 0, 0, head, bold)
         first_ratio = len(head) - 2 * len(RATIOS)
         for i, row in enumerate(body, start=1):
-            summary.write_row(i, 0, row[:first_ratio])
+            write_cells(summary, i, 0, row[:first_ratio])
             for col in range(first_ratio, len(row), 2):
                 summary.write_number(i, col, row[col], percent)
                 summary.write_string(i, col + 1, row[col + 1])
