@@ -15,7 +15,7 @@ import functools
 import operator
 import types
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -23,8 +23,9 @@ import annotated_types
 from pydantic import BeforeValidator
 from pydantic.fields import FieldInfo
 
+from importers import door
 from importers.rosters import COLUMNS, RosterKind, either_groups
-from importers.rows import MODELS, Rejection, Row, parse_row
+from importers.rows import MODELS, Rejection, Row, at_the_door, parse_row
 
 __all__ = ["validate_rows"]
 
@@ -197,8 +198,24 @@ def validate_rows(
     sheet: str | None,
     headers: dict[str, str],
 ) -> Iterable[tuple[int, Row | list[Rejection]]]:
-    """Each row number with its model, or its rejections, as :func:`parse_row` would give them."""
+    """Each row number with its model, or its rejections, as :func:`parse_row` would give them; a
+    cell the door refuses (:mod:`importers.door`) rejects its row before any column looks at it."""
     body = list(rows)
+    refused = _at_the_door(body, file=file, sheet=sheet, headers=headers)
+    checked = _validated(kind, [(n, cells) for n, cells in body if n not in refused], file, sheet, headers)
+    if not refused:
+        yield from checked
+        return
+    for number, _ in body:
+        if number in refused:
+            yield number, refused[number]
+        else:
+            yield next(checked)
+
+
+def _validated(
+    kind: RosterKind, body: list[tuple[int, dict[str, Any]]], file: str, sheet: str | None, headers: dict[str, str]
+) -> Iterator[tuple[int, Row | list[Rejection]]]:
     plan = _model(kind)
     present = sorted({f for _, cells in body for f in cells})
     if plan is None or any(f not in plan.fields for f in present):
@@ -212,6 +229,28 @@ def validate_rows(
             yield number, parse_row(kind, cells, file=file, sheet=sheet, row=number, headers=headers)
         else:
             yield number, row
+
+
+def _at_the_door(
+    body: list[tuple[int, dict[str, Any]]], *, file: str, sheet: str | None, headers: dict[str, str]
+) -> dict[int, list[Rejection]]:
+    """The rows with a cell the door refuses (:func:`importers.rows.at_the_door`), with their
+    rejections; the cells it cleans are replaced in ``body``. A printable cell no longer than the
+    shortest limit is not looked at (the common case)."""
+    refused: dict[int, list[Rejection]] = {}
+    str_, short = str, door.SHORTEST_LIMIT
+    for number, cells in body:
+        for value in cells.values():
+            if value.__class__ is str_ and not (value.isprintable() and len(value) <= short and "#" not in value):
+                break
+        else:
+            continue
+        cleaned, rejections = at_the_door(cells, file=file, sheet=sheet, row=number, headers=headers)
+        if rejections:
+            refused[number] = rejections
+        else:
+            cells.update(cleaned)
+    return refused
 
 
 def _built(plan: _Model, given: dict[str, Any]) -> Row | None:

@@ -33,8 +33,10 @@ from charset_normalizer import from_bytes
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from importers.sheets import MergedRange, drop_footer, fill_merged
+from importers.workbook_limits import Limits, scan_workbook
 from orggraph.errors import RosterEncodingError, RosterError, RosterFormatError
 from orggraph.memory import collector_paused
+from orggraph.settings import Settings
 
 __all__ = ["RawSheet", "read_file"]
 
@@ -141,6 +143,7 @@ def _not_a_roster(file: str, what: str, what_zh: str) -> RosterFormatError:
 
 
 def _read_workbook(path: Path, file: str) -> list[RawSheet]:
+    scan = scan_workbook(path, file, _limits())  # within limits before anything is allocated
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises CalamineError subclasses and, rarely, others
@@ -165,6 +168,8 @@ def _read_workbook(path: Path, file: str) -> list[RawSheet]:
                     file=file,
                     sheet=meta.name,
                 ) from exc
+            if scan is not None and meta.name in scan.errors:
+                _put_errors(values, scan.errors[meta.name])
             rows, skipped = drop_footer(_workbook_rows(values, merged))
             sheets.append(RawSheet(file=file, sheet=meta.name, encoding=None, rows=rows, skipped=skipped))
     if not any(sheet.rows for sheet in sheets):
@@ -174,6 +179,24 @@ def _read_workbook(path: Path, file: str) -> list[RawSheet]:
             file=file,
         )
     return sheets
+
+
+def _limits() -> Limits:
+    """The workbook limits of the settings (``ORGGRAPH_IMPORT_MAX_*``), else the defaults."""
+    settings = Settings()
+    return Limits(
+        max_bytes=settings.import_max_bytes,
+        max_cells=settings.import_max_cells,
+        max_columns=settings.import_max_columns,
+        max_shared_strings=settings.import_max_shared_strings,
+    )
+
+
+def _put_errors(values: list[list[Any]], errors: dict[tuple[int, int], str]) -> None:
+    """Put each error cell's value (``#DIV/0!`` …) where the reader left a blank, for the door to refuse."""
+    for (row, column), value in errors.items():
+        if row < len(values) and column < len(values[row]) and values[row][column] in ("", None):
+            values[row][column] = value
 
 
 def _workbook_rows(values: list[list[Any]], merged: list[MergedRange]) -> list[tuple[int, list[Any]]]:

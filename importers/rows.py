@@ -13,7 +13,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from importers import values
+from importers import door, values
 from importers.rosters import COLUMNS, RosterKind, either_groups
 from orggraph.errors import InvalidValueError, OrgGraphError
 from orggraph.model.enums import Gender, MemberStatus, OrgKind, ProjectStatus, Rank, UnitKind, ZhEnum
@@ -301,10 +301,29 @@ class Rejection:
     reason_zh: str
 
 
+def at_the_door(
+    cells: dict[str, Any], *, file: str, sheet: str | None, row: int, headers: dict[str, str]
+) -> tuple[dict[str, Any], list[Rejection]]:
+    """The row's cells as :func:`importers.door.check` leaves them, and a rejection per cell it refuses."""
+    cleaned: dict[str, Any] = {}
+    refused: list[Rejection] = []
+    for field, value in cells.items():
+        try:
+            cleaned[field] = door.check(field, value)
+        except InvalidValueError as exc:
+            value_shown = str(exc.context.get("value", ""))
+            refused.append(Rejection(file, sheet, row, headers.get(field, field), value_shown, exc.message, exc.message_zh))
+    return cleaned, refused
+
+
 def parse_row(
     kind: RosterKind, cells: dict[str, Any], *, file: str, sheet: str | None, row: int, headers: dict[str, str]
 ) -> Row | list[Rejection]:
-    """Validate one row; the model, or the rejections (one per failing column)."""
+    """Validate one row; the model, or the rejections (one per failing column). A cell the door
+    refuses (:mod:`importers.door`) rejects the row before any column looks at it."""
+    cells, refused = at_the_door(cells, file=file, sheet=sheet, row=row, headers=headers)
+    if refused:
+        return refused
     for col in COLUMNS[kind]:
         if col.required and values.text(cells.get(col.field)) is None:
             return [

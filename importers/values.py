@@ -331,7 +331,8 @@ def _ymd(original: Any, year: str, month: str, day: str) -> str:
 
 def _number(value: Any, what: str, what_zh: str, forms: str, forms_zh: str) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if math.isfinite(value):
+        if isinstance(value, int) or math.isfinite(value):
+            _in_range(value, value)
             return float(value)
         raise _invalid(value, what, what_zh, forms, forms_zh)
     if is_blank(value):
@@ -340,15 +341,35 @@ def _number(value: Any, what: str, what_zh: str, forms: str, forms_zh: str) -> f
         raise _invalid(value, what, what_zh, forms, forms_zh)
     result = _fold(value)
     if _NUMBER.fullmatch(result):
-        return float(result.replace(",", ""))
+        number = float(result.replace(",", ""))
+        _in_range(number, value)
+        return number
     raise _invalid(value, what, what_zh, forms, forms_zh)
 
 
+#: The largest number a roster's cell may hold (counts, hours): what is larger is a typo or an attack,
+#: and would not fit the exports (JSON's safe integers) anyway.
+MAX_NUMBER = 1_000_000_000
+
+
+def _in_range(number: float, value: Any) -> None:
+    if not -MAX_NUMBER <= number <= MAX_NUMBER:
+        shown = _shown(value)
+        shown = shown if len(shown) <= 20 else shown[:20] + "…"
+        raise InvalidValueError(
+            f"the number {shown} is out of range: a roster's numbers lie between -{MAX_NUMBER:,} and {MAX_NUMBER:,}",
+            message_zh=f"数值 {shown} 超出范围：名册中的数值应在 -{MAX_NUMBER:,} 与 {MAX_NUMBER:,} 之间",
+            value=shown,
+        )
+
+
 def integer(value: Any) -> int:
-    """A whole number (整数) such as 常住人数: ``3``, ``3.0``, ``"3"``, ``"３"``, ``"1,200"``."""
+    """A whole number (整数) such as 常住人数: ``3``, ``3.0``, ``"3"``, ``"３"``, ``"1,200"``; at most
+    :data:`MAX_NUMBER` either way."""
     if value.__class__ is int:
+        _in_range(value, value)
         return int(value)
-    if value.__class__ is str and value.isdigit() and value.isascii():
+    if value.__class__ is str and value.isdigit() and value.isascii() and len(value) < 10:
         return int(value)
     number = _number(value, "whole number", "整数", "digits such as 3", "数字，如 3")
     if not number.is_integer():

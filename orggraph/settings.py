@@ -18,6 +18,10 @@ command, after applying ``--store``).
 ``ORGGRAPH_TOKENS_FILE``       the API's bearer tokens (hashes only); default ``<store>.tokens``
 ``ORGGRAPH_UPLOAD_MAX_BYTES``  the largest roster upload the API takes (bytes; default 64 MiB)
 ``ORGGRAPH_UPLOAD_MAX_ROWS``   the most roster rows one upload may hold (default 500,000)
+``ORGGRAPH_IMPORT_MAX_BYTES``  the largest a roster workbook may unpack to (bytes; default 2 GiB)
+``ORGGRAPH_IMPORT_MAX_CELLS``  the most cells (last row × last column) of one worksheet (40 million)
+``ORGGRAPH_IMPORT_MAX_COLUMNS``  the most columns of one worksheet (default 1,000)
+``ORGGRAPH_IMPORT_MAX_SHARED_STRINGS``  the most distinct texts of one workbook (20 million)
 ``ORGGRAPH_REQUEST_TIMEOUT``   seconds a request may take before it is answered 503 (default 30)
 ``ORGGRAPH_IMPORT_TIMEOUT``    seconds an upload import may take (default 600)
 =============================  ====================================================================
@@ -49,6 +53,10 @@ class Settings(BaseSettings):
     tokens_file: Path | None = Field(default=None, description="the API's token file (default <store>.tokens)")
     upload_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1, description="largest roster upload (bytes)")
     upload_max_rows: int = Field(default=500_000, ge=1, description="most roster rows in one upload")
+    import_max_bytes: int = Field(default=2 << 30, ge=1, description="largest decompressed size of a roster workbook (bytes)")
+    import_max_cells: int = Field(default=40_000_000, ge=1, description="most cells (rows × columns) in one worksheet")
+    import_max_columns: int = Field(default=1_000, ge=1, description="most columns in one worksheet")
+    import_max_shared_strings: int = Field(default=20_000_000, ge=1, description="most distinct texts in one workbook")
     request_timeout: float = Field(default=30.0, gt=0, description="seconds before a request is answered 503")
     import_timeout: float = Field(default=600.0, gt=0, description="seconds an upload import may take")
 

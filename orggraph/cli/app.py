@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from orggraph.cli import demo, export, info, migrate
+from orggraph.logs import redacted_traceback
 from orggraph.plugins import command_registrars
 
 app = typer.Typer(
@@ -23,5 +26,13 @@ for register in command_registrars():
 
 
 def main() -> None:
-    """Entry point of the ``orggraph`` script."""
-    app()
+    """Entry point of the ``orggraph`` script. An error no command expected ends it with its traceback
+    on stderr, personal data masked (a value in an exception's text may be an ID number)."""
+    try:
+        app()
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as error:  # the last words of the process
+        sys.stderr.write(redacted_traceback(error))
+        sys.stderr.write("orggraph: 意外错误，详见上方 / an unexpected error, see above\n")
+        raise SystemExit(1) from None

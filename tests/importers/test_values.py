@@ -208,10 +208,19 @@ def test_integer(cell: Any, expected: int) -> None:
     assert values.integer(cell) == expected
 
 
-@given(st.integers(min_value=-(2**53), max_value=2**53))
+@given(st.integers(min_value=-values.MAX_NUMBER, max_value=values.MAX_NUMBER))
 def test_integer_round_trips(number: int) -> None:
     assert values.integer(str(number)) == number
     assert values.integer(float(number)) == number
+
+
+@pytest.mark.parametrize("cell", ["1" * 40, 10**40, 1e40, "1000000001", -(10**12), "1e400", 10**400])
+def test_a_number_out_of_range_is_refused_and_cut(cell: Any) -> None:
+    """A 40-digit 常住人数 once reached the store and broke the JSON export (regression)."""
+    with pytest.raises(InvalidValueError) as caught:
+        values.integer(cell)
+    assert "1111111111111111111111" not in str(caught.value.to_dict())
+    assert "out of range" in caught.value.message or "whole number" in caught.value.message
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -503,11 +502,9 @@ def test_city_is_ten_districts_with_their_own_codes(monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.slow
-def test_district_scale_is_fast_and_shaped_as_the_cases() -> None:
-    started = time.perf_counter()
+def test_district_scale_is_shaped_as_the_cases() -> None:
+    """Its time is a benchmark (``generate_s`` of ``python -m benchmarks.run core``), not a test."""
     generated = generate(Scale.DISTRICT, seed=1, key=KEY, as_of=AS_OF)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 60, f"district generated in {elapsed:.1f} s"
     kinds: Counter[str] = Counter()
     links: Counter[str] = Counter()
     for batch in generated.batches:

@@ -6,7 +6,6 @@ The import is test-only (``queries`` never imports ``importers``): it proves tha
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -96,14 +95,13 @@ def test_a_community_scoped_proposal_touches_only_its_community(store: MemorySto
 
 
 @pytest.mark.slow
-def test_the_district_is_proposed_within_budget() -> None:
-    """Budget: the 1+10 proposal of the whole generated district in at most 30 s, index included."""
+def test_the_whole_district_is_proposed() -> None:
+    """The 1+10 proposal of the whole generated district; its time is a benchmark
+    (``propose_contacts_s`` of ``python -m benchmarks.run queries``, budget 30 s), not a test."""
     district = MemoryStore(KEY)
     for batch in generate(Scale.DISTRICT, seed=1, key=KEY, as_of=DAY).batches:
         district.write(batch)
-    started = time.perf_counter()
     proposal = propose_contacts(district, as_of=DAY)
-    assert time.perf_counter() - started <= 30
     assert proposal.counts["assigned"] + proposal.counts["unassigned"] == proposal.counts["uncontacted"] > 30_000
     load: Counter[str] = Counter()
     for a in proposal.assignments:
