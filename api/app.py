@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
+from api.audit import AuditGate
 from api.limits import Limits
 from api.routes import admin, coverage, graph, health, imports, lookups, proposals, web
 from api.service import Service
@@ -70,6 +71,7 @@ def create_app(settings: Settings, *, store: GraphStore | None = None, tokens: T
     for module in (health, lookups, coverage, proposals, graph, imports, admin, web):
         app.include_router(module.router)
     app.mount("/static", web.static_files(), name="static")
+    app.add_middleware(AuditGate)  # inside the limits: an answer held for its audit entry counts to its time
     app.add_middleware(
         Limits,
         max_bytes=settings.upload_max_bytes,

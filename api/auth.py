@@ -8,13 +8,14 @@ Routes take one of the ``Annotated`` aliases below (``Viewer``, ``Dispatcher`` �
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.responses import Response
 
+from api.audit import SCOPE_KEY, Commit
 from api.masking import Revealer
 from api.problems import ForbiddenError, UnauthorizedError
 from api.replies import json_reply
@@ -28,11 +29,13 @@ bearer = HTTPBearer(auto_error=False, description="a token made with `orggraph t
 
 @dataclass(slots=True)
 class Caller:
-    """The token of a request, the service, and the route it called (for the access audit)."""
+    """The token of a request, the service, the route it called (for the access audit), and the audit
+    commits its answer waits on (the list :class:`api.audit.AuditGate` keeps in the request's scope)."""
 
     token: Token
     service: Service
     route: str
+    commits: list[Commit] = field(default_factory=list)
 
     @property
     def role(self) -> Role:
@@ -61,8 +64,12 @@ class Caller:
             revealer.walk(payload)
         shown = [*asked, *(n for n in revealer.shown if n not in asked)]
         if shown:
-            self.service.audit.record(self.token.id, self.role.value, self.route, shown)
+            self.audit(shown)
         return json_reply(payload, status=status)
+
+    def audit(self, nodes: Sequence[str]) -> None:
+        """Record that the caller is shown ``nodes``; the answer is sent once that is written."""
+        self.commits.append(self.service.audit.record(self.token.id, self.role.value, self.route, nodes))
 
 
 def need(role: Role) -> Callable[..., Awaitable[Caller]]:
@@ -84,7 +91,10 @@ def need(role: Role) -> Callable[..., Awaitable[Caller]]:
                 message_zh=f"{token.role.value} 角色无权使用此接口；需要 {role.value} 或更高角色",
             )
         route = request.scope.get("route")
-        return Caller(token, service, getattr(route, "path", None) or request.scope["path"])
+        commits = request.scope.get(SCOPE_KEY)
+        if commits is None:  # not behind the gate (an app put together without it): nothing would wait
+            raise RuntimeError("the app has no AuditGate: an audited answer could leave before its entry")
+        return Caller(token, service, getattr(route, "path", None) or request.scope["path"], commits)
 
     return caller
 

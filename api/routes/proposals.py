@@ -69,5 +69,5 @@ def roster(
         code = found.scope_code or "all"
         path = found.write(FilePath(folder) / f"{PROPOSALS[kind.value].roster_zh}-{code}.{format.value}", by_code=by_code)
         if not by_code:
-            caller.service.audit.record(caller.token.id, caller.role.value, caller.route, [f"area:{code}"])
+            caller.audit([f"area:{code}"])
         return file_reply(path.read_bytes(), path.name)
