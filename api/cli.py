@@ -9,7 +9,8 @@ import orjson
 import typer
 from rich.table import Table
 
-from api.tokens import Role, TokenBook, parse_expiry
+from api.protocol import PROTOCOL
+from api.tokens import DEFAULT_EXPIRY_DAYS, Role, TokenBook, expiry_of
 from orggraph.cli.common import StoreOption, console, open_existing, reports_errors, settings_for
 from orggraph.errors import NotFoundError
 from orggraph.timeline import today
@@ -40,6 +41,7 @@ def serve(
         workers=workers,
         log_level=settings.log_level.lower(),
         access_log=False,
+        http=PROTOCOL,  # uvicorn's, with a limit on the size of a request's head
     )
 
 
@@ -48,7 +50,10 @@ def serve(
 def add(
     role: Annotated[Role, typer.Option("--role", help="viewer, dispatcher, planner, importer or admin.")],
     scope: Annotated[str, typer.Option("--scope", help="The area code the token sees (its subtree).")],
-    expires: Annotated[str | None, typer.Option("--expires", help="A date, an ISO time, or a span: 90d, 12h.")] = None,
+    expires: Annotated[
+        str | None,
+        typer.Option("--expires", help=f"A date, an ISO time, a span (30d, 12h), or never. Default: {DEFAULT_EXPIRY_DAYS} days."),
+    ] = None,
     note: Annotated[str | None, typer.Option("--note", help="Who or what the token is for.")] = None,
     store: StoreOption = None,
 ) -> None:
@@ -62,10 +67,8 @@ def add(
                 f"there is no area {scope!r} in {settings.store}", message_zh=f"{settings.store} 中不存在区域“{scope}”"
             )
     now = dt.datetime.now(dt.UTC)
-    whole, token = TokenBook(settings.tokens_path()).add(
-        role, scope, expires=parse_expiry(expires, now) if expires else None, note=note, now=now
-    )
-    console.print(f"token {token.id}: {token.role.value}, scope {token.scope}, expires {token.expires or 'never'}")
+    whole, token = TokenBook(settings.tokens_path()).add(role, scope, expires=expiry_of(expires, now), note=note, now=now)
+    console.print(f"token {token.id}: {token.role.value}, scope {token.scope}, expires {token.expires or 'no expiry'}")
     console.print("shown this once; keep it as a secret:")
     print(whole)
 
@@ -80,6 +83,7 @@ def list_(store: StoreOption = None) -> None:
         table.add_column(column)
     for token in TokenBook(settings.tokens_path()).list():
         public = token.public()
+        public["expires"] = public["expires"] or "no expiry"
         table.add_row(*(str(public[c] or "") for c in ("id", "role", "scope", "created", "expires", "revoked", "note")))
     console.print(table)
 

@@ -158,10 +158,14 @@ def reader_within(reader: Reader, scope: Scope) -> Reader:
     return reader if scope.everything else ScopedReader(reader, scope)
 
 
-def area_path(reader: Reader, node: str) -> dict[str, str | None]:
-    """The street, community and grid codes of the first place of ``node`` (``None`` where none)."""
+def area_path(reader: Reader, node: str, scope: Scope | None = None) -> dict[str, str | None]:
+    """The street, community and grid codes of the first place of ``node`` that ``scope`` contains
+    (any place without a scope, or for one that sees everything); ``None`` where none. A node placed
+    both inside and outside the scope (a unit located in another community that liaises with this
+    one) is so answered with a place the caller may see, never one outside it."""
     found: dict[str, str | None] = {"street": None, "community": None, "grid": None}
-    place = next(iter(places(reader, node)), None)
+    within = None if scope is None or scope.everything else scope
+    place = next((p for p in places(reader, node) if within is None or within.contains(reader, p)), None)
     if place is not None and (reader.node(place) or {}).get("kind") == NodeKind.HOUSEHOLD.value:
         grid = reader.parent(place, LinkKind.IN_GRID.value)
         found["grid"] = grid.split(":", 1)[1] if grid else None

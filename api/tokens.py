@@ -117,6 +117,33 @@ def parse_expiry(text: str, now: dt.datetime) -> str:
     return (instant if instant.tzinfo else instant.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).isoformat()
 
 
+#: How long a token lasts when its maker does not say (``--expires``): 90 days.
+DEFAULT_EXPIRY_DAYS = 90
+#: The word that asks, in so many words, for a token that never expires.
+NEVER = ("never", "永不")
+
+
+def expiry_of(text: str | None, now: dt.datetime) -> str | None:
+    """The expiry a new token gets: :data:`DEFAULT_EXPIRY_DAYS` from ``now`` when ``text`` is ``None``,
+    none when it is ``never`` (永不), else what :func:`parse_expiry` reads.
+
+    >>> expiry_of(None, NOW_FOR_DOCS)
+    '2026-04-01T00:00:00+00:00'
+    >>> expiry_of("never", NOW_FOR_DOCS) is None
+    True
+    """
+    if text is None:
+        return (now + dt.timedelta(days=DEFAULT_EXPIRY_DAYS)).isoformat()
+    if text.strip().lower() in NEVER:
+        return None
+    if not text.strip():
+        raise ConfigurationError(
+            "the expiry is empty: give a date, an ISO time, a span like 90d, or never",
+            message_zh="有效期为空：请给出日期、ISO 时间、90d 这样的时长，或 never（永不过期）",
+        )
+    return parse_expiry(text, now)
+
+
 class TokenBook:
     """The tokens of one deployment, kept in a JSON file (``None``: in memory only, for tests).
 

@@ -7,7 +7,7 @@ below, and list or revoke only those.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
@@ -18,7 +18,7 @@ from api.problems import responses
 from api.replies import json_reply
 from api.routes.coverage import area_in_scope
 from api.schemas import AuditEntryOut, MeOut, NewTokenOut, TokenOut
-from api.tokens import Role, Token, parse_expiry
+from api.tokens import DEFAULT_EXPIRY_DAYS, Role, Token, expiry_of
 from orggraph.errors import NotFoundError
 
 router = APIRouter(prefix="/v1", tags=["admin"])
@@ -27,7 +27,11 @@ router = APIRouter(prefix="/v1", tags=["admin"])
 class NewToken(BaseModel):
     role: Role
     scope: str | None = Field(default=None, max_length=100, description="an area code within the admin's scope (default its own)")
-    expires: str | None = Field(default=None, max_length=40, description="a date, an ISO time, or a span such as 90d or 12h")
+    expires: str | None = Field(
+        default=None,
+        max_length=40,
+        description=f"a date, an ISO time, a span such as 30d or 12h, or `never`; default {DEFAULT_EXPIRY_DAYS} days",
+    )
     note: str | None = Field(default=None, max_length=200, description="who or what the token is for")
 
 
@@ -72,7 +76,7 @@ def add_token(caller: Admin, body: NewToken) -> Response:
     with service.guard.reading():
         _, code = area_in_scope(caller, service.reader(), body.scope)
     now = dt.datetime.now(dt.UTC)
-    expires = parse_expiry(body.expires, now) if body.expires else None
+    expires = expiry_of(body.expires, now)
     whole, token = service.tokens.add(body.role, code, expires=expires, note=body.note, now=now)
     return json_reply({**token.public(), "token": whole}, status=201)
 
@@ -94,13 +98,32 @@ def audit(
     limit: Annotated[int, Query(ge=1, le=10_000, description="at most this many entries")] = 1000,
 ) -> Response:
     """Who was shown which person or household, through which route, when; newest first. An admin
-    scoped below the whole district sees the entries of the nodes within its scope."""
+    scoped below the whole district sees the entries of the nodes within its scope: the last `limit`
+    of those (the limit counts what the scope sees, not the entries read before it is applied)."""
     service = caller.service
-    service.audit.flush()
     stamp = since.astimezone(dt.UTC).isoformat(timespec="seconds") if since is not None else None
-    entries = service.store.audit_log("access", since=stamp, limit=limit)
     with service.guard.reading():
         reader = service.reader()
         scope = caller.scope(reader)
-        kept = [e for e in entries if scope.everything or scope.sees(reader, str(e.get("node")))]
+    if scope.everything:
+        kept = service.store.audit_log("access", since=stamp, limit=limit)
+    else:
+        kept = _within_scope(caller, stamp, limit)
     return json_reply([{k: e.get(k) for k in AuditEntryOut.model_fields} for e in kept])
+
+
+def _within_scope(caller: Caller, since: str | None, limit: int) -> list[dict[str, Any]]:
+    """The newest ``limit`` access entries whose node the caller's scope sees: read newest first in
+    windows that grow fourfold until enough are kept or the trail is read to its start (the store
+    lists entries newest first and has no cursor, so each window is read from the newest)."""
+    service = caller.service
+    window = max(limit * 4, 1000)
+    while True:
+        entries = service.store.audit_log("access", since=since, limit=window)
+        with service.guard.reading():
+            reader = service.reader()
+            scope = caller.scope(reader)
+            kept = [e for e in entries if scope.sees(reader, str(e.get("node")))]
+        if len(kept) >= limit or len(entries) < window:
+            return kept[:limit]
+        window *= 4

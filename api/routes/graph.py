@@ -21,13 +21,21 @@ router = APIRouter(prefix="/v1", tags=["graph"])
 #: Attributes never shown as they are: the sealed whole values (revealed by role as ``phone`` / ``id_number``).
 _SEALED = ("id_sealed", "phone_sealed")
 
-NodeId = Annotated[str, Path(max_length=300, description="a node id: area:C01, household:H0001, person:…, org:…")]
+NodeId = Annotated[
+    str,
+    Path(
+        max_length=300,
+        description="a node id: area:C01, household:H0001, person:…, org:…; a building's or an entrance's "
+        "holds `/` (area:P1/3号楼/2单元), given as it is or as %2F",
+    ),
+]
 
 
-@router.get("/nodes/{node}", response_model=NodeOut, responses=responses(), summary="One node")
+@router.get("/nodes/{node:path}", response_model=NodeOut, responses=responses(), summary="One node")
 def node(caller: Planner, node: NodeId, as_of: AsOf = None) -> Response:
     """A node's kind, code, name and attributes (persons masked; an admin sees the whole ID number),
-    and the street, community and grid it sits in."""
+    and the street, community and grid it sits in — of a place within the caller's scope. The id
+    is the rest of the path, `/` included: `/v1/nodes/area:P1/3号楼/2单元` (or `…P1%2F3号楼%2F2单元`)."""
     service = caller.service
     with service.guard.reading():
         reader = service.reader(day_of(as_of))
@@ -42,7 +50,7 @@ def node(caller: Planner, node: NodeId, as_of: AsOf = None) -> Response:
             "code": node.split(":", 1)[-1] if kind != "person" else str(attrs.get("id_masked", "")),
             "name": attrs.get("name"),
             "attrs": {k: v for k, v in attrs.items() if k not in _SEALED},
-            **area_path(reader, node),
+            **area_path(reader, node, scope),
             "person": person_of(node, attrs).to_dict() if kind == "person" else None,
         }
         asked = [node] if kind in ("person", "household") else []
