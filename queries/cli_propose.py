@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from orggraph.cli.common import AsOfOption, StoreOption, console, open_existing, reports_errors, settings_for
+from orggraph.cli.common import AsOfOption, StoreOption, console, err_console, open_existing, reports_errors, settings_for
 from orggraph.errors import ConfigurationError
 from queries.cli_policy import PolicyOption, effective_policy
 from queries.coverage import Finding
@@ -22,17 +22,37 @@ def propose_command(
     kind: Annotated[str, typer.Argument(help="contacts (1+10 联系户) or liaison (包联).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The roster to write (.xlsx, or .csv in GB18030).")],
     scope: Annotated[str | None, typer.Option("--scope", help="Area code; default the whole store.")] = None,
+    id_numbers: Annotated[
+        bool,
+        typer.Option(
+            "--id-numbers",
+            help="contacts: name members by whole ID number (personal data) instead of person code (人员编号).",
+        ),
+    ] = False,
     as_of: AsOfOption = None,
     policy: PolicyOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Propose how to close the 1+10 or the liaison gap, written as a roster to review and import."""
+    """Propose how to close the 1+10 or the liaison gap, written as a roster to review and import.
+
+    A 联系户 roster names members by person code unless ``--id-numbers`` is given; a 包联 roster defines
+    its persons, so it holds whole ID numbers. Whenever the file holds any, a warning says how many."""
     if kind not in PROPOSALS:
         raise ConfigurationError(f"unknown proposal {kind!r}; use one of {', '.join(PROPOSALS)}", message_zh="未知的方案类别")
     settings = settings_for(store)
     with open_existing(settings) as graph_store:
         proposal = propose(graph_store, kind, scope=scope, as_of=as_of, policy=effective_policy(policy))
-        proposal.write(output)
+        proposal.write(output, by_code=kind == "contacts" and not id_numbers)
+    if proposal.whole_ids:
+        err_console.print(
+            f"[yellow]warning[/] {output} holds {proposal.whole_ids:,} whole ID numbers (personal data): "
+            "keep it as the rosters themselves are kept, and delete it once imported",
+            highlight=False,
+        )
+        err_console.print(
+            f"[yellow]注意[/] {output} 含 {proposal.whole_ids:,} 个完整身份证号（个人信息）：请按名册的保管要求保存，导入后删除",
+            highlight=False,
+        )
     counts = ", ".join(f"{k} {v:,}" for k, v in proposal.counts.items())
     console.print(f"{PROPOSALS[kind].zh}: {counts}")
     console.print(f"wrote {output} — review it, then: orggraph import {output} --scope {proposal.scope_code or '<district>'}")

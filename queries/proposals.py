@@ -39,6 +39,7 @@ from queries.rosters_out import (
     LIAISON_HEADERS,
     contacts_rows,
     liaison_rows,
+    whole_ids,
     write_roster,
 )
 
@@ -79,6 +80,11 @@ class Proposal(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
     def write(self, path: Path, *, by_code: bool = False) -> Path: ...
+
+    @property
+    def whole_ids(self) -> int:
+        """How many whole ID numbers the last :meth:`write` put in its file (personal data)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,7 @@ class ContactProposal:
     assignments: list[ContactAssignment] = field(default_factory=list)
     unassigned: list[Unassigned] = field(default_factory=list)
     seconds: float = 0.0
+    _whole_ids: int = field(default=0, repr=False, compare=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -170,7 +177,14 @@ class ContactProposal:
         ``by_code`` names members by person code (人员编号) instead of whole ID number."""
         pairs = [(a.member, a.household) for a in self.assignments]
         rows = contacts_rows(self.store, self.index, self.scope, pairs, by_code=by_code)
-        return write_roster(Path(path), "联系户", CONTACTS_CODE_HEADERS if by_code else CONTACTS_HEADERS, rows)
+        headers = CONTACTS_CODE_HEADERS if by_code else CONTACTS_HEADERS
+        self._whole_ids = whole_ids(headers, rows)
+        return write_roster(Path(path), "联系户", headers, rows)
+
+    @property
+    def whole_ids(self) -> int:
+        """How many whole ID numbers the last :meth:`write` put in its file (0 by person code)."""
+        return self._whole_ids
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the API and JSON output; members appear with masked ID numbers only."""
@@ -254,6 +268,7 @@ class LiaisonProposal:
     assignments: list[LiaisonAssignment] = field(default_factory=list)
     unfixed: list[Unfixed] = field(default_factory=list)
     seconds: float = 0.0
+    _whole_ids: int = field(default=0, repr=False, compare=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -278,7 +293,13 @@ class LiaisonProposal:
             )
         pairs = [(a.leader, a.community) for a in self.assignments]
         rows = liaison_rows(self.store, self.index, self.scope, pairs)
+        self._whole_ids = whole_ids(LIAISON_HEADERS, rows)
         return write_roster(Path(path), "包联", LIAISON_HEADERS, rows)
+
+    @property
+    def whole_ids(self) -> int:
+        """How many whole ID numbers the last :meth:`write` put in its file."""
+        return self._whole_ids
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the API and JSON output; leaders appear with masked ID numbers only."""

@@ -64,6 +64,8 @@ CONTACTS_HEADERS: tuple[str, ...] = ("党员身份证号", "户编码", "备注"
 CONTACTS_CODE_HEADERS: tuple[str, ...] = ("人员编号", "户编码", "备注")
 #: The liaison roster (包联) as the importers read it, with 备注.
 LIAISON_HEADERS: tuple[str, ...] = ("姓名", "公民身份号码", "职级", "包联区域编码", "所在单位", "开始日期", "备注")
+#: The columns of the written rosters that hold whole ID numbers (personal data: the writer says how many).
+ID_COLUMNS = frozenset({"党员身份证号", "公民身份号码"})
 
 Cell = str
 _AREAS = frozenset(kind.value for kind in AREA_KINDS)
@@ -182,6 +184,18 @@ def _liaison_row(store: GraphStore, index: GraphIndex, person: str, target: str,
     rank = Rank.parse(attrs["rank"]).zh if attrs.get("rank") else Rank.OTHER.zh
     unit = index.target(person, L.WORKS_AT)
     return [str(name), whole_id_number(store, person), rank, code_of(target), code_of(unit) if unit else "", start, note]
+
+
+def whole_ids(headers: Sequence[str], rows: Sequence[RosterRow]) -> int:
+    """How many whole ID numbers ``rows`` hold (non-empty cells of :data:`ID_COLUMNS`).
+
+    >>> whole_ids(LIAISON_HEADERS, [("王某", "110105199003070011", "处级", "C1", "", "", "")])
+    1
+    >>> whole_ids(CONTACTS_CODE_HEADERS, [("P0001", "H1", "")])
+    0
+    """
+    columns = [i for i, header in enumerate(headers) if header in ID_COLUMNS]
+    return sum(1 for row in rows for i in columns if i < len(row) and str(row[i]).strip())
 
 
 def write_roster(path: Path, sheet: str, headers: Sequence[str], rows: Sequence[RosterRow], *, encoding: str = "gb18030") -> Path:
