@@ -30,9 +30,10 @@ from api.schemas import ImportReportOut, UndoReportOut
 from api.scope import Scope
 from importers.report import ImportReport
 from importers.rosters import RosterKind
+from importers.rows import Rejection
 from importers.sync import ImportOptions, import_rosters
 from importers.undo import history, undo_import
-from orggraph.errors import NotFoundError
+from orggraph.errors import NotFoundError, OrgGraphError
 from queries.escalation_read import Reader
 
 router = APIRouter(prefix="/v1", tags=["imports"])
@@ -53,14 +54,48 @@ def _safe_name(name: str | None, number: int) -> str:
     return f"{number:02d}-{base}"
 
 
+def client_name(name: str | None) -> str:
+    """The client's file name without the folders it may carry (``C:\\…\\名册.csv``, ``../x.csv``)."""
+    return (name or "").replace("\\", "/").rsplit("/", 1)[-1] or "roster"
+
+
+def _unplaced(text: str, folder: str, names: dict[str, str]) -> str:
+    """``text`` with every path the server kept an upload under replaced by the client's file name."""
+    for path, name in names.items():
+        text = text.replace(path, name)
+    return text.replace(folder + "/", "").replace(folder, "")
+
+
 def _renamed(report: ImportReport, folder: str, names: dict[str, str]) -> ImportReport:
-    """The report with the uploaded file names in place of where the server kept them."""
+    """The report with the uploaded file names in place of where the server kept them: in the files,
+    and in every rejection, note and warning (where, value and reasons alike)."""
     for info in report.files:
-        info.file = names.get(info.file, info.file)
-    report.rejections = [
-        dataclasses.replace(r, file=names.get(r.file, r.file.replace(folder + "/", ""))) for r in report.rejections
-    ]
+        info.file = _unplaced(info.file, folder, names)
+
+    def clean(rows: list[Rejection]) -> list[Rejection]:
+        return [
+            dataclasses.replace(
+                r,
+                file=_unplaced(r.file, folder, names),
+                value=_unplaced(r.value, folder, names) if r.value else r.value,
+                reason=_unplaced(r.reason, folder, names),
+                reason_zh=_unplaced(r.reason_zh, folder, names),
+            )
+            for r in rows
+        ]
+
+    report.rejections = clean(report.rejections)
+    report.notes = clean(report.notes)
+    report.warnings = clean(report.warnings)
     return report
+
+
+def _refused(error: OrgGraphError, folder: str, names: dict[str, str]) -> OrgGraphError:
+    """The same error, naming the client's files instead of the server's paths."""
+    error.message = _unplaced(error.message, folder, names)
+    error.message_zh = _unplaced(error.message_zh, folder, names)
+    error.context = {k: _unplaced(v, folder, names) if isinstance(v, str) else v for k, v in error.context.items()}
+    return error
 
 
 @router.post(
@@ -96,7 +131,7 @@ def upload(
             with path.open("wb") as out:
                 while chunk := upload.file.read(1 << 20):
                     out.write(chunk)
-            names[str(path)] = upload.filename or path.name
+            names[str(path)] = client_name(upload.filename)
             paths.append(path)
         with service.guard.importing:
             with service.guard.reading():
@@ -113,7 +148,10 @@ def upload(
                 max_rows=service.settings.upload_max_rows,
                 change_lines=1000 if report is ReportFormat.json else 1_000_000,
             )
-            result = _renamed(import_rosters(service.store, paths, options), folder, names)
+            try:
+                result = _renamed(import_rosters(service.store, paths, options), folder, names)
+            except OrgGraphError as error:  # refused whole (too large, …): named by the client's file names
+                raise _refused(error, folder, names) from None
             if result.written:
                 service.warm()  # today's index rebuilt here, not by the next reader
         if report is ReportFormat.json:

@@ -4,6 +4,8 @@ readers that never see half an import."""
 from __future__ import annotations
 
 import io
+import json
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -253,3 +255,62 @@ def test_an_undo_outside_the_scope_or_role_is_refused(served: tuple[FastAPI, Tok
     assert outside.json()["message_en"].replace(str(entry), "N") == missing.json()["message_en"].replace("999", "N")
     assert _client(app, tokens, role=Role.PLANNER).post(f"/v1/imports/{entry}/undo").status_code == 403
     assert graph_digest(store.graph) == before
+
+
+# -- issue 15, B.7.4: the server's temporary paths never reach an answer -----------------------------
+
+#: (client file name, body): each refused with a message that names the file.
+_REFUSED = [
+    ("空的.csv", b""),
+    ("不是名册.csv", "随便写点什么\n一行\n".encode()),
+    ("坏的.xlsx", b"PK\x03\x04 not a workbook at all"),
+    ("缺列.csv", "户编码,所属网格编码\nH1,G1\n".encode()),
+    ("../../etc/目录里的.csv", b""),
+    ("C:\\Users\\张三\\桌面\\名册.csv", b""),
+]
+
+
+def _no_server_path(text: str) -> None:
+    assert tempfile.gettempdir() + "/" not in text, text
+    assert "orggraph-upload-" not in text, text
+
+
+@pytest.mark.parametrize(("name", "body"), _REFUSED)
+def test_an_upload_is_named_by_its_client_file_name_only(
+    served: tuple[FastAPI, TokenBook, MemoryStore], name: str, body: bytes
+) -> None:
+    app, tokens, _ = served
+    importer = _client(app, tokens)
+    status, report = upload(importer, body, name=name)
+    assert status == 200
+    text = json.dumps(report, ensure_ascii=False)
+    _no_server_path(text)
+    assert report["rejections"], report
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]  # the client's file name, without its folders
+    assert [f["file"] for f in report["files"]] == [base]
+    for rejection in report["rejections"]:
+        assert rejection["file"] == base
+        assert rejection["reason"].startswith(f"{base}:"), rejection
+        assert rejection["reason_zh"].startswith(base), rejection
+    for fmt in ("csv", "xlsx"):
+        answer = importer.post(
+            f"/v1/imports?report={fmt}", data={"partial": "true"}, files={"files": (name, io.BytesIO(body), "text/csv")}
+        )
+        assert answer.status_code == 200
+        if fmt == "csv":
+            _no_server_path(answer.content.decode("utf-8-sig"))
+        else:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(answer.content))
+            cells = [str(c) for sheet in book.sheet_names for row in book.get_sheet_by_name(sheet).to_python() for c in row]
+            _no_server_path(" ".join(cells))
+
+
+def test_an_upload_refused_whole_names_the_client_file_not_the_servers(
+    served: tuple[FastAPI, TokenBook, MemoryStore],
+) -> None:
+    app, tokens, _ = served
+    status, problem = upload(_client(app, tokens), households(1, 400), name="太多行.csv")  # over upload_max_rows
+    assert status == 413, problem
+    _no_server_path(json.dumps(problem, ensure_ascii=False))
+    assert "太多行.csv" in str(problem["message_en"])
+    assert "太多行.csv" in str(problem["message_zh"])
