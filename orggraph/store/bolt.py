@@ -279,16 +279,21 @@ class BoltConnection:
     def run_rows(self, query: str, rows: Sequence[Any], *, tx: Any = None, **params: Any) -> list[Row]:
         """Run ``query`` (which reads ``UNWIND $rows``) over ``rows`` in batches that fit the server."""
         out: list[Row] = []
-        for part in self.batches(rows):
+        for part in self.batches(rows, query_chars=len(query)):
             if tx is None:
                 out.extend(self.run(query, rows=part, **params))
             else:
                 out.extend(self.run_in(tx, query, rows=part, **params))
         return out
 
-    def batches(self, rows: Sequence[Any]) -> Iterator[list[Any]]:
-        """``rows`` cut into batches of at most ``batch_rows`` rows and, on FalkorDB, ~3.5 KB."""
+    def batches(self, rows: Sequence[Any], *, query_chars: int = 0) -> Iterator[list[Any]]:
+        """``rows`` cut into batches of at most ``batch_rows`` rows and, on FalkorDB, ~3.5 KB with the
+        statement: FalkorDB pastes the parameters into the statement's text, and a long statement with
+        ~3.5 KB of rows crashes it as a long parameter does (measured: a 700-character statement with
+        3.4 KB of ids), so the statement's own length comes off the rows' room."""
         limit = self.dialect.max_param_bytes
+        if limit is not None:
+            limit = max(limit - max(query_chars - 400, 0), 1_000)
         if limit is None:
             for start in range(0, len(rows), self.batch_rows):
                 yield list(rows[start : start + self.batch_rows])

@@ -14,6 +14,7 @@ for tests. Its audit trail is a list.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -35,8 +36,13 @@ class MemoryStore(GraphReads):
         self.state = GraphState()
         self._audit: list[dict[str, Any]] = []
         self._log: list[WriteRecord] = []
-        #: Grows whenever the graph changes.
-        self.revision = 0
+        self._revision = 0
+        self._lock = threading.RLock()
+
+    @property
+    def revision(self) -> int:
+        """Grows whenever the graph changes."""
+        return self._revision
 
     def write(
         self,
@@ -46,6 +52,18 @@ class MemoryStore(GraphReads):
         audit: tuple[str, dict[str, Any]] | None = None,
         expected_revision: int | None = None,
         progress: Callable[[str, int, int], None] | None = None,
+    ) -> WriteSummary:
+        with self._lock:
+            return self._write(batch, dry_run=dry_run, audit=audit, expected_revision=expected_revision, progress=progress)
+
+    def _write(
+        self,
+        batch: Batch,
+        *,
+        dry_run: bool,
+        audit: tuple[str, dict[str, Any]] | None,
+        expected_revision: int | None,
+        progress: Callable[[str, int, int], None] | None,
     ) -> WriteSummary:
         if expected_revision is not None and expected_revision != self.revision:
             raise StaleRevisionError.of(self.location, self.revision, expected_revision)
@@ -57,7 +75,7 @@ class MemoryStore(GraphReads):
             summary.dry_run = True
             return summary
         if applied.effective:
-            self.revision += 1
+            self._revision += 1
             summary.revision = self.revision
             at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             self._log.append(WriteRecord(self.revision, at, batch.label, summary.backward))

@@ -50,6 +50,8 @@ from orggraph.store.batch import Batch
 from orggraph.store.bolt import BoltConnection
 from orggraph.store.changes import Changes, WriteRecord, changes_of
 from orggraph.store.cypher_layout import AUDIT, CHANGE, META, NODE, node_from_props, period_from_props
+from orggraph.store.cypher_records import CypherShared
+from orggraph.store.cypher_view import CypherView
 from orggraph.store.neo4j_changes import apply_changes
 from orggraph.store.neo4j_lease import (
     POLL_S,
@@ -67,12 +69,15 @@ from orggraph.store.neo4j_stats import counts_on_server, per_street_on_server
 from orggraph.store.port import StoreCounts, WriteSummary
 from orggraph.store.reads import GraphReads
 from orggraph.store.state import EdgeData, GraphState, new_graph
+from orggraph.store.view import DayView
 from orggraph.timeline import as_of_date
 
 log = logging.getLogger("orggraph.store.neo4j")
 
 FORMAT = "orggraph-bolt"
 FORMAT_VERSION = 1
+#: Days whose views a store keeps at one revision.
+_VIEW_DAYS = 16
 #: Characters of one stored text part (FalkorDB takes about 4 KB of parameters per statement).
 _PART_CHARS = 700
 
@@ -111,6 +116,8 @@ class Neo4jStore(GraphReads):
         self.location = connection.uri
         self.pii_key = key
         self._lock = threading.RLock()
+        self._cypher_shared: CypherShared | None = None
+        self._cypher_views: dict[str, CypherView] = {}
         self._state: GraphState | None = None
         #: Called after the changes are sent and before the write is finished (tests break the write there).
         self.before_commit: Any = None
@@ -628,6 +635,29 @@ class Neo4jStore(GraphReads):
             limit=limit,
         )
         return [{"id": row["id"], "at": row["at"], **orjson.loads(row["record"])} for row in rows]
+
+    # -- the read port ----------------------------------------------------------------------------
+
+    def view(self, as_of: str | None = None, *, lazy: bool = False) -> DayView:
+        """The graph as of the day, asked of the server (:class:`~orggraph.store.cypher_view.CypherView`):
+        one view per revision and day, kept while the revision lasts (``lazy`` changes nothing here: a
+        view of this engine reads what it is asked for, when it is asked)."""
+        day = as_of_date(as_of)
+        with self._lock:
+            revision = self._revision
+            if self._cypher_shared is None or self._cypher_shared.revision != revision:
+                self._cypher_shared = CypherShared(revision)
+                self._cypher_views.clear()
+            found = self._cypher_views.get(day)
+            if found is None:
+                if len(self._cypher_views) >= _VIEW_DAYS:
+                    self._cypher_views.pop(next(iter(self._cypher_views)))
+                found = self._cypher_views[day] = CypherView(self.connection, day, self._cypher_shared)
+            return found
+
+    def view_ready(self, as_of: str | None = None) -> bool:
+        """A view of this engine has nothing to build first: always ready (each answer asks the server)."""
+        return True
 
     # -- the rest of the port ---------------------------------------------------------------------
 

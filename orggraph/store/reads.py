@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -12,6 +13,8 @@ from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.stats import StreetSummary, per_street
 from orggraph.store.port import Link, StoreCounts
 from orggraph.store.state import GraphState
+from orggraph.store.view import DayView
+from orggraph.store.views import ViewCache
 from orggraph.timeline import as_of_date, is_live
 
 
@@ -19,6 +22,26 @@ class GraphReads:
     """The read half of the :class:`~orggraph.store.port.GraphStore` port over ``self.state``."""
 
     state: GraphState
+    _lock: threading.RLock
+    _views: ViewCache | None = None
+
+    @property
+    def revision(self) -> int:
+        """A number that grows whenever the graph changes (the engine's)."""
+        raise NotImplementedError
+
+    def view(self, as_of: str | None = None, *, lazy: bool = False) -> DayView:
+        """The graph as of the day (today when ``None``): its :class:`~orggraph.store.day_index.DayIndex`,
+        built once per revision and day and kept — or, ``lazy`` and none kept, a
+        :class:`~orggraph.store.raw_view.RawView` that answers a few questions without one."""
+        views = self._views
+        if views is None:
+            views = self._views = ViewCache(self._lock)
+        return views.view(self.state.graph, lambda: self.revision, as_of_date(as_of), lazy=lazy)
+
+    def view_ready(self, as_of: str | None = None) -> bool:
+        """Whether :meth:`view` of the day would answer at once (its index is built)."""
+        return self._views is not None and self._views.ready(self.revision, as_of_date(as_of))
 
     @property
     def graph(self) -> nx.DiGraph:

@@ -1,0 +1,145 @@
+"""What a declared rule asks an engine (规则查询): the focus nodes, and what to count from each.
+
+A :class:`Focus` says which nodes are checked: the live nodes of one kind, filtered by a condition on
+``focus``, that have at least one match of each ``requires`` pattern, below ``root`` when given (an
+area kind or households only: other kinds are placed by the rule, not by the engine). A
+:class:`MatchSpec` says what is counted from a focus node: the distinct nodes bound to ``count`` over
+the matches of its patterns (any of them) that satisfy ``where``. Both are checked when made: every
+pattern starts at ``(focus)``, the counted variable and those the condition reads are bound by every
+pattern, and every ``$parameter`` has a value.
+
+>>> spec = MatchSpec.of(["(focus)<-[:CONTACTS]-(p:Person)"], "p")
+>>> spec.patterns[0].rels[0].kinds, spec.count
+(('CONTACTS',), 'p')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from orggraph.patterns.syntax import (
+    Condition,
+    Pattern,
+    PatternError,
+    params_of,
+    parse_condition,
+    parse_pattern,
+    variables_of,
+)
+
+#: The variable every pattern starts at.
+FOCUS = "focus"
+#: The parameter every engine binds itself: the day read as of (ISO date).
+DAY = "day"
+
+
+def _frozen(params: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (params or {}).items()))
+
+
+def _starting(texts: Iterable[str | Pattern]) -> tuple[Pattern, ...]:
+    patterns = tuple(t if isinstance(t, Pattern) else parse_pattern(t) for t in texts)
+    for pattern in patterns:
+        if pattern.nodes[0].var != FOCUS:
+            raise PatternError(
+                f"a pattern starts at (focus): {pattern.text}", message_zh=f"模式须从 (focus) 开始：{pattern.text}"
+            )
+    return patterns
+
+
+def _check_params(needed: set[str], given: Mapping[str, Any], what: str) -> None:
+    missing = sorted(needed - set(given) - {DAY})
+    if missing:
+        raise PatternError(
+            f"{what} names ${', $'.join(missing)}, which the rule does not give",
+            message_zh=f"{what} 使用了规则未提供的参数 ${'、$'.join(missing)}",
+            params=missing,
+        )
+
+
+@dataclass(frozen=True)
+class MatchSpec:
+    """What to count from a focus node; see the module docstring. Make one with :meth:`of`."""
+
+    patterns: tuple[Pattern, ...]
+    count: str
+    where: Condition | None = None
+    param_items: tuple[tuple[str, Any], ...] = field(default=())
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.param_items}
+
+    @classmethod
+    def of(
+        cls,
+        patterns: Iterable[str | Pattern],
+        count: str,
+        where: str | Condition | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> MatchSpec:
+        """Read and check a spec (:class:`~orggraph.patterns.syntax.PatternError` when it is wrong)."""
+        read = _starting(patterns)
+        if not read:
+            raise PatternError("a count needs at least one pattern", message_zh="计数至少需要一个模式")
+        condition = parse_condition(where) if isinstance(where, str) else where
+        for pattern in read:
+            bound = set(pattern.variables)
+            if count not in bound:
+                raise PatternError(
+                    f"the counted variable {count} is not bound by the pattern {pattern.text}",
+                    message_zh=f"计数变量 {count} 未出现在模式 {pattern.text} 中",
+                )
+            unbound = sorted(variables_of(condition) - bound) if condition is not None else []
+            if unbound:
+                raise PatternError(
+                    f"the condition reads {', '.join(unbound)}, which the pattern {pattern.text} does not bind",
+                    message_zh=f"条件使用的变量 {'、'.join(unbound)} 未出现在模式 {pattern.text} 中",
+                )
+            _check_params(params_of(pattern, condition), params or {}, pattern.text)
+        return cls(read, count, condition, _frozen(params))
+
+
+@dataclass(frozen=True)
+class Focus:
+    """Which nodes a rule checks; see the module docstring. Make one with :meth:`of`."""
+
+    kind: str
+    where: Condition | None = None
+    requires: tuple[Pattern, ...] = ()
+    root: str | None = None
+    param_items: tuple[tuple[str, Any], ...] = field(default=())
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.param_items}
+
+    @classmethod
+    def of(
+        cls,
+        kind: str,
+        *,
+        where: str | Condition | None = None,
+        requires: Iterable[str | Pattern] = (),
+        root: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Focus:
+        condition = parse_condition(where) if isinstance(where, str) else where
+        if condition is not None:
+            other = sorted(variables_of(condition) - {FOCUS})
+            if other:
+                raise PatternError(
+                    f"a focus condition reads focus only, not {', '.join(other)}",
+                    message_zh=f"对象条件只能使用 focus，不能使用 {'、'.join(other)}",
+                )
+            _check_params(params_of(None, condition), params or {}, "the focus condition")
+        read = _starting(requires)
+        for pattern in read:
+            _check_params(params_of(pattern), params or {}, pattern.text)
+        return cls(kind, condition, read, root, _frozen(params))
+
+    def within(self, root: str | None) -> Focus:
+        """The same focus below ``root``."""
+        return Focus(self.kind, self.where, self.requires, root, self.param_items)

@@ -1,0 +1,305 @@
+"""Patterns over the embedded engine's day index (索引上的模式匹配): how a declared rule runs there.
+
+:func:`bind` follows a :class:`~orggraph.patterns.MatchSpec`'s patterns from each start node through
+the index's tables — one step a relationship, a variable-length step breadth first — checking each
+node's liveness, kind and attributes as it goes and the condition once a path is whole, and collects
+the distinct nodes the counted variable binds to. :func:`scan` selects a :class:`~orggraph.patterns.Focus`
+and counts, stopping as soon as the count settles the bounds (a rule needing one match stops at the
+first). A pattern of one plain step — the commonest, ``(focus)<-[:CONTACTS]-(p:Person)`` — runs as a
+loop over one table.
+
+Conditions have Cypher's three values: a comparison with a missing attribute is unknown, ``NOT`` of
+unknown is unknown, and only a true condition lets a path through — as on the server.
+
+>>> from orggraph.pii import PiiKey
+>>> from orggraph.store import MemoryStore, Batch
+>>> from orggraph.model import Street, Community, LinkKind
+>>> from orggraph.patterns import Focus, MatchSpec
+>>> store = MemoryStore(PiiKey(b"k" * 32))
+>>> b = Batch(); b.put(Street(code="S", name="新华街道")); b.put(Community(code="C", name="幸福社区"))
+>>> b.put(Community(code="D", name="和平社区")); b.link(LinkKind.PART_OF, "area:C", "area:S", start="2020-01-01")
+>>> _ = store.write(b)
+>>> view = store.view("2024-01-01")
+>>> scan(view, Focus.of("community"), MatchSpec.of(["(focus)-[:PART_OF]->(s:Street)"], "s"), 1, None)
+[('area:D', 0)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from orggraph.patterns.spec import DAY, FOCUS, Focus, MatchSpec
+from orggraph.patterns.syntax import (
+    AllOf,
+    AnyOf,
+    Compare,
+    Condition,
+    Func,
+    InList,
+    IsNull,
+    NodePat,
+    Not,
+    Operand,
+    Param,
+    Pattern,
+    Prop,
+    RelPat,
+    Value,
+)
+from orggraph.timeline import is_live
+
+if TYPE_CHECKING:
+    from orggraph.store.day_index import DayIndex
+
+_EMPTY: Mapping[str, list[str]] = {}
+Bindings = dict[str, str]
+
+
+class _Run:
+    """One spec's evaluation over one index: its parameters resolved, its tables at hand."""
+
+    def __init__(self, ix: DayIndex, params: Mapping[str, Any]) -> None:
+        self.ix = ix
+        self.nodes = ix._nodes
+        self.day = ix.day
+        self.params = {**params, DAY: ix.day}
+
+    # -- values ----------------------------------------------------------------------------------
+
+    def value(self, value: Value) -> Any:
+        return self.params[value.name] if isinstance(value, Param) else value
+
+    def operand(self, operand: Operand, bound: Bindings) -> Any:
+        if isinstance(operand, Prop):
+            node = bound.get(operand.var)
+            return None if node is None else self.nodes[node].get(operand.key)
+        if isinstance(operand, Param):
+            return self.params[operand.name]
+        if isinstance(operand, Func):
+            for arg in operand.args:  # coalesce: the first argument that is not null
+                found = self.operand(arg, bound)
+                if found is not None:
+                    return found
+            return None
+        return operand.value
+
+    def holds(self, condition: Condition, bound: Bindings) -> bool | None:
+        """The condition's value on the bindings: ``True``, ``False`` or ``None`` (unknown)."""
+        if isinstance(condition, Compare):
+            return _compare(condition.op, self.operand(condition.left, bound), self.operand(condition.right, bound))
+        if isinstance(condition, IsNull):
+            missing = self.operand(condition.operand, bound) is None
+            return not missing if condition.negated else missing
+        if isinstance(condition, InList):
+            found = self.operand(condition.operand, bound)
+            items = (
+                self.params[condition.items.name]
+                if isinstance(condition.items, Param)
+                else [self.operand(item, bound) for item in condition.items]
+            )
+            if found is None:
+                return None
+            inside = any(_compare("=", found, item) for item in items)
+            return not inside if condition.negated else inside
+        if isinstance(condition, Not):
+            inner = self.holds(condition.inner, bound)
+            return None if inner is None else not inner
+        values = [self.holds(part, bound) for part in condition.parts]
+        if isinstance(condition, AllOf):
+            return False if False in values else (None if None in values else True)
+        assert isinstance(condition, AnyOf)
+        return True if True in values else (None if None in values else False)
+
+    # -- nodes and steps -------------------------------------------------------------------------
+
+    def node_ok(self, node: str, pat: NodePat, bound: Bindings) -> bool:
+        attrs = self.nodes.get(node)
+        if attrs is None or not is_live(attrs, self.day):
+            return False
+        if pat.kind is not None and attrs["kind"] != pat.kind:
+            return False
+        for key, value in pat.props:
+            if not _compare("=", attrs.get(key), self.value(value)):
+                return False
+        return pat.var is None or pat.var not in bound or bound[pat.var] == node
+
+    def step(self, node: str, rel: RelPat) -> Iterable[str]:
+        """The nodes one relationship step (or a variable-length run of them) leads to from ``node``."""
+        if rel.min_hops == rel.max_hops == 1:
+            return self.hop(node, rel)
+        found: dict[str, None] = {node: None} if rel.min_hops == 0 else {}
+        frontier, seen = [node], {node}
+        for depth in range(1, rel.max_hops + 1):
+            following = []
+            for current in frontier:
+                for other in self.hop(current, rel):
+                    if other not in seen:
+                        seen.add(other)
+                        following.append(other)
+            if depth >= rel.min_hops:
+                found.update(dict.fromkeys(following))
+            if not following:
+                break
+            frontier = following
+        return found
+
+    def hop(self, node: str, rel: RelPat) -> list[str]:
+        tables = self.ix.out_tables if rel.direction == "out" else self.ix.into_tables
+        found: list[str] = []
+        for kind in rel.kinds:
+            others = tables.get(kind, _EMPTY).get(node, ())
+            if rel.props:
+                others = [o for o in others if self._link_ok(kind, rel, node, o)]
+            found.extend(others)
+        return found
+
+    def _link_ok(self, kind: str, rel: RelPat, node: str, other: str) -> bool:
+        source, target = (node, other) if rel.direction == "out" else (other, node)
+        attrs = self.ix.attrs_out.get((kind, source, target), {})
+        return all(_compare("=", attrs.get(key), self.value(value)) for key, value in rel.props)
+
+    # -- whole patterns --------------------------------------------------------------------------
+
+    def collect(
+        self, pattern: Pattern, start: str, count: str, where: Condition | None, found: set[str], limit: int | None
+    ) -> bool:
+        """Add to ``found`` what ``count`` binds over the matches from ``start``; ``True`` once ``limit`` is reached."""
+        bound: Bindings = {FOCUS: start}
+
+        def walk(index: int, node: str) -> bool:
+            if index == len(pattern.rels):
+                if where is None or self.holds(where, bound) is True:
+                    found.add(bound[count])
+                    return limit is not None and len(found) >= limit
+                return False
+            pat = pattern.nodes[index + 1]
+            for other in self.step(node, pattern.rels[index]):
+                if not self.node_ok(other, pat, bound):
+                    continue
+                fresh = pat.var is not None and pat.var not in bound
+                if fresh:
+                    bound[pat.var] = other  # type: ignore[index]
+                stop = walk(index + 1, other)
+                if fresh:
+                    del bound[pat.var]  # type: ignore[arg-type]
+                if stop:
+                    return True
+            return False
+
+        return walk(0, start)
+
+
+def _compare(op: str, left: Any, right: Any) -> bool | None:
+    if left is None or right is None:
+        return None
+    if isinstance(left, tuple):
+        left = list(left)
+    if isinstance(right, tuple):
+        right = list(right)
+    if op == "=":
+        return bool(left == right)
+    if op == "<>":
+        return bool(left != right)
+    numbers = isinstance(left, int | float) and isinstance(right, int | float)
+    if (isinstance(left, bool) or isinstance(right, bool) or type(left) is not type(right)) and not numbers:
+        return None  # ordering across types is unknown, as in Cypher
+    try:
+        if op == "<":
+            return bool(left < right)
+        if op == "<=":
+            return bool(left <= right)
+        if op == ">":
+            return bool(left > right)
+        return bool(left >= right)
+    except TypeError:
+        return None
+
+
+def _simple(spec: MatchSpec) -> tuple[str, tuple[str, ...], str | None] | None:
+    """(direction, link kinds, far kind) when the spec is one plain step counting its far node."""
+    if len(spec.patterns) != 1 or spec.where is not None:
+        return None
+    pattern = spec.patterns[0]
+    if len(pattern.rels) != 1:
+        return None
+    rel, far = pattern.rels[0], pattern.nodes[1]
+    if rel.min_hops != 1 or rel.max_hops != 1 or rel.props or far.props or far.var != spec.count or far.var == FOCUS:
+        return None
+    return rel.direction, rel.kinds, far.kind
+
+
+def counter(ix: DayIndex, spec: MatchSpec) -> Callable[[str, int | None], set[str]]:
+    """A function ``(start, limit) -> bound nodes`` for ``spec`` over ``ix`` (a plain step as one loop)."""
+    run = _Run(ix, spec.params)
+    simple = _simple(spec)
+    if simple is not None:
+        direction, kinds, far_kind = simple
+        tables = [(ix.out_tables if direction == "out" else ix.into_tables).get(kind, _EMPTY) for kind in kinds]
+        nodes, day = ix._nodes, ix.day
+
+        def plain(start: str, limit: int | None) -> set[str]:
+            found: set[str] = set()
+            for table in tables:
+                for other in table.get(start, ()):
+                    attrs = nodes.get(other)
+                    if attrs is not None and (far_kind is None or attrs["kind"] == far_kind) and is_live(attrs, day):
+                        found.add(other)
+                        if limit is not None and len(found) >= limit:
+                            return found
+            return found
+
+        return plain
+
+    def general(start: str, limit: int | None) -> set[str]:
+        found: set[str] = set()
+        for pattern in spec.patterns:
+            if run.collect(pattern, start, spec.count, spec.where, found, limit):
+                break
+        return found
+
+    return general
+
+
+def bind(ix: DayIndex, spec: MatchSpec, nodes: Iterable[str]) -> dict[str, list[str]]:
+    """What ``spec``'s counted variable binds from each of ``nodes`` (see :meth:`DayView.bind`)."""
+    count = counter(ix, spec)
+    found: dict[str, list[str]] = {}
+    for node in nodes:
+        if ix.node(node) is None:
+            continue
+        bound = count(node, None)
+        if bound:
+            found[node] = sorted(bound)
+    return found
+
+
+def focus_nodes(ix: DayIndex, focus: Focus) -> list[str]:
+    """The nodes ``focus`` selects, in id order."""
+    nodes: Sequence[str] = ix.subtree(focus.root).of_kind(focus.kind) if focus.root is not None else ix.of_kind(focus.kind)
+    if focus.root is not None:
+        nodes = sorted(n for n in nodes if ix.node(n) is not None)
+    if focus.where is not None:
+        run = _Run(ix, focus.params)
+        where = focus.where
+        nodes = [n for n in nodes if run.holds(where, {FOCUS: n}) is True]
+    for pattern in focus.requires:
+        exists = counter(ix, MatchSpec(patterns=(pattern,), count=FOCUS, param_items=focus.param_items))
+        nodes = [n for n in nodes if exists(n, 1)]
+    return list(nodes)
+
+
+def scan(ix: DayIndex, focus: Focus, spec: MatchSpec | None, low: int | None, high: int | None) -> list[tuple[str, int]]:
+    """The focus nodes whose count is out of bounds (see :meth:`DayView.scan`)."""
+    nodes = focus_nodes(ix, focus)
+    if spec is None:
+        return [(node, 0) for node in nodes]
+    count = counter(ix, spec)
+    limit = low if high is None else None  # below the least is all a rule with no most needs to know
+    everything = low is None and high is None
+    found: list[tuple[str, int]] = []
+    for node in nodes:
+        n = len(count(node, limit))
+        if everything or (low is not None and n < low) or (high is not None and n > high):
+            found.append((node, n))
+    return found
