@@ -11,6 +11,7 @@ from orggraph.cli.common import StoreOption, console, open_existing, reports_err
 from orggraph.errors import ConfigurationError
 from orggraph.export import ExportFormat, export_graph
 from orggraph.plugins import hook
+from orggraph.store.digest import graph_of
 
 
 @reports_errors
@@ -40,5 +41,5 @@ def export(
             return
         assert output is not None
         with console.status(f"writing {output} …"):
-            export_graph(graph_store.graph, output, fmt)
+            export_graph(graph_of(graph_store.dump()), output, fmt)
     console.print(f"wrote {output} ({fmt.value}, {output.stat().st_size / 1e6:,.1f} MB)")

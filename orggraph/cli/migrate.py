@@ -21,7 +21,7 @@ from orggraph.cli.common import StoreOption, console, remove_store_files, report
 from orggraph.errors import ConfigurationError, StoreError
 from orggraph.settings import Settings
 from orggraph.store import EmbeddedStore, GraphStore, bolt_connection, open_store, pii_key
-from orggraph.store.digest import graph_digest
+from orggraph.store.digest import graph_of, store_digest
 
 ToOption = Annotated[str | None, typer.Option("--to", help="Copy the embedded --store to this bolt:// URI.")]
 FromOption = Annotated[str | None, typer.Option("--from", help="Copy the graph at this bolt:// URI into a new --store file.")]
@@ -64,7 +64,7 @@ def _to_server(file_settings: Settings, bolt_settings: Settings, *, replace: boo
         wipe_graph(connection)
     target = Neo4jStore(connection, source.pii_key, create=True)
     with console.status(f"copying {source.location} to {target.location} …"):
-        target.load_graph(source.graph)
+        target.load_graph(graph_of(source.dump()))
     key_file = file_settings.key_path() if file_settings.key is None else None
     if key_file is not None:
         console.print(f"The graph on {target.location} uses the key {key_file}: set ORGGRAPH_KEY_FILE={key_file} to open it.")
@@ -88,7 +88,7 @@ def _from_server(file_settings: Settings, bolt_settings: Settings, *, replace: b
         raise StoreError(f"{key_path} is not the key of {source.location}", message_zh="密钥与源图不匹配")
     target = EmbeddedStore(path, key, create=True)
     with console.status(f"copying {source.location} to {target.location} …"):
-        target.load_graph(source.graph)
+        target.load_graph(graph_of(source.dump()))
     return source, target
 
 
@@ -101,7 +101,7 @@ def _compare(source: GraphStore, target: GraphStore, seconds: float) -> None:
         table.add_column(source.location)
         table.add_column(fresh.location)
         counts = [s.counts() for s in (source, fresh)]
-        digests = [graph_digest(s.graph) for s in (source, fresh)]
+        digests = [store_digest(s) for s in (source, fresh)]
         table.add_row("nodes 节点", f"{sum(counts[0].nodes.values()):,}", f"{sum(counts[1].nodes.values()):,}")
         table.add_row("active links 关系", f"{sum(counts[0].links.values()):,}", f"{sum(counts[1].links.values()):,}")
         table.add_row("checksum 校验和", digests[0][:16], digests[1][:16])

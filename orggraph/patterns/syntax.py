@@ -15,7 +15,8 @@ The subset read here:
   a variable named twice is the same node (``(focus)-[:LIVES_IN]->()…(c)<-[:REGISTERED_WITH]-(focus)``).
 * a condition is comparisons (``=``, ``<>``, ``<``, ``<=``, ``>``, ``>=``), ``IS [NOT] NULL``,
   ``[NOT] IN [list]``, joined by ``AND``, ``OR``, ``NOT`` and brackets, over ``var.key``, literals
-  (``'text'``, numbers, ``true``, ``false``, ``null``), ``$parameters`` and ``coalesce(…)``.
+  (``'text'``, numbers, ``true``, ``false``, ``null``), ``$parameters``, ``coalesce(…)`` and
+  ``date_add(date, days)`` (of literals and parameters).
 
 Anything else is refused with a :class:`PatternError` that says what was expected and where, with a
 caret under the place:
@@ -30,6 +31,7 @@ orggraph.patterns.syntax.PatternError: column 11 of the pattern: unknown relatio
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -116,7 +118,7 @@ class Lit:
 
 @dataclass(frozen=True)
 class Func:
-    """``coalesce(a, b, …)``: the first argument that is not null (the one function read)."""
+    """``coalesce(a, b, …)`` (the first argument that is not null) or ``date_add(date, days)``."""
 
     name: str
     args: tuple[Operand, ...]
@@ -158,8 +160,10 @@ class AnyOf:
 
 
 Operand = Prop | Lit | Param | Func
-#: The functions a condition may call.
-FUNCTIONS = frozenset({"coalesce"})
+#: The functions a condition may call: ``coalesce(a, b, …)``, and ``date_add(date, days)`` — an ISO date
+#: moved by whole days, over literals and parameters only (``date_add($day, $days)``: engines without date
+#: functions, FalkorDB among them, get its value as a parameter).
+FUNCTIONS = frozenset({"coalesce", "date_add"})
 Condition = Compare | IsNull | InList | Not | AllOf | AnyOf
 
 
@@ -426,6 +430,8 @@ def _value(reader: _Reader) -> Operand:
             args.append(_value(reader))
         if not args:
             raise reader.error(f"{word}() takes at least one argument")
+        if word.lower() == "date_add" and (len(args) != 2 or any(_operand_vars(a) for a in args)):
+            raise reader.error("date_add(date, days) takes two literals or $parameters, no attribute", at)
         return Func(word.lower(), tuple(args))
     reader.expect(".", f"'.' and an attribute after {word} (var.attribute)")
     key = reader.word()
@@ -506,3 +512,14 @@ def _list(reader: _Reader) -> tuple[Operand, ...] | Param:
             reader.expect(",", "',' or ']'")
         items.append(_value(reader))
     return tuple(items)
+
+
+def date_add(date: object, days: object) -> str | None:
+    """An ISO date moved by whole days (``None`` when either is missing).
+
+    >>> date_add("2025-06-30", 30)
+    '2025-07-30'
+    """
+    if date is None or days is None:
+        return None
+    return (dt.date.fromisoformat(str(date)[:10]) + dt.timedelta(days=int(str(days)))).isoformat()

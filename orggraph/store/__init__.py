@@ -10,7 +10,7 @@ from orggraph.settings import Settings
 from orggraph.store.batch import Batch
 from orggraph.store.embedded import EmbeddedStore, missing_store
 from orggraph.store.memory import MemoryStore
-from orggraph.store.port import GraphStore, Link, StoreCounts, WriteSummary
+from orggraph.store.port import GraphDump, GraphStore, Link, StoreCounts, WriteSummary
 
 if TYPE_CHECKING:
     from orggraph.store.bolt import BoltConnection
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Batch",
     "EmbeddedStore",
+    "GraphDump",
     "GraphStore",
     "Link",
     "MemoryStore",

@@ -25,7 +25,7 @@ True
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,7 +134,7 @@ class WriteRecord:
     backward: Changes
 
 
-def restore_ops(backward: Changes, graph: nx.DiGraph) -> Iterator[tuple[Any, ...]]:
+def restore_ops(backward: Changes, exists: Callable[[str], bool]) -> Iterator[tuple[Any, ...]]:
     """The ops that set every key of ``backward`` to its state there: nodes that come back first, then
     the links that close, then those that open (a member goes back to his old org only once he has left
     the new one), then the nodes that go (so a node leaves only once no link of it is left)."""
@@ -145,5 +145,5 @@ def restore_ops(backward: Changes, graph: nx.DiGraph) -> Iterator[tuple[Any, ...
     for (u, v, kind), periods in links:
         yield ("restore_link", kind, u, v, periods)
     for node_id, attrs in backward.nodes.items():
-        if attrs is None and node_id in graph._node:
+        if attrs is None and exists(node_id):
             yield ("restore_node", node_id, None)

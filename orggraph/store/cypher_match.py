@@ -35,6 +35,7 @@ from orggraph.patterns.syntax import (
     Pattern,
     Prop,
     Value,
+    date_add,
 )
 from orggraph.store.cypher_day import CypherDay
 from orggraph.store.cypher_layout import NODE, active, all_active, label, live, rel_type
@@ -43,14 +44,19 @@ from orggraph.store.cypher_layout import NODE, active, all_active, label, live, 
 class _Writer:
     """Writes one statement's patterns and conditions, collecting the parameters they need."""
 
-    def __init__(self, params: dict[str, Any]) -> None:
+    def __init__(self, params: dict[str, Any], day: str) -> None:
         self.given = params
+        self.day = day
         self.params: dict[str, Any] = {}
         self._names = 0
 
     def fresh(self, stem: str) -> str:
         self._names += 1
         return f"_{stem}{self._names}"
+
+    def _given(self, value: Any) -> Any:
+        """A ``$parameter``'s value (``$day`` the day)."""
+        return self.day if value.name == DAY else self.given[value.name]
 
     def value(self, value: Value) -> str:
         if isinstance(value, Param):
@@ -65,6 +71,11 @@ class _Writer:
         if isinstance(operand, Prop):
             return f"{operand.var}.{operand.key}"
         if isinstance(operand, Func):
+            if operand.name == "date_add":  # no date functions on FalkorDB: the value goes as a parameter
+                values = [
+                    a.value if isinstance(a, Lit) else self._given(a) for a in operand.args if not isinstance(a, Prop | Func)
+                ]
+                return self.value(date_add(*values))
             return f"{operand.name}({', '.join(self.operand(a) for a in operand.args)})"
         if isinstance(operand, Lit):
             return self.value(operand.value)
@@ -89,10 +100,13 @@ class _Writer:
         return f"({joiner.join(self.condition(p) for p in condition.parts)})"
 
     def pattern(self, pattern: Pattern, path: str) -> tuple[str, list[str], dict[str, str]]:
-        """``path = (focus)…``, the conditions it needs (active, live, equalities), and its variables
-        (pattern variable → the name written: unnamed nodes get fresh names)."""
+        """``(focus)…`` (as ``path = (focus)…`` when a step has a variable length), the conditions it
+        needs (active, live, equalities), and its variables (pattern variable → the name written:
+        unnamed nodes get fresh names). A single step is checked active by its own variable; the
+        steps of a variable length through the path's relationships."""
         names: dict[str, str] = {}
-        conditions = [all_active(path)]
+        varying = any(not (r.min_hops == r.max_hops == 1) for r in pattern.rels)
+        conditions = [all_active(path)] if varying else []
         parts: list[str] = []
         for index, node in enumerate(pattern.nodes):
             var = self.fresh("n") if node.var is None else names.setdefault(node.var, node.var)
@@ -108,12 +122,23 @@ class _Writer:
             if index < len(pattern.rels):
                 rel = pattern.rels[index]
                 types = "|".join(rel_type(kind) for kind in rel.kinds)
-                hops = "" if rel.min_hops == rel.max_hops == 1 else f"*{rel.min_hops}..{rel.max_hops}"
+                single = rel.min_hops == rel.max_hops == 1
+                hops = "" if single else f"*{rel.min_hops}..{rel.max_hops}"
                 props = ""
                 if rel.props:
                     props = " {" + ", ".join(f"{key}: {self.value(value)}" for key, value in rel.props) + "}"
-                parts.append(f"-[:{types}{hops}{props}]->" if rel.direction == "out" else f"<-[:{types}{hops}{props}]-")
-        return f"{path} = {''.join(parts)}", conditions, names
+                rel_var = ""
+                if single and not varying:
+                    rel_var = self.fresh("r")
+                    conditions.append(active(rel_var))
+                body = f"[{rel_var}:{types}{hops}{props}]"
+                parts.append(f"-{body}->" if rel.direction == "out" else f"<-{body}-")
+        written = "".join(parts)
+        return (f"{path} = {written}" if varying else written), conditions, names
+
+
+def _where(conditions: list[str]) -> str:
+    return f" WHERE {' AND '.join(conditions)}" if conditions else ""
 
 
 def _counted(writer: _Writer, spec: MatchSpec, carried: str) -> tuple[list[str], str]:
@@ -127,7 +152,7 @@ def _counted(writer: _Writer, spec: MatchSpec, carried: str) -> tuple[list[str],
         if spec.where is not None:
             conditions.append(writer.condition(spec.where))
         found = writer.fresh("c")
-        parts.append(f"OPTIONAL MATCH {match} WHERE {' AND '.join(conditions)}")
+        parts.append(f"OPTIONAL MATCH {match}{_where(conditions)}")
         parts.append(f"WITH {carried}{''.join(', ' + x for x in lists)}, collect(DISTINCT {spec.count}.id) AS {found}")
         lists.append(found)
     union = lists[0]
@@ -146,14 +171,14 @@ def _opening(cg: CypherDay, writer: _Writer, focus: Focus) -> list[str]:
         for pattern in focus.requires:
             path = writer.fresh("q")
             match, conditions, _ = writer.pattern(pattern, path)
-            text += f" MATCH {match} WHERE {' AND '.join(conditions)} WITH DISTINCT {FOCUS}"
+            text += f" MATCH {match}{_where(conditions)} WITH DISTINCT {FOCUS}"
         openings.append(text)
     return openings
 
 
 def scan(cg: CypherDay, focus: Focus, spec: MatchSpec | None, low: int | None, high: int | None) -> list[tuple[str, int]]:
     """The focus nodes whose count is out of bounds, with their counts, in id order."""
-    writer = _Writer({**focus.params, **(spec.params if spec is not None else {})})
+    writer = _Writer({**focus.params, **(spec.params if spec is not None else {})}, cg.day)
     params: dict[str, Any] = {"root": focus.root}
     found: dict[str, int] = {}
     for opening in _opening(cg, writer, focus):
@@ -164,7 +189,7 @@ def scan(cg: CypherDay, focus: Focus, spec: MatchSpec | None, low: int | None, h
             match, conditions, _ = writer.pattern(spec.patterns[0], path)
             if spec.where is not None:
                 conditions.append(writer.condition(spec.where))
-            lacking = cg.lacking(FOCUS, opening, f"MATCH {match} WHERE {' AND '.join(conditions)}")
+            lacking = cg.lacking(FOCUS, opening, f"MATCH {match}{_where(conditions)}")
             query = f"{lacking} RETURN {FOCUS}.id AS id, 0 AS n"
         else:
             parts, union = _counted(writer, spec, FOCUS)
@@ -182,7 +207,7 @@ def scan(cg: CypherDay, focus: Focus, spec: MatchSpec | None, low: int | None, h
 
 def bind(cg: CypherDay, spec: MatchSpec, nodes: Iterable[str]) -> dict[str, list[str]]:
     """What ``spec.count`` binds from each of ``nodes`` (live ones), in id order."""
-    writer = _Writer(spec.params)
+    writer = _Writer(spec.params, cg.day)
     parts, union = _counted(writer, spec, FOCUS)
     query = (
         f"UNWIND $rows AS fid MATCH ({FOCUS}:{NODE} {{id: fid}}) WHERE {live(FOCUS)} WITH {FOCUS} "

@@ -159,6 +159,16 @@ class DayIndex:
         table = self.into_tables.get(kind, _EMPTY)
         return {node: table[node] for node in nodes if node in table}
 
+    def neighbours(self, nodes: Iterable[str]) -> dict[str, list[tuple[str, str, str]]]:
+        tables = [(kind, table, "out") for kind, table in self.out_tables.items()]
+        tables += [(kind, table, "in") for kind, table in self.into_tables.items()]
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        for node in nodes:
+            links = [(other, kind, way) for kind, table, way in tables for other in table.get(node, ()) if self.node(other)]
+            if links:
+                found[node] = links
+        return found
+
     def table(self, kind: str, direction: str = "out") -> Table:
         return (self.out_tables if direction == "out" else self.into_tables).get(kind, _EMPTY)
 

@@ -47,6 +47,7 @@ from orggraph.store.batch import Batch, Op
 from orggraph.store.changes import Changes, WriteRecord, changes_of
 from orggraph.store.port import WriteSummary
 from orggraph.store.reads import GraphReads
+from orggraph.store.scratch import dry_run
 from orggraph.store.state import GraphState, new_graph
 
 log = logging.getLogger("orggraph.store")
@@ -316,11 +317,14 @@ class EmbeddedStore(GraphReads):
     ) -> WriteSummary:
         """Apply ``batch`` whole and make it durable, or change nothing and raise.
 
-        With ``dry_run`` the batch is checked and counted, then undone: nothing is written. ``audit``
+        With ``dry_run`` the batch is checked and counted on a scratch copy (:mod:`~orggraph.store.scratch`):
+        the graph is not changed even for a moment, and the file's write lock is not taken. ``audit``
         (kind, record) is stored in the audit trail in the same transaction, with the counts. With
         ``expected_revision``, a store another process has written since (or this one) refuses the
         batch with :class:`~orggraph.errors.StaleRevisionError`.
         """
+        if dry_run:
+            return self._dry_run(batch, expected_revision, progress)
         with self._lock:
             transaction = self._transaction()
             transaction.begin()  # holds the write lock from catch-up to commit
@@ -363,6 +367,16 @@ class EmbeddedStore(GraphReads):
             self._data_version = self._current_data_version()
         log.info("wrote batch %r: %d changes", batch.label, summary.changed)
         return summary
+
+    def _dry_run(
+        self, batch: Batch, expected_revision: int | None, progress: Callable[[str, int, int], None] | None
+    ) -> WriteSummary:
+        """What ``batch`` would change, checked on a scratch copy of the graph as it stands now."""
+        self.refresh()
+        with self._lock:
+            if expected_revision is not None and expected_revision != self._seq:
+                raise StaleRevisionError.of(str(self.path), self._seq, expected_revision)
+            return dry_run(self.state, batch, progress)
 
     def write_log(self, *, after: int = 0, until: int | None = None) -> Iterator[WriteRecord]:
         """The change log after revision ``after`` (up to ``until``), oldest first (each entry's signature checked)."""

@@ -27,7 +27,7 @@ unknown is unknown, and only a true condition lets a path through — as on the 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from orggraph.patterns.spec import DAY, FOCUS, Focus, MatchSpec
 from orggraph.patterns.syntax import (
@@ -46,11 +46,27 @@ from orggraph.patterns.syntax import (
     Prop,
     RelPat,
     Value,
+    date_add,
 )
+from orggraph.store.view import Subtree
 from orggraph.timeline import is_live
 
-if TYPE_CHECKING:
-    from orggraph.store.day_index import DayIndex
+
+class DayIndex(Protocol):
+    """What the evaluation reads of a :class:`~orggraph.store.day_index.DayIndex`: its tables."""
+
+    day: str
+    _nodes: dict[str, dict[str, Any]]
+    out_tables: dict[str, dict[str, list[str]]]
+    into_tables: dict[str, dict[str, list[str]]]
+    attrs_out: dict[tuple[str, str, str], dict[str, Any]]
+
+    def node(self, node: str) -> Mapping[str, Any] | None: ...
+
+    def of_kind(self, kind: str) -> Sequence[str]: ...
+
+    def subtree(self, area: str) -> Subtree: ...
+
 
 _EMPTY: Mapping[str, list[str]] = {}
 Bindings = dict[str, str]
@@ -77,6 +93,8 @@ class _Run:
         if isinstance(operand, Param):
             return self.params[operand.name]
         if isinstance(operand, Func):
+            if operand.name == "date_add":
+                return date_add(*(self.operand(arg, bound) for arg in operand.args))
             for arg in operand.args:  # coalesce: the first argument that is not null
                 found = self.operand(arg, bound)
                 if found is not None:

@@ -24,6 +24,7 @@ from orggraph.store.batch import Batch
 from orggraph.store.changes import WriteRecord, changes_of
 from orggraph.store.port import WriteSummary
 from orggraph.store.reads import GraphReads
+from orggraph.store.scratch import dry_run as scratch_dry_run
 from orggraph.store.state import GraphState
 
 
@@ -67,13 +68,11 @@ class MemoryStore(GraphReads):
     ) -> WriteSummary:
         if expected_revision is not None and expected_revision != self.revision:
             raise StaleRevisionError.of(self.location, self.revision, expected_revision)
+        if dry_run:
+            return scratch_dry_run(self.state, batch, progress)
         applied = self.state.apply(batch.ops, progress)
         summary = applied.summary
         summary.forward, summary.backward = changes_of(self.state.graph, applied.undo)
-        if dry_run:
-            self.state.rollback(applied.undo)
-            summary.dry_run = True
-            return summary
         if applied.effective:
             self._revision += 1
             summary.revision = self.revision

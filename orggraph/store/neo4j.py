@@ -68,6 +68,7 @@ from orggraph.store.neo4j_lease import (
 from orggraph.store.neo4j_stats import counts_on_server, per_street_on_server
 from orggraph.store.port import StoreCounts, WriteSummary
 from orggraph.store.reads import GraphReads
+from orggraph.store.scratch import dry_run as scratch_dry_run
 from orggraph.store.state import EdgeData, GraphState, new_graph
 from orggraph.store.view import DayView
 from orggraph.timeline import as_of_date
@@ -293,18 +294,20 @@ class Neo4jStore(GraphReads):
         expected_revision: int | None = None,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> WriteSummary:
-        """Check ``batch`` on the copy, then send what changed as one write; or change nothing and raise."""
+        """Check ``batch`` on the copy, then send what changed as one write; or change nothing and raise.
+        A dry run checks and counts on a scratch copy (:mod:`~orggraph.store.scratch`) and sends nothing."""
         with self._lock:
             for _attempt in range(3):
                 self._catch_up()
                 if expected_revision is not None and expected_revision != self._revision:
                     raise StaleRevisionError.of(self.location, self._revision, expected_revision)
+                if dry_run:
+                    return scratch_dry_run(self.state, batch, progress)
                 applied = self.state.apply(batch.ops, progress)  # a refused batch raises here, rolled back
                 summary = applied.summary
                 summary.forward, summary.backward = changes_of(self.state.graph, applied.undo)
-                if dry_run or (not applied.effective and audit is None):
+                if not applied.effective and audit is None:
                     self.state.rollback(applied.undo)
-                    summary.dry_run = dry_run
                     return summary
                 if progress is not None:
                     progress("save", 0, 0)

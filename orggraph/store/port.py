@@ -8,17 +8,16 @@ given another date; ``history=True`` returns ended periods too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
-
-import networkx as nx
+from typing import Any, Literal, NamedTuple, Protocol, runtime_checkable
 
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.pii import PiiKey
 from orggraph.stats import StreetSummary
 from orggraph.store.batch import Batch
 from orggraph.store.changes import Changes, WriteRecord
+from orggraph.store.view import DayView
 
 Outcome = Literal["created", "updated", "unchanged", "ended"]
 OUTCOMES: tuple[Outcome, ...] = ("created", "updated", "unchanged", "ended")
@@ -69,6 +68,14 @@ class WriteSummary:
         return out
 
 
+class GraphDump(NamedTuple):
+    """Everything a store holds, as plain data: every node (ended ones too) with its attributes, and
+    every link with all its periods ``(start, end, attrs)`` — what a copy, an export and a checksum read."""
+
+    nodes: Mapping[str, Mapping[str, Any]]
+    links: Sequence[tuple[str, str, str, tuple[tuple[Any, ...], ...]]]
+
+
 @dataclass(frozen=True)
 class StoreCounts:
     """Live nodes per kind and active links per kind, as of one date."""
@@ -85,15 +92,32 @@ class GraphStore(Protocol):
     location: str
     pii_key: PiiKey
 
-    @property
-    def graph(self) -> nx.DiGraph:
-        """The graph in memory, read-only (what the networkx implementations of the queries read). The
-        embedded engine's own graph; the Neo4j engine's copy, loaded from the server when first asked."""
+    def dump(self) -> GraphDump:
+        """Everything the store holds (see :class:`GraphDump`): for copies, exports and checksums, not queries."""
+        ...
+
+    def present(self, keys: Changes) -> Changes:
+        """The present state of every node and link ``keys`` names (an undo compares it with what was)."""
         ...
 
     @property
     def revision(self) -> int:
         """A number that grows whenever the graph changes (after :meth:`refresh`, others' writes too)."""
+        ...
+
+    def view(self, as_of: str | None = None, *, lazy: bool = False) -> DayView:
+        """The graph as of the day (today when ``None``): the read port every query reads through
+        (:class:`~orggraph.store.view.DayView`). The engine's own: on the embedded engine the day's index,
+        built once per revision and day — or, ``lazy`` and none built, a view that checks periods as it
+        goes; on the Neo4j engine a view that asks the server."""
+        ...
+
+    def view_ready(self, as_of: str | None = None) -> bool:
+        """Whether :meth:`view` of the day answers at once (nothing to build first)."""
+        ...
+
+    def view_after(self, batch: Batch, as_of: str | None = None) -> DayView:
+        """The graph as of the day had ``batch`` been written, without writing it (a what-if)."""
         ...
 
     def write(

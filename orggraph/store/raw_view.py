@@ -161,6 +161,20 @@ class RawView:
         found = {node: self.into(node, kind) for node in nodes}
         return {node: others for node, others in found.items() if others}
 
+    def neighbours(self, nodes: Iterable[str]) -> dict[str, list[tuple[str, str, str]]]:
+        day = self.day
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        for node in nodes:
+            links: list[tuple[str, str, str]] = []
+            for adjacency, way in ((self._succ, "out"), (self._pred, "in")):
+                for other, data in adjacency.get(node, _NO_LINKS).items():
+                    if self.node(other) is None:
+                        continue
+                    links.extend((other, kind, way) for kind, periods in data.items() if _active_now(periods, day))
+            if links:
+                found[node] = links
+        return found
+
     def table(self, kind: str, direction: str = "out") -> Table:
         return self._full().table(kind, direction)
 

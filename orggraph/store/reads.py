@@ -11,7 +11,11 @@ import networkx as nx
 
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.stats import StreetSummary, per_street
-from orggraph.store.port import Link, StoreCounts
+from orggraph.store.batch import Batch
+from orggraph.store.changes import Changes, current
+from orggraph.store.day_index import DayIndex
+from orggraph.store.port import GraphDump, Link, StoreCounts
+from orggraph.store.scratch import scratch_state
 from orggraph.store.state import GraphState
 from orggraph.store.view import DayView
 from orggraph.store.views import ViewCache
@@ -39,13 +43,38 @@ class GraphReads:
             views = self._views = ViewCache(self._lock)
         return views.view(self.state.graph, lambda: self.revision, as_of_date(as_of), lazy=lazy)
 
+    def view_after(self, batch: Batch, as_of: str | None = None) -> DayView:
+        """The graph as of the day had ``batch`` been written — nothing is (a what-if): a day index of a
+        scratch copy (:mod:`~orggraph.store.scratch`); a batch that would be refused raises as a write."""
+        with self._lock:
+            scratch = scratch_state(self.state)
+            scratch.apply(batch.ops)
+        return DayIndex.build(scratch.graph, day=as_of_date(as_of), revision=-1)
+
+    def dump(self) -> GraphDump:
+        """Every node and every link with all its periods (see :class:`~orggraph.store.port.GraphDump`)."""
+        with self._lock:
+            graph = self.state.graph
+            links = [
+                (u, v, kind, periods)
+                for u, targets in graph._succ.items()
+                for v, data in targets.items()
+                for kind, periods in data.items()
+            ]
+            return GraphDump(dict(graph._node), links)
+
+    def present(self, keys: Changes) -> Changes:
+        with self._lock:
+            return current(self.state.graph, keys)
+
     def view_ready(self, as_of: str | None = None) -> bool:
         """Whether :meth:`view` of the day would answer at once (its index is built)."""
         return self._views is not None and self._views.ready(self.revision, as_of_date(as_of))
 
     @property
     def graph(self) -> nx.DiGraph:
-        """The networkx graph (read-only: change it only through :meth:`write`)."""
+        """The engine's own networkx graph (not part of the port: the engine's tests and tools read it;
+        queries read :meth:`view`). Read-only: change it only through :meth:`write`."""
         return self.state.graph
 
     def kind_of(self, node_id: str, *, as_of: str | None = None) -> str | None:

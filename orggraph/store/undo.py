@@ -28,7 +28,7 @@ from typing import Any
 
 from orggraph.errors import UndoConflictError, UndoError
 from orggraph.store.batch import Batch
-from orggraph.store.changes import Changes, LinkKey, WriteRecord, current, restore_ops
+from orggraph.store.changes import Changes, LinkKey, WriteRecord, restore_ops
 from orggraph.store.port import GraphStore
 
 
@@ -61,7 +61,7 @@ def undo_batch(store: GraphStore, revision: int, *, describe: Callable[[int], st
             later=sorted(blockers),
         )
     batch = Batch(f"undo:{target.label}")
-    batch.ops.extend(restore_ops(target.backward, store.graph))
+    batch.ops.extend(restore_ops(target.backward, lambda node: store.node(node) is not None))
     return batch
 
 
@@ -77,7 +77,7 @@ def _blockers(store: GraphStore, target: WriteRecord, later: list[WriteRecord]) 
             if node_id in target.backward.nodes:
                 node_after.setdefault(node_id, attrs)
                 node_latest[node_id] = record.revision
-    now = current(store.graph, Changes(nodes=dict(target.backward.nodes)))
+    now = store.present(Changes(nodes=dict(target.backward.nodes)))
     # the nodes whose existence the undo would change: links made to them later stand in the way
     shifting = {
         node_id
@@ -91,7 +91,7 @@ def _blockers(store: GraphStore, target: WriteRecord, later: list[WriteRecord]) 
             if link in target.backward.links or link[0] in shifting or link[1] in shifting:
                 link_after.setdefault(link, periods)
                 link_latest[link] = record.revision
-    links_now = current(store.graph, Changes(links=dict.fromkeys(link_after, ())))
+    links_now = store.present(Changes(links=dict.fromkeys(link_after, ())))
     blockers: dict[int, int] = {}
     for node_id, attrs in node_after.items():
         if attrs != now.nodes[node_id]:

@@ -7,7 +7,8 @@ A :class:`DayView` answers a few questions about the graph as it stood on :attr:
 * the other ends of its links of one kind active that day, out or in (:meth:`~DayView.out`,
   :meth:`~DayView.into`, :meth:`~DayView.parent`), for many nodes at once (:meth:`~DayView.out_many`,
   :meth:`~DayView.into_many`), or for every node at once (:meth:`~DayView.table`), and the attributes
-  of one such link (:meth:`~DayView.link`);
+  of one such link (:meth:`~DayView.link`); every active link of many nodes, whatever its kind
+  (:meth:`~DayView.neighbours`);
 * the live nodes of a kind (:meth:`~DayView.of_kind`) and the subtree of an area
   (:meth:`~DayView.subtree`);
 * what a path pattern binds from many nodes (:meth:`~DayView.bind`), and which nodes of a kind have
@@ -93,6 +94,11 @@ class DayView(Protocol):
 
     def into_many(self, nodes: Iterable[str], kind: str) -> dict[str, Sequence[str]]:
         """:meth:`into` for many nodes at once (nodes without such links are left out)."""
+        ...
+
+    def neighbours(self, nodes: Iterable[str]) -> dict[str, list[tuple[str, str, str]]]:
+        """Every active link of each of ``nodes`` whose other end is live: (other end, link kind,
+        ``"out"`` or ``"in"`` seen from the node), in no set order (nodes without any are left out)."""
         ...
 
     def table(self, kind: str, direction: str = "out") -> Table:
