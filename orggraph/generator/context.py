@@ -42,6 +42,7 @@ FLAW_KEYS: tuple[str, ...] = (
     "org-without-secretary",
     "community-worker-ratio",
     "unit-without-live-project",
+    "building-without-resident-member",
 )
 
 #: The batches of one district, in the order they must be written (each needs the ones before).

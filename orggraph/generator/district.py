@@ -148,5 +148,6 @@ def _district(ctx: Context, code: str, name: str, shape: Shape) -> None:
     people.register(ctx, district)
     projects.write_projects(ctx, district, per_community=shape.projects_per_community)
     units.build_service_centres(ctx, district)
+    people.empty_buildings(ctx, district)
     people.write_people(ctx, district)
     outsiders.write_outsiders(ctx, district)

@@ -12,6 +12,7 @@ In-service members also register with the community where they live (双报到, 
 from __future__ import annotations
 
 import itertools
+import random
 
 from orggraph.generator.context import Context
 from orggraph.generator.plans import CommunityPlan, DistrictPlan, EntrancePlan, PersonPlan, UnitPlan
@@ -29,6 +30,8 @@ STATUS_SHARES: tuple[tuple[MemberStatus, float], ...] = (
 _STATUS_CUM = tuple(itertools.accumulate(share for _, share in STATUS_SHARES))
 #: Share of entrances no member lives in (they cannot have a central household).
 MEMBERLESS_SHARE = 0.02
+#: Buildings where no member lives (their members move to another building of the community).
+MEMBERLESS_BUILDING_SHARE = 0.005
 #: Share of members whose membership moved from another org (history kept: an ended period).
 MOVED_SHARE = 0.03
 #: Share of in-service members who did not register where they live (``member-not-registered``).
@@ -123,6 +126,27 @@ def assign_units(ctx: Context, district: DistrictPlan) -> None:
     weights = list(itertools.accumulate(_STAFF_WEIGHTS[u.kind] for u in district.units))
     for person, unit in zip(rest, rng.choices(district.units, cum_weights=weights, k=len(rest)), strict=True):
         employ(person, unit)
+
+
+def empty_buildings(ctx: Context, district: DistrictPlan) -> None:
+    """A few buildings where no Party member lives (``building-without-resident-member``): their members
+    move to another building of the same community. Drawn apart from the district's other draws, and
+    after them, so that every other imperfection stays where it was."""
+    own = random.Random(f"memberless-buildings:{district.code}")
+    buildings = [(b, c) for c in district.communities for b in c.buildings if b.entrances]
+    count = min(len(buildings), max(1, round(MEMBERLESS_BUILDING_SHARE * len(buildings))))
+    emptied = own.sample(buildings, count)
+    away = {e.node_id for b, _ in emptied for e in b.entrances}
+    homes = {h for b, _ in emptied for e in b.entrances for h in e.households}
+    for building, community in emptied:
+        others = [e for b in community.buildings for e in b.entrances if e.node_id not in away and e.households]
+        if not others:
+            continue
+        for person in district.people:
+            if person.household in homes and person.community is community:
+                person.household = own.choice(own.choice(others).households)
+        if not any(p.household in homes for p in district.people if p.org is not None):
+            ctx.flag("building-without-resident-member", building.node_id)
 
 
 def write_people(ctx: Context, district: DistrictPlan) -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from queries import cli_coverage, cli_escalate, cli_policy, cli_propose
-from queries.cli_coverage import demo_report
+from queries.cli import coverage as cli_coverage
+from queries.cli import escalate as cli_escalate
+from queries.cli import policy as cli_policy
+from queries.cli import propose as cli_propose
+from queries.cli.coverage import demo_report
 
 __all__ = ["demo_report", "register"]
 

@@ -16,8 +16,8 @@ from rich.table import Table
 from orggraph.cli.common import AsOfOption, StoreOption, console, open_existing, reports_errors, settings_for
 from orggraph.errors import ConfigurationError
 from orggraph.store import GraphStore
-from queries.cli_policy import PolicyOption, effective_policy
-from queries.coverage import RATIOS, CoverageResult, run_coverage, worst_communities
+from queries.cli.policy import PolicyOption, effective_policy
+from queries.coverage import CoverageResult, run_coverage, worst_communities
 from queries.coverage.export import findings_table, write_csv, write_xlsx
 
 
@@ -45,7 +45,7 @@ def coverage(
     settings = settings_for(store)
     rules = list(rule) if rule else None
     with open_existing(settings) as graph_store:
-        result = run_coverage(graph_store, scope=scope, rules=rules, as_of=as_of, policy=effective_policy(policy))
+        result = run_coverage(graph_store.view(as_of), scope=scope, rules=rules, policy=effective_policy(policy))
     if fmt is CoverageFormat.JSON:
         data = orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
         if output is None:
@@ -72,7 +72,7 @@ def ratios_table(result: CoverageResult) -> Table:
     areas = [*summary.streets, summary.totals]
     for area in areas:
         table.add_column(area.name or "合计 total", justify="right")
-    for name, (zh, en) in RATIOS.items():
+    for name, (zh, en) in summary.ratio_names.items():
         table.add_row(f"{zh}\n{en}", *(f"{area.ratios[name].value:.1%}" for area in areas))
     return table
 
@@ -109,5 +109,5 @@ def print_coverage(result: CoverageResult, out: Console, *, limit: int = 50, wor
 
 def demo_report(graph_store: GraphStore, *, console: Console) -> None:
     """Hook ``demo_report``: the demo ends with its district's coverage summary and worst communities."""
-    result = run_coverage(graph_store)
+    result = run_coverage(graph_store.view())
     print_coverage(result, console, limit=0)

@@ -13,10 +13,10 @@ from rich.table import Table
 
 from orggraph.cli.common import AsOfOption, StoreOption, console, open_existing, reports_errors, settings_for
 from orggraph.errors import ConfigurationError, InvalidValueError
-from queries.cli_policy import PolicyOption, effective_policy
+from queries.cli.policy import PolicyOption, effective_policy
 from queries.escalation import escalation_path
 from queries.lookups import community_links, household_liaison, member_links
-from queries.lookups_path import explain_path
+from queries.lookups.explain import explain_path
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
@@ -50,7 +50,8 @@ def escalate(
         except ValueError:
             raise InvalidValueError(f"--at {at!r} is not an ISO date-time", message_zh=f"--at {at} 不是日期时间") from None
     with open_existing(settings) as graph_store:
-        path = escalation_path(graph_store, start, category, at=reported, as_of=as_of, policy=effective_policy(policy))
+        view = graph_store.view(as_of, lazy=True)
+        path = escalation_path(view, start, category, at=reported, policy=effective_policy(policy))
         data = path.to_dict()
     if as_json:
         _json(data)
@@ -101,13 +102,14 @@ def who(
             message_zh="请只指定 --household、--member、--community、--path 之一",
         )
     with open_existing(settings) as graph_store:
+        view = graph_store.view(as_of, lazy=True)
         if household:
-            data = household_liaison(graph_store, household, as_of=as_of).to_dict()
+            data = household_liaison(view, household).to_dict()
         elif member:
-            data = member_links(graph_store, member, as_of=as_of).to_dict()
+            data = member_links(view, member).to_dict()
         elif community:
-            data = community_links(graph_store, community, as_of=as_of).to_dict()
+            data = community_links(view, community).to_dict()
         else:
             assert path is not None
-            data = explain_path(graph_store, path[0], path[1], as_of=as_of).to_dict()
+            data = explain_path(view, path[0], path[1]).to_dict()
     _json(data)

@@ -11,10 +11,10 @@ from rich.table import Table
 
 from orggraph.cli.common import AsOfOption, StoreOption, console, err_console, open_existing, reports_errors, settings_for
 from orggraph.errors import ConfigurationError
-from queries.cli_policy import PolicyOption, effective_policy
+from queries.cli.policy import PolicyOption, effective_policy
 from queries.coverage import Finding
+from queries.coverage.whatif import what_if
 from queries.proposals import PROPOSALS, propose
-from queries.whatif import what_if
 
 
 @reports_errors

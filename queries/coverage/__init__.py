@@ -1,43 +1,35 @@
 """Coverage gaps (覆盖缺口) with who must fix them: where the Party-building network is thin.
 
-Each norm of the policy (政策配置, ``[coverage.<rule>]``) is one rule, a function
-``(ix, rule, areas) -> Iterator[Finding]`` over the :class:`~queries.index.GraphIndex` of a day,
-registered by id in :data:`RULES`. The families:
-
-==================  ==========================================================================
-``areas``           compound branch (小区党支部), building group (楼栋党小组), central household (中心户)
-``grids``           一格三员, basic grid size (基础网格户数), community workers per 10,000 residents
-``contacts``        1 + 10 contacts (联系户): uncontacted households, over-loaded members
-``liaison``         division-level liaison leaders (处级包联领导) per community
-``registration``    dual registration (双报到) of in-service members and of work units
-``projects``        co-building projects (共建项目): units without a live one, projects running out
-``property``        property management (物业), red property (红色物业), owners' committees (业委会)
-``orgs``            Party organisations without a secretary (书记空缺)
-==================  ==========================================================================
-
-:func:`run_coverage` runs them over a store (scope, rule subset, as-of day, policy) and returns a
-:class:`CoverageResult` of sorted :class:`Finding` s and a per-street and per-community summary;
-:mod:`queries.coverage.export` writes it as a table, CSV or Excel.
+Each norm is a rule of the policy file (政策配置, ``[coverage.<rule>]``), declared — what it checks, in
+Cypher path patterns — and run over a :class:`~orggraph.store.view.DayView` of the day, on either
+engine (:mod:`~queries.coverage.checks`). :func:`run_coverage` runs them over a scope
+(:mod:`~queries.coverage.run`) and returns a :class:`CoverageResult` of sorted :class:`Finding` s with a
+per-street and per-community summary and the policy's ratios (:mod:`~queries.coverage.summary`);
+:mod:`~queries.coverage.export` writes it as a table, CSV or Excel; :mod:`~queries.coverage.drilldown`
+breaks it down below an area; :mod:`~queries.coverage.whatif` shows what a change would open or close.
 """
 
-from queries.coverage.base import RuleFunc, Subtree, responsible_org
+from queries.coverage.checks import Tally, run_check
 from queries.coverage.findings import SECRETARY_POST, Finding
-from queries.coverage.run import RULES, CoverageResult, find_gaps, run_coverage
-from queries.coverage.summary import RATIOS, AreaSummary, CoverageSummary, Ratio, worst_communities
+from queries.coverage.places import Atlas, atlas_for
+from queries.coverage.run import CoverageResult, find_gaps, run_coverage, scope_of, select_rules, worst_communities
+from queries.coverage.summary import AreaSummary, CoverageSummary, Ratio, ratio_names
 
 __all__ = [
-    "RATIOS",
-    "RULES",
     "SECRETARY_POST",
     "AreaSummary",
+    "Atlas",
     "CoverageResult",
     "CoverageSummary",
     "Finding",
     "Ratio",
-    "RuleFunc",
-    "Subtree",
+    "Tally",
+    "atlas_for",
     "find_gaps",
-    "responsible_org",
+    "ratio_names",
+    "run_check",
     "run_coverage",
+    "scope_of",
+    "select_rules",
     "worst_communities",
 ]

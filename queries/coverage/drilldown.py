@@ -3,11 +3,9 @@ and the areas and households of a scope counted by kind — what the planners' p
 
 Below a district its streets, below a street its communities, below a community its basic grids (the
 grids households are in), below a grid the buildings its households live in. A finding counts for the
-child area its node lies in. A scope's counts are those of :class:`~queries.coverage.base.Subtree`:
-the areas down the PART_OF tree and the households below them or IN_GRID a grid among them.
-
-On a store on a Bolt server both are counted there (:mod:`queries.cypher.drilldown`); the graph is
-not loaded into the process.
+child area its node lies in. A scope's counts are those of its :class:`~orggraph.store.view.Subtree`:
+the areas down the PART_OF tree and the households below them or IN_GRID a grid among them. Everything
+is read through a :class:`~orggraph.store.view.DayView`, so a store on a Bolt server is counted there.
 
 >>> from orggraph.pii import PiiKey
 >>> from orggraph.store import MemoryStore, Batch
@@ -22,28 +20,26 @@ not loaded into the process.
 >>> b.put(Household(code="H1", room="501")); b.link(LinkKind.PART_OF, "household:H1", "area:P/3号楼/2单元", start="2020-01-01")
 >>> b.link(LinkKind.IN_GRID, "household:H1", "area:G", start="2020-01-01")
 >>> store = MemoryStore(PiiKey(b"k" * 32)); _ = store.write(b)
->>> [(a.code, a.kind, a.households) for a in areas_below(store, "C", as_of="2024-01-01")]
+>>> view = store.view("2024-01-01")
+>>> [(a.code, a.kind, a.households) for a in areas_below(view, "C")]
 [('G', 'grid', 1)]
->>> [(a.code, a.kind, a.households) for a in areas_below(store, "G", as_of="2024-01-01")]
+>>> [(a.code, a.kind, a.households) for a in areas_below(view, "G")]
 [('P/3号楼', 'building', 1)]
->>> area_counts(store, "G", as_of="2024-01-01")
+>>> area_counts(view, "G")
 {'grid': 1, 'household': 1}
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from orggraph.model.kinds import LinkKind, NodeKind
-from orggraph.store import GraphStore
-from orggraph.timeline import as_of_date
-from queries.coverage import CoverageResult
-from queries.coverage.base import Subtree
-from queries.cypher.graph import is_cypher
-from queries.index import GraphIndex, index_for
+from orggraph.model.kinds import NodeKind
+from orggraph.store.view import DayView, Subtree
+from queries.coverage.places import atlas_for
+from queries.coverage.run import CoverageResult
 
 K = NodeKind
 #: The kind of the areas drilled down to below a district and a street.
@@ -65,68 +61,54 @@ class AreaBelow:
         return self.node.split(":", 1)[1]
 
 
-def _areas_below_index(ix: GraphIndex, root: str) -> list[AreaBelow]:
-    kind = ix.kind(root)
-    in_grid = ix.into.get(LinkKind.IN_GRID.value, {})
-    counted: dict[str, int] = {}
-    if kind in BELOW:
-        for child in ix.children.get(root, ()):
-            if ix.kind(child) == BELOW[kind]:
-                counted[child] = len(Subtree(ix, child).of_kind(K.HOUSEHOLD))
-    elif kind == K.COMMUNITY.value:
-        counted = {g: len(in_grid[g]) for g in Subtree(ix, root).of_kind(K.GRID) if g in in_grid}
-    elif kind == K.GRID.value:
-        buildings: Counter[str] = Counter()
-        for household in in_grid.get(root, ()):
-            entrance = ix.parent.get(household)
-            building = ix.parent.get(entrance) if entrance else None
-            if building is not None:
-                buildings[building] += 1
-        counted = dict(buildings)
-    return [AreaBelow(node, ix.kind(node), ix.attrs(node).get("name"), n) for node, n in counted.items()]
+def _subtree(view: DayView, root: str) -> Subtree:
+    return view.memo(f"coverage.subtree:{root}", lambda: view.subtree(root))
 
 
-def areas_below(store: GraphStore, area: str, *, as_of: str | None = None) -> list[AreaBelow]:
+def areas_below(view: DayView, area: str) -> list[AreaBelow]:
     """The areas one level below the area with code ``area``, each with its households (unsorted).
 
     Below a compound, building, entrance or household there is nothing to drill into: ``[]``.
     """
     root = area if area.startswith("area:") else f"area:{area}"
-    day = as_of_date(as_of)
-    if is_cypher(store):
-        from queries.cypher.drilldown import areas_below_cypher  # here: only a Bolt store needs it
+    atlas = atlas_for(view)
+    kind = atlas.kind(root)
+    counted: dict[str, int] = {}
+    if kind in BELOW:
+        children = [c for c in view.into(root, "PART_OF") if atlas.kind(c) == BELOW[kind]]
+        counted = {child: len(_subtree(view, child).of_kind(K.HOUSEHOLD.value)) for child in children}
+    elif kind == K.COMMUNITY.value:
+        grids = _subtree(view, root).of_kind(K.GRID.value)
+        counted = {grid: len(households) for grid, households in view.into_many(grids, "IN_GRID").items()}
+    elif kind == K.GRID.value:
+        households = list(view.into(root, "IN_GRID"))
+        entrances = view.out_many(households, "PART_OF")
+        buildings_of = view.out_many({e[0] for e in entrances.values()}, "PART_OF")
+        buildings: Counter[str] = Counter()
+        for household in households:
+            entrance = entrances.get(household)
+            building = buildings_of.get(entrance[0]) if entrance else None
+            if building:
+                buildings[building[0]] += 1
+        counted = dict(buildings)
+    atlas.read(counted)
+    return [AreaBelow(node, str(atlas.kind(node)), atlas.attrs(node).get("name"), n) for node, n in counted.items()]
 
-        return areas_below_cypher(store, root, day)
-    return _areas_below_index(index_for(store, as_of=day), root)
 
-
-def area_counts(store: GraphStore, area: str, *, as_of: str | None = None) -> dict[str, int]:
+def area_counts(view: DayView, area: str) -> dict[str, int]:
     """The areas and households of the scope of the area with code ``area``, counted by kind."""
     root = area if area.startswith("area:") else f"area:{area}"
-    day = as_of_date(as_of)
-    if is_cypher(store):
-        from queries.cypher.drilldown import area_counts_cypher  # here: only a Bolt store needs it
-
-        return area_counts_cypher(store, root, day)
-    subtree = Subtree(index_for(store, as_of=day), root)
-    return {kind: len(nodes) for kind, nodes in sorted(subtree.by_kind.items())}
+    return {kind: len(nodes) for kind, nodes in sorted(_subtree(view, root).by_kind.items()) if nodes}
 
 
-def summary_areas(store: GraphStore, *, as_of: str | None = None) -> list[str]:
+def summary_areas(view: DayView) -> list[str]:
     """The codes of the areas planners ask about most: the top of the area tree and every street."""
-    day = as_of_date(as_of)
-    if is_cypher(store):
-        from queries.cypher.drilldown import summary_areas_cypher  # here: only a Bolt store needs it
-
-        return summary_areas_cypher(store, day)
-    ix = index_for(store, as_of=day)
-    tops = [n for n in ix.nodes(K.DISTRICT) if n not in ix.parent]
-    return [node.split(":", 1)[1] for node in (*tops, *ix.nodes(K.STREET))]
+    parents = view.out_many(view.of_kind(K.DISTRICT.value), "PART_OF")
+    tops = [n for n in view.of_kind(K.DISTRICT.value) if n not in parents]
+    return [node.split(":", 1)[1] for node in (*tops, *view.of_kind(K.STREET.value))]
 
 
-def _owners(
-    kind: str | None, children: set[str], findings: Iterable[Any], ancestors: Callable[[str], Iterator[str]]
-) -> Iterator[str | None]:
+def _owners(kind: str | None, children: set[str], findings: Iterable[Any], view: DayView) -> Iterator[str | None]:
     """The child area each finding counts for (``None``: none of them)."""
     for finding in findings:
         if kind == K.DISTRICT.value:
@@ -136,25 +118,19 @@ def _owners(
         elif kind == K.COMMUNITY.value:
             yield f"area:{finding.grid}" if finding.grid else None
         else:
-            yield next((a for a in (finding.node, *ancestors(finding.node)) if a in children), None)
+            atlas = atlas_for(view)
+            yield next((a for a in (finding.node, *atlas.ancestors(finding.node)) if a in children), None)
 
 
-def breakdown(store: GraphStore, result: CoverageResult) -> list[dict[str, Any]]:
+def breakdown(view: DayView, result: CoverageResult) -> list[dict[str, Any]]:
     """The areas below the run's scope with households and findings by severity, worst first."""
     assert result.scope is not None
     root = f"area:{result.scope}"
-    below = areas_below(store, root, as_of=result.as_of)
+    below = areas_below(view, root)
     children = {a.node for a in below}
-    if is_cypher(store):
-        from queries.cypher.drilldown import ancestors_cypher, kind_cypher
-
-        kind = kind_cypher(store, root, result.as_of)
-        ancestors = ancestors_cypher(store, [f.node for f in result.findings], result.as_of, kind)
-    else:
-        ix = index_for(store, as_of=result.as_of)
-        kind, ancestors = ix.kind(root), ix.ancestors
+    kind = atlas_for(view).kind(root)
     severities: dict[str, Counter[str]] = {a.node: Counter() for a in below}
-    for finding, owner in zip(result.findings, _owners(kind, children, result.findings, ancestors), strict=True):
+    for finding, owner in zip(result.findings, _owners(kind, children, result.findings, view), strict=True):
         if owner in severities:
             severities[owner][finding.severity] += 1
     rows = [

@@ -26,7 +26,7 @@ from orggraph.cells import WORKBOOK_OPTIONS, safe_row, write_cells
 from orggraph.errors import ConfigurationError
 from queries.coverage.findings import KIND_ZH, Finding
 from queries.coverage.run import CoverageResult
-from queries.coverage.summary import RATIOS, AreaSummary
+from queries.coverage.summary import AreaSummary
 
 #: The columns of every export: field of :class:`Finding`, Chinese and English header.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -98,7 +98,8 @@ def _summary_rows(result: CoverageResult) -> tuple[list[str], list[list[Any]]]:
     rules = result.summary.rules
     head = ["层级 level", "编码 code", "名称 name", "所属街道 street", "户数 households", "问题数 findings"]
     head += [f"{zh} {sev}" for sev, zh in SEVERITY_ZH.items()] + rules
-    for zh, en in RATIOS.values():
+    names = result.summary.ratio_names
+    for zh, en in names.values():
         head += [f"{zh} {en}", f"{zh}（分子/分母） parts"]
     areas: list[AreaSummary] = [result.summary.totals, *result.summary.streets, *result.summary.communities]
     body = []
@@ -106,7 +107,7 @@ def _summary_rows(result: CoverageResult) -> tuple[list[str], list[list[Any]]]:
         level = {"total": "合计 total", "street": "街道 street", "community": "社区 community"}[area.level]
         row: list[Any] = [level, area.code or "", area.name or "", area.street or "", area.households, area.findings]
         row += [area.by_severity[s] for s in SEVERITY_ZH] + [area.by_rule.get(r, 0) for r in rules]
-        for name in RATIOS:
+        for name in names:
             ratio = area.ratios[name]
             row += [ratio.value, f"{ratio.numerator}/{ratio.denominator}"]
         body.append(row)
@@ -130,7 +131,7 @@ def write_xlsx(result: CoverageResult, path: Path) -> None:
         head, body = _summary_rows(result)
         summary = workbook.add_worksheet("汇总 Summary")
         write_cells(summary, 0, 0, head, bold)
-        first_ratio = len(head) - 2 * len(RATIOS)
+        first_ratio = len(head) - 2 * len(result.summary.ratio_names)
         for i, row in enumerate(body, start=1):
             write_cells(summary, i, 0, row[:first_ratio])
             for col in range(first_ratio, len(row), 2):

@@ -1,13 +1,13 @@
-"""Run the coverage rules (覆盖检查) over a store: :func:`run_coverage` and its :class:`CoverageResult`.
+"""Run the coverage rules (覆盖检查) over a view: :func:`run_coverage` and its :class:`CoverageResult`.
 
-The rules of every family are registered in :data:`RULES`, one per id of the policy
-(:data:`queries.policy.RULE_PARAMS`). A run takes the index of the day (built once per store
-revision and day), the scope's subtree (an area code at any level: district 区, street 街道,
-community 社区, grid 网格, compound 小区 …), runs each selected and enabled rule once, sorts the
-findings and summarises them per street and community.
+The rules are the policy's declarations (:mod:`queries.policy.rules`), run one by one over a
+:class:`~orggraph.store.view.DayView` (:func:`~queries.coverage.checks.run_check`); the scope is an area
+code at any level (district 区, street 街道, community 社区, grid 网格, compound 小区 …) and holds its
+subtree. The findings are sorted and summarised per street and community, with the policy's ratios.
 
->>> sorted(RULES) == sorted(RULE_PARAMS)
-True
+>>> from queries.policy import load_policy
+>>> [r.id for r in select_rules(load_policy(None), None)][:2]
+['compound-without-branch', 'building-without-group']
 """
 
 from __future__ import annotations
@@ -20,29 +20,11 @@ from typing import Any
 from orggraph.errors import ConfigurationError, NotFoundError
 from orggraph.memory import collector_paused
 from orggraph.model.kinds import AREA_KINDS
-from orggraph.store import GraphStore
-from orggraph.timeline import is_live
-from queries.coverage import areas, contacts, grids, liaison, orgs, projects, property, registration
-from queries.coverage.base import RuleFunc, Subtree
+from orggraph.store.view import DayView, Subtree
+from queries.coverage.checks import Tally, run_check
 from queries.coverage.findings import Finding, sort_findings
-from queries.coverage.summary import CoverageSummary, summarise
-from queries.cypher.graph import is_cypher
-from queries.index import GraphIndex, index_for
-from queries.policy import RULE_PARAMS, Policy, Rule, load_policy
-
-_FAMILIES: dict[str, RuleFunc] = {
-    **areas.RULES,
-    **grids.RULES,
-    **contacts.RULES,
-    **liaison.RULES,
-    **registration.RULES,
-    **projects.RULES,
-    **property.RULES,
-    **orgs.RULES,
-}
-
-#: Every coverage rule by id, in the order of the policy's rule list.
-RULES: dict[str, RuleFunc] = {rule_id: _FAMILIES[rule_id] for rule_id in RULE_PARAMS}
+from queries.coverage.summary import AreaSummary, CoverageSummary, summarise
+from queries.policy import Policy, Rule, checks_of, load_policy
 
 _AREA_KINDS = frozenset(kind.value for kind in AREA_KINDS)
 
@@ -82,59 +64,64 @@ class CoverageResult:
 
 
 def select_rules(policy: Policy, rules: Sequence[str] | None) -> list[Rule]:
-    """The enabled policy rules to run: all, or those named (an unknown id is a configuration error)."""
+    """The enabled policy rules to run: all, or those named (an unknown id is a configuration error;
+    a rule the policy has off is not run, named or not)."""
     if rules is not None:
-        unknown = [r for r in rules if r not in RULE_PARAMS]
+        unknown = [r for r in rules if r not in policy.coverage]
         if unknown:
             raise ConfigurationError(
-                f"unknown coverage rule(s) {unknown}; known: {', '.join(RULE_PARAMS)}",
-                message_zh=f"未知的覆盖规则 {unknown}；可选：{'、'.join(RULE_PARAMS)}",
+                f"unknown coverage rule(s) {unknown}; known: {', '.join(policy.coverage)}",
+                message_zh=f"未知的覆盖规则 {unknown}；可选：{'、'.join(policy.coverage)}",
                 rules=unknown,
             )
-    wanted = set(RULE_PARAMS if rules is None else rules)
-    return [policy.rule(rule_id) for rule_id in RULE_PARAMS if rule_id in wanted and policy.rule(rule_id).enabled]
+        wanted = set(rules)
+        return [rule for rule in policy.enabled() if rule.id in wanted]
+    return policy.enabled()
 
 
-def scope_area(ix: GraphIndex, scope: str | None) -> str | None:
-    """The node id of the area whose code is ``scope`` (``area:`` prefix optional), live on the day."""
+def scope_of(view: DayView, scope: str | None) -> Subtree | None:
+    """The subtree of the area whose code is ``scope`` (``area:`` prefix optional), live on the day."""
     if scope is None:
         return None
     node = scope if scope.startswith("area:") else f"area:{scope}"
-    attrs = ix.graph._node.get(node)
-    if attrs is None or attrs.get("kind") not in _AREA_KINDS or not is_live(attrs, ix.day):
+    attrs = view.node(node)
+    if attrs is None or attrs.get("kind") not in _AREA_KINDS:
         raise NotFoundError(
-            f"no area with code {scope!r} as of {ix.day}",
-            message_zh=f"{ix.day} 不存在编码为 {scope!r} 的区域",
+            f"no area with code {scope!r} as of {view.day}",
+            message_zh=f"{view.day} 不存在编码为 {scope!r} 的区域",
             scope=scope,
         )
-    return node
+    return view.memo(f"coverage.subtree:{node}", lambda: view.subtree(node))
 
 
 def find_gaps(
-    ix: GraphIndex, rules: Sequence[Rule], areas_: set[str] | None, timings: dict[str, float] | None = None
+    view: DayView,
+    rules: Sequence[Rule],
+    scope: Subtree | None,
+    timings: dict[str, float] | None = None,
+    tallies: dict[str, Tally] | None = None,
 ) -> list[Finding]:
-    """Run ``rules`` over the index within ``areas_`` and return their findings, sorted.
+    """Run ``rules`` over ``view`` within ``scope`` (``None``: everything) and return their findings, sorted.
 
-    Parameters
-    ----------
-    ix
-        The index of the day.
-    rules
-        The policy rules to run (their functions are looked up in :data:`RULES`).
-    areas_
-        The scope's node ids (ideally a :class:`~queries.coverage.base.Subtree`), or ``None``.
-    timings
-        When given, filled with the seconds each rule took.
+    ``timings``, when given, gets the seconds each rule took; ``tallies`` each rule's focus and findings
+    per place (what the summary's ratios count).
     """
     with collector_paused():
-        return run_rules(rules, lambda rule: RULES[rule.id](ix, rule, areas_), timings)
+
+        def run(rule: Rule) -> list[Finding]:
+            tally = Tally()
+            found = [f for check in checks_of(rule) for f in run_check(view, check, scope, tally)]
+            if tallies is not None:
+                tallies[rule.id] = tally
+            return found
+
+        return run_rules(rules, run, timings)
 
 
 def run_rules(
     rules: Sequence[Rule], run: Callable[[Rule], Iterable[Finding]], timings: dict[str, float] | None = None
 ) -> list[Finding]:
-    """The findings of ``run(rule)`` for each rule, sorted; ``timings`` (when given) gets the seconds
-    each rule took. Both engines' rules are run this way."""
+    """The findings of ``run(rule)`` for each rule, sorted; ``timings`` (when given) gets the seconds each took."""
     found: list[Finding] = []
     for rule in rules:
         started = time.perf_counter()
@@ -145,28 +132,22 @@ def run_rules(
 
 
 def run_coverage(
-    store: GraphStore,
+    view: DayView,
     *,
     scope: str | None = None,
     rules: Sequence[str] | None = None,
-    as_of: str | None = None,
     policy: Policy | None = None,
 ) -> CoverageResult:
-    """Find the coverage gaps of ``store`` as of a day, with who must close each.
-
-    On a store on a Bolt server every rule and ratio runs in Cypher there
-    (:func:`queries.cypher.coverage.run_coverage_cypher`), with the same answer.
+    """Find the coverage gaps of the graph as of the view's day, with who must close each.
 
     Parameters
     ----------
-    store
-        The graph store to read.
+    view
+        The graph as of the day (``store.view(day)``): every engine runs the same rules through it.
     scope
         An area code at any level; only it and what lies below it are checked. ``None``: everything.
     rules
-        The rule ids to run (a subset of the policy's); ``None``: all. Disabled rules are skipped.
-    as_of
-        The day (ISO date); today when ``None``.
+        The rule ids to run (of the policy's); ``None``: all enabled ones.
     policy
         The norms; the shipped defaults (:func:`~queries.policy.load_policy`) when ``None``.
 
@@ -180,20 +161,34 @@ def run_coverage(
     NotFoundError
         When ``scope`` names no area live on the day.
     ConfigurationError
-        When ``rules`` names an unknown rule, or a rule's parameters are unusable.
+        When ``rules`` names an unknown rule, or a rule cannot be read.
     """
-    if is_cypher(store):  # the store is on a Bolt server: the Cypher implementation answers
-        from queries.cypher.coverage import run_coverage_cypher
-
-        return run_coverage_cypher(store, scope=scope, rules=rules, as_of=as_of, policy=policy)
     policy = policy if policy is not None else load_policy(None)
     selected = select_rules(policy, rules)
-    ix = index_for(store, as_of=as_of)
-    root = scope_area(ix, scope)
-    subtree = Subtree(ix, root) if root is not None else None
+    subtree = scope_of(view, scope)
     timings: dict[str, float] = {}
-    findings = find_gaps(ix, selected, subtree, timings)
+    tallies: dict[str, Tally] = {}
+    findings = find_gaps(view, selected, subtree, timings, tallies)
     started = time.perf_counter()
-    summary = summarise(ix, findings, policy, subtree, [r.id for r in selected])
+    with collector_paused():
+        summary = summarise(view, findings, policy, subtree, [r.id for r in selected], tallies)
     timings["summary"] = time.perf_counter() - started
-    return CoverageResult(findings, summary, ix.day, None if root is None else root.split(":", 1)[1], timings)
+    return CoverageResult(findings, summary, view.day, None if subtree is None else subtree.root.split(":", 1)[1], timings)
+
+
+def worst_communities(result: CoverageResult, n: int = 10) -> list[AreaSummary]:
+    """The ``n`` communities most in need: most high-severity findings per household, then most findings.
+
+    Parameters
+    ----------
+    result
+        A coverage run.
+    n
+        How many communities to return.
+    """
+
+    def need(area: AreaSummary) -> tuple[float, int, str]:
+        high = area.by_severity["high"]
+        return (-(high / area.households if area.households else float(high)), -area.findings, area.code or "")
+
+    return sorted(result.summary.communities, key=need)[:n]

@@ -1,9 +1,11 @@
 """The summary of a coverage run (覆盖情况汇总): per street, per community and in total.
 
-For each area: findings per rule and per severity, and the headline ratios (主要指标) as fractions in
-[0, 1] with numerator and denominator — see :data:`RATIOS`. A ratio with nothing to count (a
-denominator of 0) is 1.0: nothing is missing. The ratios read the graph itself, not the findings,
-and share their counting with the rules so that both always agree.
+For each area: findings per rule and per severity, and the headline ratios (主要指标) the policy
+declares (``[ratio.<name>]``) as fractions in [0, 1] with numerator and denominator. A ratio of a rule
+is the share of the rule's focus in the area that meets it (its nodes without a finding: the same
+count as the rule, by construction); a ratio of links is the share of what a pattern binds that
+another binds too (grid-leader posts held by Party members). A ratio with nothing to count (a
+denominator of 0) is 1.0: nothing is missing.
 
 >>> Ratio(3, 4).value, Ratio(0, 0).value
 (0.75, 1.0)
@@ -14,34 +16,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from queries.coverage.atlas import atlas_for, code_of
-from queries.coverage.base import K, L, links, nodes_in, param, party_member
+from orggraph.store.view import DayView, Subtree
+from queries.coverage.checks import Tally, run_check
 from queries.coverage.findings import Finding
-from queries.coverage.grids import basic_grids, role_links
-from queries.coverage.liaison import leader_counts, leader_rank
-from queries.coverage.projects import bound_units, live_projects
-from queries.coverage.property import committee_seats
-from queries.coverage.registration import home_registrations
-from queries.index import GraphIndex
-from queries.policy import Policy
+from queries.coverage.places import Atlas, atlas_for, code_of
+from queries.policy import Policy, checks_of, ratio_checks
+from queries.policy.rules import RatioCheck
 
-if TYPE_CHECKING:
-    from queries.coverage.run import CoverageResult
-
-#: The headline ratios: name → (Chinese, English).
-RATIOS: dict[str, tuple[str, str]] = {
-    "households_contacted": ("住户党员联系率", "households contacted by a Party member"),
-    "grids_fully_staffed": ("一格三员配齐率", "basic grids with every staff role filled"),
-    "buildings_with_group": ("楼栋党小组覆盖率", "buildings with a Party group"),
-    "communities_meeting_liaison_norm": ("包联领导达标社区占比", "communities meeting the liaison-leader norm"),
-    "members_registered": ("在职党员居住地报到率", "in-service members registered where they live"),
-    "units_with_live_project": ("单位在期共建项目覆盖率", "work units with a live co-building project"),
-    "compounds_with_property_management": ("小区物业管理覆盖率", "compounds with property management"),
-    "grid_leaders_party_members": ("网格长党员占比", "grid-leader posts held by Party members"),
-    "owners_committee_party_share": ("业委会党员占比", "owners' committee seats held by Party members"),
-}
 SEVERITIES = ("high", "medium", "low")
 
 Key = tuple[str | None, str | None]
@@ -77,8 +60,9 @@ class AreaSummary:
 
     @property
     def households(self) -> int:
-        """The households in the area (the denominator of ``households_contacted``)."""
-        return self.ratios["households_contacted"].denominator
+        """The households in the area (the denominator of ``households_contacted``, 0 without that ratio)."""
+        found = self.ratios.get("households_contacted")
+        return found.denominator if found is not None else 0
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"code": self.code, "name": self.name}
@@ -94,6 +78,7 @@ class CoverageSummary:
     """The whole summary: the rules run, the totals, every street and every community (codes sorted)."""
 
     rules: list[str]
+    ratio_names: dict[str, tuple[str, str]]
     totals: AreaSummary
     streets: list[AreaSummary] = field(default_factory=list)
     communities: list[AreaSummary] = field(default_factory=list)
@@ -101,76 +86,93 @@ class CoverageSummary:
     def to_dict(self) -> dict[str, Any]:
         return {
             "rules": self.rules,
-            "ratio_names": {name: {"zh": zh, "en": en} for name, (zh, en) in RATIOS.items()},
+            "ratio_names": {name: {"zh": zh, "en": en} for name, (zh, en) in self.ratio_names.items()},
             "totals": self.totals.to_dict(),
             "streets": [s.to_dict() for s in self.streets],
             "communities": [c.to_dict() for c in self.communities],
         }
 
 
-class _Tally:
-    """Numerators and denominators per (street, community) node ids; areas placed by the index's atlas."""
-
-    def __init__(self, ix: GraphIndex) -> None:
-        self.path = atlas_for(ix).path
-        self.counts: dict[Key, dict[str, list[int]]] = {}
-
-    def add(self, area: str | None, ratio: str, numerator: int, denominator: int) -> None:
-        if area is None:
-            key: Key = (None, None)
-        else:
-            path = self.path(area)
-            key = (path.street, path.community)
-        counts = self.counts.get(key)
-        if counts is None:
-            counts = self.counts[key] = {name: [0, 0] for name in RATIOS}
-        pair = counts[ratio]
-        pair[0] += numerator
-        pair[1] += denominator
-
-    def by_code(self, ix: GraphIndex, names: dict[str | None, str | None]) -> dict[Key, dict[str, list[int]]]:
-        """The counts keyed by (street code, community code); the names of both go to ``names``."""
-        coded: dict[Key, dict[str, list[int]]] = {}
-        for (street, community), counts in self.counts.items():
-            for node in (street, community):
-                if node is not None:
-                    names[code_of(node)] = ix.name(node)
-            coded[code_of(street), code_of(community)] = counts
-        return coded
+def ratio_names(policy: Policy) -> dict[str, tuple[str, str]]:
+    """The policy's headline ratios: name → (Chinese, English)."""
+    return {name: (ratio.zh, ratio.en) for name, ratio in policy.ratios.items()}
 
 
-def _count(ix: GraphIndex, policy: Policy, areas: set[str] | None) -> _Tally:
-    """Count every ratio's numerator and denominator over the scope."""
-    tally = _Tally(ix)
-    add = tally.add
-    contacted, children = links(ix, L.CONTACTS, "in"), ix.children
-    for entrance in nodes_in(ix, K.ENTRANCE, areas):
-        households = children.get(entrance, ())
-        add(entrance, "households_contacted", len(contacted.keys() & households), len(households))
-    staff = [links(ix, link, "in") for _, link in role_links(policy.rule("grid-missing-role"))]
-    for grid, _ in basic_grids(ix, areas):
-        add(grid, "grids_fully_staffed", all(grid in table for table in staff), 1)
-    led = links(ix, L.RESPONSIBLE_FOR, "in")
-    for building in nodes_in(ix, K.BUILDING, areas):
-        add(building, "buildings_with_group", building in led, 1)
-    liaison = policy.rule("community-few-liaison-leaders")
-    least = int(param(liaison, "min"))
-    for community, count in leader_counts(ix, nodes_in(ix, K.COMMUNITY, areas), leader_rank(liaison)).items():
-        add(community, "communities_meeting_liaison_norm", count >= least, 1)
-    for _, _, home, registered in home_registrations(ix, areas):
-        add(home, "members_registered", home in registered, 1)
-    for unit, area in bound_units(ix, areas):
-        add(area, "units_with_live_project", live_projects(ix, unit) > 0, 1)
-    managed = links(ix, L.MANAGES, "in")
-    for compound in nodes_in(ix, K.COMPOUND, areas):
-        add(compound, "compounds_with_property_management", compound in managed, 1)
-    leaders, is_member = links(ix, L.GRID_LEADER_OF, "in"), party_member(ix)
-    for grid in nodes_in(ix, K.GRID, areas):
-        persons = leaders.get(grid, ())
-        add(grid, "grid_leaders_party_members", sum(1 for p in persons if is_member(p)), len(persons))
-    for _, of_compound, seats, members in committee_seats(ix, areas):
-        add(of_compound, "owners_committee_party_share", members, seats)
-    return tally
+def _link_ratio(view: DayView, ratio: RatioCheck, scope: Subtree | None, atlas: Atlas, add: Any) -> None:
+    """A ratio of links: per focus node in scope, what ``den`` binds and how many of those ``num`` binds."""
+    assert ratio.focus is not None
+    assert ratio.den is not None
+    assert ratio.num is not None
+    focus = ratio.focus.within(scope.root) if scope is not None and not ratio.place else ratio.focus
+    nodes = [node for node, _ in view.scan(focus, None, None, None)]
+    places: dict[str, str | None] = {node: node for node in nodes}
+    if ratio.place:
+        places = dict.fromkeys(nodes)
+        left = list(nodes)
+        for spec in ratio.place:
+            bound = view.bind(spec, left)
+            for node in left:
+                if node in bound:
+                    places[node] = bound[node][0]
+            left = [n for n in left if places[n] is None]
+        if scope is not None:
+            nodes = [n for n in nodes if places[n] is not None and places[n] in scope]
+    den, num = view.bind(ratio.den, nodes), view.bind(ratio.num, nodes)
+    for node in nodes:
+        whole = set(den.get(node, ()))
+        add(places[node], ratio.decl.id, len(whole & set(num.get(node, ()))), len(whole))
+
+
+def count_ratios(
+    view: DayView, policy: Policy, scope: Subtree | None, tallies: dict[str, Tally]
+) -> dict[Key, dict[str, list[int]]]:
+    """Every ratio's numerator and denominator per (street, community) node ids. ``tallies`` holds the
+    rules already run (their focus and findings per place); a rule a ratio needs that was not run is run
+    here (its findings left out of the run)."""
+    atlas = atlas_for(view)
+    names = list(policy.ratios)
+    counts: dict[Key, dict[str, list[int]]] = {}
+
+    def pair(key: Key, ratio: str) -> list[int]:
+        found = counts.get(key)
+        if found is None:
+            found = counts[key] = {name: [0, 0] for name in names}
+        return found[ratio]
+
+    def add(area: str | None, ratio: str, numerator: int, denominator: int) -> None:
+        path = atlas.path(area) if area is not None else None
+        counted = pair((path.street, path.community) if path else (None, None), ratio)
+        counted[0] += numerator
+        counted[1] += denominator
+
+    for name, ratio in ratio_checks(policy).items():
+        if ratio.rule is None:
+            _link_ratio(view, ratio, scope, atlas, add)
+            continue
+        tally = tallies.get(ratio.rule)
+        if tally is None:
+            tally = tallies[ratio.rule] = Tally()
+            for check in checks_of(policy.rule(ratio.rule)):
+                run_check(view, check, scope, tally)
+        for key, total in tally.focus.items():
+            counted = pair(key, name)
+            counted[0] += total - tally.found.get(key, 0)
+            counted[1] += total
+    return counts
+
+
+def by_code(
+    view: DayView, counts: dict[Key, dict[str, list[int]]], names: dict[str | None, str | None]
+) -> dict[Key, dict[str, list[int]]]:
+    """The counts keyed by (street code, community code); the names of both go to ``names``."""
+    atlas = atlas_for(view)
+    coded: dict[Key, dict[str, list[int]]] = {}
+    for (street, community), found in counts.items():
+        for node in (street, community):
+            if node is not None:
+                names[code_of(node)] = atlas.name(node)
+        coded[code_of(street), code_of(community)] = found
+    return coded
 
 
 def _area(
@@ -182,9 +184,10 @@ def _area(
     counts: dict[Key, dict[str, list[int]]],
     found: dict[Key, Counter[tuple[str, str]]],
     rules: list[str],
+    ratios: dict[str, tuple[str, str]],
 ) -> AreaSummary:
     """The summary of the keys ``keys`` (one community, a street's communities, or all)."""
-    sums = {ratio: [0, 0] for ratio in RATIOS}
+    sums = {ratio: [0, 0] for ratio in ratios}
     by_rule = dict.fromkeys(rules, 0)
     by_severity = dict.fromkeys(SEVERITIES, 0)
     for key in keys:
@@ -194,31 +197,38 @@ def _area(
         for (rule, severity), n in found.get(key, Counter()).items():
             by_rule[rule] = by_rule.get(rule, 0) + n
             by_severity[severity] += n
-    ratios = {ratio: Ratio(num, den) for ratio, (num, den) in sums.items()}
-    return AreaSummary(level, code, name, street, sum(by_severity.values()), by_rule, by_severity, ratios)
+    shares = {ratio: Ratio(num, den) for ratio, (num, den) in sums.items()}
+    return AreaSummary(level, code, name, street, sum(by_severity.values()), by_rule, by_severity, shares)
 
 
 def summarise(
-    ix: GraphIndex, findings: Sequence[Finding], policy: Policy, areas: set[str] | None, rules: list[str]
+    view: DayView,
+    findings: Sequence[Finding],
+    policy: Policy,
+    scope: Subtree | None,
+    rules: list[str],
+    tallies: dict[str, Tally],
 ) -> CoverageSummary:
     """Summarise ``findings`` and the scope's ratios per street and community, and in total.
 
     Parameters
     ----------
-    ix
-        The index of the day.
+    view
+        The graph of the day.
     findings
         The findings of the run.
     policy
-        The policy (the grid roles and the liaison norm shape two ratios).
-    areas
-        The scope's node ids, or ``None``.
+        The policy: its ratios, and the rules they measure.
+    scope
+        The scope's subtree, or ``None``.
     rules
         The rule ids that were run (every one gets a count, zeros included).
+    tallies
+        The focus and findings per place of the rules run (:class:`~queries.coverage.checks.Tally`).
     """
     names: dict[str | None, str | None] = {None: None}
-    counts = _count(ix, policy, areas).by_code(ix, names)
-    return summarise_counts(counts, names, findings, rules)
+    counts = by_code(view, count_ratios(view, policy, scope, tallies), names)
+    return summarise_counts(counts, names, findings, rules, ratio_names(policy))
 
 
 def summarise_counts(
@@ -226,10 +236,12 @@ def summarise_counts(
     names: dict[str | None, str | None],
     findings: Sequence[Finding],
     rules: list[str],
+    ratios: dict[str, tuple[str, str]],
 ) -> CoverageSummary:
-    """The summary from the ratios' counts per (street code, community code) and the findings (any engine).
+    """The summary from the ratios' counts per (street code, community code) and the findings.
 
-    ``names`` maps street and community codes to names (more are taken from the findings).
+    ``names`` maps street and community codes to names (more are taken from the findings); ``ratios``
+    names the ratios (name → (Chinese, English)).
     """
     found: dict[Key, Counter[tuple[str, str]]] = {}
     for finding in findings:
@@ -247,27 +259,10 @@ def summarise_counts(
             streets.setdefault(key[0], []).append(key)
     return CoverageSummary(
         rules=list(rules),
-        totals=_area("total", None, None, None, keys, counts, found, rules),
-        streets=[_area("street", s, names.get(s), None, ks, counts, found, rules) for s, ks in streets.items()],
+        ratio_names=ratios,
+        totals=_area("total", None, None, None, keys, counts, found, rules, ratios),
+        streets=[_area("street", s, names.get(s), None, ks, counts, found, rules, ratios) for s, ks in streets.items()],
         communities=[
-            _area("community", k[1], names.get(k[1]), k[0], [k], counts, found, rules) for k in keys if k[1] is not None
+            _area("community", k[1], names.get(k[1]), k[0], [k], counts, found, rules, ratios) for k in keys if k[1] is not None
         ],
     )
-
-
-def worst_communities(result: CoverageResult, n: int = 10) -> list[AreaSummary]:
-    """The ``n`` communities most in need: most high-severity findings per household, then most findings.
-
-    Parameters
-    ----------
-    result
-        A coverage run.
-    n
-        How many communities to return.
-    """
-
-    def need(area: AreaSummary) -> tuple[float, int, str]:
-        high = area.by_severity["high"]
-        return (-(high / area.households if area.households else float(high)), -area.findings, area.code or "")
-
-    return sorted(result.summary.communities, key=need)[:n]

@@ -1,12 +1,10 @@
 """What if (假设推演): which coverage gaps a departure or an ended link would open, and which it would close.
 
 :func:`what_if` removes persons (a member leaves, a cadre is transferred: ``Batch.end_node``) and ends
-links (a secretary steps down, a 1+10 contact stops: ``Batch.unlink``) on a **scratch copy** of the
-graph, runs the coverage rules (覆盖检查) before on the real store and after on the copy, and returns
-the findings that would appear and those that would disappear. The real store is never written.
-
-The copy is cheap: the store's graph keeps node attributes and link data immutable (a write puts new
-dicts), so the copy shares them and copies only the adjacency of the nodes the change touches.
+links (a secretary steps down, a 1+10 contact stops: ``Batch.unlink``) in the graph as it would be
+(:meth:`GraphStore.view_after <orggraph.store.port.GraphStore.view_after>`: a scratch copy, never the
+store's own), runs the coverage rules (覆盖检查) before and after, and returns the findings that would
+appear and those that would disappear. The real store is never written.
 Findings are matched by (rule, node, actual, required): a member whose load falls from 17 to 16 has
 one finding disappear and another appear.
 
@@ -18,20 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from orggraph.errors import InvalidValueError, NotFoundError
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.model.nodes import node_id
 from orggraph.pii import mask_id_number, normalize_id_number
-from orggraph.store import Batch, GraphStore, MemoryStore
-from orggraph.store.state import GraphState, new_graph
-from orggraph.timeline import is_live
-from queries.index import GraphIndex, forget_index, index_for
+from orggraph.store import Batch, GraphStore
+from orggraph.store.view import DayView
+from queries.coverage.findings import Finding
+from queries.coverage.run import run_coverage
 from queries.policy import Policy, load_policy
-
-if TYPE_CHECKING:
-    from queries.coverage import Finding
 
 #: A link to end: (link kind, source, target); either end may be a node id or, for a person, an ID number.
 LinkRef = tuple[str, str, str]
@@ -124,28 +119,20 @@ def what_if(
     InvalidValueError
         When a link kind or an ID number is not valid.
     """
-    from queries.coverage import run_coverage
-
     policy = policy if policy is not None else load_policy(None)
-    index = index_for(store, as_of=as_of)
-    day = index.day
-    removed = tuple(dict.fromkeys(resolve_node(store, index, ref) for ref in remove))
-    ended = tuple(dict.fromkeys(_resolve_link(store, index, ref) for ref in end))
+    view = store.view(as_of)
+    day = view.day
+    removed = tuple(dict.fromkeys(resolve_node(store, view, ref) for ref in remove))
+    ended = tuple(dict.fromkeys(_resolve_link(store, view, ref) for ref in end))
     batch = Batch("what-if")
     for kind, source, target in ended:
         batch.unlink(LinkKind(kind), source, target, end=day)
     for node in removed:
         batch.end_node(node, end=day)
-    touched = set(removed) | {n for _, s, t in ended for n in (s, t)}
-    scratch = scratch_copy(store, touched)
-    scratch.write(batch)
-    before = run_coverage(store, scope=scope, as_of=day, policy=policy).findings
-    try:
-        after = run_coverage(scratch, scope=scope, as_of=day, policy=policy).findings
-    finally:
-        forget_index(scratch)
+    before = run_coverage(view, scope=scope, policy=policy).findings
+    after = run_coverage(store.view_after(batch, day), scope=scope, policy=policy).findings
     old, new = {_key(f) for f in before}, {_key(f) for f in after}
-    shown = {n: _shown(index, n) for n in (*removed, *(n for _, s, t in ended for n in (s, t)))}
+    shown = {n: _shown(view, n) for n in (*removed, *(n for _, s, t in ended for n in (s, t)))}
     return WhatIf(
         as_of=day,
         scope=scope,
@@ -163,29 +150,7 @@ def _key(finding: Finding) -> FindingKey:
     return (finding.rule, finding.node, str(finding.actual), str(finding.required))
 
 
-def scratch_copy(store: GraphStore, touched: set[str]) -> MemoryStore:
-    """A memory store over a copy of ``store``'s graph that a batch touching ``touched`` may change.
-
-    Node attributes and link data are shared (the store never changes them in place); the node
-    table and adjacency maps are copied, and the neighbour maps of ``touched`` and of their
-    neighbours, which a write of links at those nodes replaces entries in.
-    """
-    graph = store.graph
-    succ, pred = dict(graph._succ), dict(graph._pred)
-    near = set(touched)
-    for node in touched:
-        near.update(graph._succ.get(node, ()))
-        near.update(graph._pred.get(node, ()))
-    for node in near:
-        if node in succ:
-            succ[node] = dict(succ[node])
-            pred[node] = dict(pred[node])
-    copy = MemoryStore(store.pii_key, location=f"what-if:{store.location}")
-    copy.state = GraphState(new_graph(dict(graph._node), succ, pred))
-    return copy
-
-
-def resolve_node(store: GraphStore, index: GraphIndex, ref: str) -> str:
+def resolve_node(store: GraphStore, view: DayView, ref: str) -> str:
     """The node id of ``ref``: a node id, or a person's whole ID number (hashed with the store's key)."""
     text = str(ref).strip()
     if ":" in text:
@@ -195,15 +160,14 @@ def resolve_node(store: GraphStore, index: GraphIndex, ref: str) -> str:
         number = normalize_id_number(text)
         node = node_id(NodeKind.PERSON, store.pii_key.identity(number))
         shown = mask_id_number(number)
-    attrs = index.graph._node.get(node)
-    if attrs is None or not is_live(attrs, index.day):
+    if view.node(node) is None:
         raise NotFoundError(
-            f"{shown} is not in the store as of {index.day}", message_zh=f"{index.day} 图中没有 {shown}", node=shown
+            f"{shown} is not in the store as of {view.day}", message_zh=f"{view.day} 图中没有 {shown}", node=shown
         )
     return node
 
 
-def _resolve_link(store: GraphStore, index: GraphIndex, ref: LinkRef) -> tuple[str, str, str]:
+def _resolve_link(store: GraphStore, view: DayView, ref: LinkRef) -> tuple[str, str, str]:
     kind_text, source_ref, target_ref = ref
     try:
         kind = LinkKind(str(kind_text).strip().upper())
@@ -213,18 +177,18 @@ def _resolve_link(store: GraphStore, index: GraphIndex, ref: LinkRef) -> tuple[s
             message_zh=f"“{kind_text}”不是关系类型",
             value=str(kind_text),
         ) from None
-    source, target = resolve_node(store, index, source_ref), resolve_node(store, index, target_ref)
-    if target not in index.targets(source, kind):
-        a, b = _shown(index, source), _shown(index, target)
+    source, target = resolve_node(store, view, source_ref), resolve_node(store, view, target_ref)
+    if target not in view.out(source, kind.value):
+        a, b = _shown(view, source), _shown(view, target)
         raise NotFoundError(
-            f"there is no {kind.value} link {a} → {b} in force on {index.day}",
-            message_zh=f"{index.day} 不存在 {a} 到 {b} 的{kind.zh}关系",
+            f"there is no {kind.value} link {a} → {b} in force on {view.day}",
+            message_zh=f"{view.day} 不存在 {a} 到 {b} 的{kind.zh}关系",
             link=kind.value,
         )
     return kind.value, source, target
 
 
-def _shown(index: GraphIndex, node: str) -> str:
+def _shown(view: DayView, node: str) -> str:
     """A person's masked ID number, else the node's code."""
-    attrs = index.graph._node.get(node, {})
+    attrs = view.node(node) or {}
     return str(attrs.get("id_masked") or node.split(":", 1)[-1])

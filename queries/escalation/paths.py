@@ -10,37 +10,29 @@ functional department (职能部门) that handles the category. A vacant post is
 deputy secretary stands in for a vacant secretary when the policy says so. Co-building units (共建单位)
 with a live project that helps with the category are listed beside the path.
 
-Speed: as of today the climb reads the shared :class:`~queries.index.GraphIndex`, and the finished path
-is kept per (index, start, category, policy, report minute), so a repeated question is a dictionary
-look-up. As of another day it walks the store's graph with period checks (:class:`RawReader`) — no
-whole index is built — and keeps its results per store revision and day the same way. A store on a
-Bolt server is read on the server, on any day (:class:`~queries.cypher.reader.CypherReader`).
+Speed: the climb reads a :class:`~orggraph.store.view.DayView` — today's day index on the embedded
+engine, a raw view for another day (no whole index built), the server on the Neo4j engine — and the
+finished path is kept with the view per (start, category, policy, report minute), so a repeated
+question is a dictionary look-up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from orggraph.errors import ConfigurationError
-from orggraph.store import GraphStore
-from orggraph.timeline import as_of_date, today
-from queries.address import resolve_start
-from queries.cypher.graph import is_cypher
-from queries.escalation_climb import Answered, Place, Vacancy
-from queries.escalation_model import ROLE_NAMES, Answer, PersonRef, Ref, Skipped
-from queries.escalation_path import EscalationPath, HelperLead, PathCore
-from queries.escalation_read import IndexReader, RawReader, RawShared, Reader
-from queries.escalation_roles import HOUSEHOLD_ROLES, ROLES, handled_categories
-from queries.index import GraphIndex, index_for
+from orggraph.store.view import DayView
+from queries.escalation.result import EscalationPath, HelperLead, PathCore
+from queries.escalation.roles import HOUSEHOLD_ROLES, ROLES, handled_categories
 from queries.policy import Policy, load_policy
+from queries.reading.address import resolve_start
+from queries.reading.model import ROLE_NAMES, Answer, PersonRef, Ref, Skipped
+from queries.reading.place import Answered, Place, Vacancy
 
-__all__ = ["EscalationPath", "escalation_path", "escalation_path_on", "known_categories", "reader_for"]
+__all__ = ["EscalationPath", "escalation_path", "escalation_path_on", "known_categories"]
 
 #: How many starts × categories × report minutes one state keeps before it starts again.
 _MAX_CACHED = 100_000
@@ -48,20 +40,17 @@ _LIVE_STATUSES = (None, "active")
 
 
 class _State:
-    """The caches of one reader: cores by (start, category, policy id), paths also by report time."""
+    """The caches of one view: cores by (start, category, policy id), paths also by report time."""
 
-    __slots__ = ("cores", "paths", "plans", "policies", "reader")
+    __slots__ = ("cores", "paths", "plans", "policies")
 
-    def __init__(self, reader: Reader) -> None:
-        self.reader = reader
+    def __init__(self) -> None:
         self.cores: dict[tuple[str, str, int], PathCore] = {}
         self.paths: dict[tuple[str, str, int, Any], EscalationPath] = {}
         self.policies: dict[int, Policy] = {}
         self.plans: dict[tuple[int, str], _Plan] = {}
 
 
-_INDEX_STATES: dict[int, tuple[weakref.ref[GraphIndex], _State]] = {}
-_RAW: dict[int, tuple[weakref.ref[nx.DiGraph], RawShared]] = {}
 _DEFAULT_POLICY: list[Policy] = []
 
 
@@ -71,84 +60,31 @@ def _default_policy() -> Policy:
     return _DEFAULT_POLICY[0]
 
 
-def _index_state(index: GraphIndex) -> _State:
-    key = id(index)
-    entry = _INDEX_STATES.get(key)
-    if entry is not None and entry[0]() is index:
-        return entry[1]
-    state = _State(IndexReader(index))
-    _INDEX_STATES[key] = (weakref.ref(index, lambda _ref: _INDEX_STATES.pop(key, None)), state)
-    return state
+def _state(view: DayView) -> _State:
+    """The escalation caches of ``view`` (kept with it: the same day and store revision)."""
+    return view.memo("escalation.state", _State)
 
 
-def _raw_state(store: GraphStore, day: str) -> _State:
-    graph: nx.DiGraph = store.graph
-    revision = store.revision
-    key = id(graph)
-    entry = _RAW.get(key)
-    if entry is None or entry[0]() is not graph or entry[1].revision != revision:
-        entry = (weakref.ref(graph, lambda _ref: _RAW.pop(key, None)), RawShared(graph, revision))
-        _RAW[key] = entry
-    days: dict[str, _State] | None = entry[1].memos.get("escalation.days")
-    if days is None:
-        days = entry[1].memos["escalation.days"] = {}
-    state = days.get(day)
-    if state is None:
-        if len(days) >= 16:
-            days.clear()
-        state = days[day] = _State(RawReader(entry[1], day))
-    return state
-
-
-def _cypher_state(store: GraphStore, day: str) -> _State:
-    from queries.cypher.reader import MAX_DAYS, CypherReader, shared_for  # here: only a Bolt store needs it
-
-    shared = shared_for(store)  # type: ignore[arg-type]
-    state: _State | None = shared.states.get(day)
-    if state is None:
-        if len(shared.states) >= MAX_DAYS:
-            shared.states.clear()
-        state = shared.states[day] = _State(CypherReader(store, day, shared))  # type: ignore[arg-type]
-    return state
-
-
-def _state(store: GraphStore, as_of: str | dt.date | None) -> _State:
-    now = today()
-    day = now if as_of is None else as_of_date(as_of)
-    if is_cypher(store):
-        return _cypher_state(store, day)
-    if day == now:
-        return _index_state(index_for(store, as_of=day))
-    return _raw_state(store, day)
-
-
-def reader_for(store: GraphStore, *, as_of: str | dt.date | None = None) -> Reader:
-    """The reader of ``store`` as of the day: today's shared index, or the raw graph with period checks;
-    for a store on a Bolt server, a :class:`~queries.cypher.reader.CypherReader` asking the server."""
-    return _state(store, as_of).reader
-
-
-def known_categories(reader: Reader, policy: Policy | None = None) -> list[str]:
+def known_categories(reader: DayView, policy: Policy | None = None) -> list[str]:
     """The issue categories (事项类别) known: the policy's, and those any department handles."""
     policy = policy or _default_policy()
     return sorted({*policy.escalation.category, *handled_categories(reader)})
 
 
 def escalation_path(
-    store: GraphStore,
+    view: DayView,
     start: str,
     category: str,
     *,
     at: dt.datetime | None = None,
-    as_of: str | dt.date | None = None,
     policy: Policy | None = None,
 ) -> EscalationPath:
     """Who answers an issue of ``category`` reported at ``start``, who next, and by when (逐级响应).
 
     Parameters
     ----------
-    store
-        The graph store.
+    view
+        The graph as of the day it is read (``store.view(day, lazy=True)``); independent of ``at``.
     start
         A household code (户编码, ``H0001``), a household node id (``household:H0001``), or an address
         (地址) that resolves to one household: ``幸福里小区3号楼2单元501室``, ``幸福里小区 3-2-501`` ….
@@ -156,16 +92,14 @@ def escalation_path(
         The issue category (事项类别): one of the policy's or one a functional department handles.
     at
         When the issue was reported; deadlines count from it. Default: now, to the minute (local time).
-    as_of
-        The day the graph is read as of (default today); independent of ``at``.
     policy
         The escalation policy (default: the shipped one).
 
     Returns
     -------
     EscalationPath
-        Immutable; the same object again for the same question (same store revision and day, start,
-        category, policy and report time — ``at=None`` counts as the current minute).
+        Immutable; the same object again for the same question (same view, start, category, policy and
+        report time — ``at=None`` counts as the current minute).
 
     Raises
     ------
@@ -176,7 +110,7 @@ def escalation_path(
         ``category`` is unknown (the message lists the known ones).
     """
     policy = policy or _default_policy()
-    state = _state(store, as_of)
+    state = _state(view)
     if at is None:
         minute = int(time.time()) // 60
         at_key: Any = minute
@@ -193,7 +127,7 @@ def escalation_path(
         plan = state.plans.get((id(policy), category))
         if plan is None:
             plan = state.plans[id(policy), category] = _plan(policy, category)
-        core = _climb(state.reader, start, category, policy, plan)
+        core = _climb(view, start, category, policy, plan)
         if len(state.cores) >= _MAX_CACHED:
             state.cores.clear()
         state.cores[core_key] = core
@@ -206,17 +140,15 @@ def escalation_path(
 
 
 def escalation_path_on(
-    reader: Reader, start: str, category: str, *, at: dt.datetime, policy: Policy | None = None
+    reader: DayView, start: str, category: str, *, at: dt.datetime, policy: Policy | None = None
 ) -> EscalationPath:
-    """Like :func:`escalation_path` over a given reader, computed afresh (no result cache kept).
-
-    For callers that hold a reader already (an :class:`IndexReader` of a day, a :class:`RawReader`).
-    """
+    """Like :func:`escalation_path`, computed afresh (no result cache kept): for callers that wrap a view
+    (a scoped view of the API) and so must not share its caches."""
     policy = policy or _default_policy()
     return EscalationPath(_climb(reader, start, category, policy, _plan(policy, category)), start, at)
 
 
-def _check_category(reader: Reader, category: str, policy: Policy) -> None:
+def _check_category(reader: DayView, category: str, policy: Policy) -> None:
     if category in policy.escalation.category or category in handled_categories(reader):
         return
     known = "、".join(known_categories(reader, policy))
@@ -242,7 +174,7 @@ def _plan(policy: Policy, category: str) -> _Plan:
     return _Plan(roles, levels)
 
 
-def _climb(reader: Reader, start: str, category: str, policy: Policy, plan: _Plan) -> PathCore:
+def _climb(reader: DayView, start: str, category: str, policy: Policy, plan: _Plan) -> PathCore:
     """Resolve the start, then answer every role of every level in order."""
     _check_category(reader, category, policy)
     household, read_as = resolve_start(reader, start)

@@ -2,7 +2,7 @@
 
 The climb (:mod:`queries.escalation`) finds a :class:`PathCore` — answers in climbing order, vacancies,
 helpers — once per question; an :class:`EscalationPath` adds the report time, and from it the
-deadlines (处置时限) and whole reasons of its :class:`~queries.escalation_model.Step` s, when read.
+deadlines (处置时限) and whole reasons of its :class:`~queries.reading.model.Step` s, when read.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, NamedTuple, Protocol
 
-from queries.escalation_model import Answer, Helper, Hop, Reason, Ref, Skipped, Stage, Step
+from queries.reading.model import Answer, Helper, Hop, Reason, Ref, Skipped, Stage, Step
 
 
 class Where(Protocol):

@@ -3,14 +3,14 @@
 Household roles — the contacting member (联系党员, 1+10) and the central household (单元党员中心户) —
 depend on the household; every other role depends only on the household's areas (building, grid,
 compound, community, street) and is kept per area (:meth:`Place.cached`). A function returns the
-:class:`~queries.escalation_model.Answer` s or a :class:`Vacancy` saying why nobody answers.
+:class:`~queries.reading.model.Answer` s or a :class:`Vacancy` saying why nobody answers.
 """
 
 from __future__ import annotations
 
-from queries.escalation_climb import RESPONSIBLE, Answered, Place, RawHop, Role, Vacancy, lead_of, led_by
-from queries.escalation_model import Answer, Hop
-from queries.escalation_read import Reader, first
+from orggraph.store.view import DayView, first
+from queries.reading.model import Answer, Hop
+from queries.reading.place import RESPONSIBLE, Answered, Place, RawHop, Role, Vacancy, lead_of, led_by
 
 #: Grid roles: the link person → grid, and the role's Chinese and English names for reasons.
 _GRID_ROLES = {
@@ -208,7 +208,7 @@ def liaison_leader(place: Place, category: str, deputies: bool) -> Answered:
     return place.cached(("liaison_leader", community), compute)
 
 
-def _departments(reader: Reader) -> dict[str, list[str]]:
+def _departments(reader: DayView) -> dict[str, list[str]]:
     by_category: dict[str, list[str]] = {}
     for node, attrs in reader.candidates("unit"):
         if attrs.get("unit_kind") == "department":
@@ -217,7 +217,7 @@ def _departments(reader: Reader) -> dict[str, list[str]]:
     return by_category
 
 
-def handled_categories(reader: Reader) -> dict[str, list[str]]:
+def handled_categories(reader: DayView) -> dict[str, list[str]]:
     """Issue category → the functional departments (职能部门) that handle it (built once per reader state)."""
     return reader.memo("escalation.departments", lambda: _departments(reader))
 

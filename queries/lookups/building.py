@@ -8,16 +8,14 @@ one household's liaison per grid of the building, merged.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from orggraph.errors import NotFoundError
-from orggraph.store import GraphStore
-from queries.escalation import reader_for
-from queries.escalation_climb import Names
-from queries.escalation_model import Ref
-from queries.lookups import Post, household_liaison
+from orggraph.store.view import DayView
+from queries.lookups.liaison import Post, household_liaison
+from queries.reading.model import Ref
+from queries.reading.place import Names
 
 _SHARED = ("building_group_leader", "branch_secretary", "community_secretary", "liaison_leaders", "street_secretary")
 
@@ -46,7 +44,7 @@ class BuildingLiaison:
         }
 
 
-def building_liaison(store: GraphStore, building: str, *, as_of: str | dt.date | None = None) -> BuildingLiaison:
+def building_liaison(view: DayView, building: str) -> BuildingLiaison:
     """The liaison of a building (楼栋联系人): ``building`` is its area code (``P1/3号楼``) or node id.
 
     Raises
@@ -54,7 +52,7 @@ def building_liaison(store: GraphStore, building: str, *, as_of: str | dt.date |
     NotFoundError
         No such building on the day, or one no household lives in (nobody answers for it by household).
     """
-    reader = reader_for(store, as_of=as_of)
+    reader = view
     node = building if building.startswith("area:") else f"area:{building}"
     if (reader.node(node) or {}).get("kind") != "building":
         raise NotFoundError(
@@ -72,7 +70,7 @@ def building_liaison(store: GraphStore, building: str, *, as_of: str | dt.date |
     one_per_grid: dict[str | None, str] = {}
     for household in households:
         one_per_grid.setdefault(reader.parent(household, "IN_GRID"), household)
-    answers = [household_liaison(store, h, as_of=reader.day) for h in one_per_grid.values()]
+    answers = [household_liaison(view, h) for h in one_per_grid.values()]
     first = answers[0]
     grid_staff: dict[str, tuple[Post, ...]] = {}
     for role in first.grid_staff:

@@ -1,11 +1,12 @@
 """How two nodes are connected (关系路径): the shortest path over the links active on a day, either way.
 
-A bidirectional breadth-first search over the store's graph, links followed in both directions and
-checked against the day (起止日期), ended nodes left out. Ties are broken by the graph's content —
-links out before links in, then by the other end's id and the link kind (:func:`ordered`) — so the same
-graph gives the same path on every engine, whatever order it was written in; a store on a Bolt server
-is searched there (:mod:`queries.cypher.paths`). Each hop names the node, the link to the next hop and whether the
-hop is that link's source (``out``) or its target (``in``).
+A bidirectional breadth-first search over a :class:`~orggraph.store.view.DayView`, links followed in
+both directions and active on the view's day (起止日期), ended nodes left out. Each level is widened
+from the frontier in one batch (:meth:`~orggraph.store.view.DayView.neighbours`: a statement per few
+hundred nodes on a Bolt server). Ties are broken by the graph's content — links out before links in,
+then by the other end's id and the link kind (:func:`ordered`) — so the same graph gives the same path
+on every engine, whatever order it was written in. Each hop names the node, the link to the next hop
+and whether the hop is that link's source (``out``) or its target (``in``).
 
 >>> from orggraph.pii import PiiKey
 >>> from orggraph.store import MemoryStore, Batch
@@ -14,27 +15,24 @@ hop is that link's source (``out``) or its target (``in``).
 >>> b = Batch(); b.put(Street(code="S", name="新华街道")); b.put(Community(code="C", name="幸福社区"))
 >>> b.link(LinkKind.PART_OF, "area:C", "area:S", start="2020-01-01")
 >>> _ = store.write(b)
->>> [(h.name, h.link, h.direction) for h in explain_path(store, "area:S", "area:C", as_of="2024-01-01").hops]
+>>> [(h.name, h.link, h.direction) for h in explain_path(store.view("2024-01-01"), "area:S", "area:C").hops]
 [('新华街道', 'PART_OF', 'in'), ('幸福社区', None, None)]
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from orggraph.errors import NotFoundError
-from orggraph.store import GraphStore
-from orggraph.timeline import as_of_date, is_live
-from queries.cypher.graph import is_cypher
-from queries.escalation_model import Direction, Hop, ref_of
+from orggraph.store.view import DayView
+from queries.reading.model import Direction, Hop, ref_of
 
 #: How many nodes the search may visit before it gives up (a district has about half a million).
 MAX_VISITED = 2_000_000
+#: Frontier nodes widened with one question to the view (one statement on a Bolt server).
+FRONTIER = 256
 
 
 @dataclass(frozen=True)
@@ -74,11 +72,6 @@ class ExplainedPath:
         }
 
 
-def _live(nodes: dict[str, dict[str, Any]], node: str, day: str) -> bool:
-    attrs = nodes.get(node)
-    return attrs is not None and is_live(attrs, day)
-
-
 #: (other end, link kind, direction seen from the node) of one active link.
 Neighbour = tuple[str, str, Direction]
 #: Given a frontier, each of its nodes in turn with its neighbours (live other ends, in :func:`ordered` order).
@@ -91,60 +84,32 @@ def ordered(neighbours: Iterable[Neighbour]) -> list[Neighbour]:
     return sorted(neighbours, key=lambda n: (n[2] != "out", n[0], n[1]))
 
 
-def _neighbours(graph: nx.DiGraph, node: str, day: str) -> list[Neighbour]:
-    """(other end, link kind, direction seen from ``node``) of every link of ``node`` active on ``day``
-    whose other end is live, in :func:`ordered` order."""
-    nodes: dict[str, dict[str, Any]] = graph._node
-    found: list[Neighbour] = []
-    sides: tuple[tuple[dict[str, dict[str, Any]], Direction], ...] = ((graph._succ, "out"), (graph._pred, "in"))
-    for adjacency, direction in sides:
-        for other, data in adjacency.get(node, {}).items():
-            if not _live(nodes, other, day):
-                continue
-            for kind, periods in data.items():
-                if any(start <= day and (end is None or day < end) for start, end, _ in periods):
-                    found.append((other, kind, direction))
-    return ordered(found)
-
-
-def explain_path(
-    store: GraphStore,
-    a: str,
-    b: str,
-    *,
-    as_of: str | dt.date | None = None,
-    through: Callable[[str], bool] | None = None,
-) -> ExplainedPath:
-    """The shortest path between nodes ``a`` and ``b`` over links active on the day, in either direction.
+def explain_path(view: DayView, a: str, b: str, *, through: Callable[[str], bool] | None = None) -> ExplainedPath:
+    """The shortest path between nodes ``a`` and ``b`` over links active on the view's day, either way.
 
     ``through``, when given, says which nodes the path may pass (a caller's scope); others are skipped.
-    A store on a Bolt server is searched there, level by level (:mod:`queries.cypher.paths`), with the
-    same result.
 
     Raises
     ------
     NotFoundError
         Either node does not exist (or has ended) on the day, or no path joins them.
     """
-    day = as_of_date(as_of)
-    if is_cypher(store):
-        from queries.cypher.paths import explain_path_cypher  # here: only a Bolt store needs it
-
-        return explain_path_cypher(store, a, b, day=day, through=through)  # type: ignore[arg-type]
-    graph: nx.DiGraph = store.graph
-    nodes: dict[str, dict[str, Any]] = graph._node
+    day = view.day
     for node in (a, b):
-        if not _live(nodes, node, day):
+        if view.node(node) is None:
             raise no_node(node, day)
 
     def expand(frontier: Sequence[str]) -> Iterator[tuple[str, Sequence[Neighbour]]]:
-        for node in frontier:
-            yield node, _neighbours(graph, node, day)
+        for start in range(0, len(frontier), FRONTIER):
+            batch = frontier[start : start + FRONTIER]
+            found = view.neighbours(batch)
+            for node in batch:
+                yield node, ordered(found.get(node, ()))  # type: ignore[arg-type]
 
     seen_a, seen_b, meet = search(a, b, expand, through)
     if meet is None:
         raise no_path(a, b, day)
-    return ExplainedPath(a, b, day, hops_of(nodes, seen_a, seen_b, meet))
+    return ExplainedPath(a, b, day, hops_of(view.nodes(path_nodes(seen_a, seen_b, meet)), seen_a, seen_b, meet))
 
 
 def no_node(node: str, day: str) -> NotFoundError:

@@ -1,9 +1,9 @@
 """Liaison lookups (联系查询): who is the liaison of a household, what a member is linked to, what a
 community has, and how any two nodes are connected.
 
-Every function reads the graph as of one day (today by default) through the same readers as the
-escalation climb (:func:`queries.escalation.reader_for`) and returns immutable records with
-``to_dict()``. Persons appear masked only (:class:`~queries.escalation_model.PersonRef`).
+Every function reads the graph as of one day through a :class:`~orggraph.store.view.DayView`, as the
+escalation climb does, and returns immutable records with ``to_dict()``. Persons appear masked only
+(:class:`~queries.reading.model.PersonRef`).
 
 * :func:`household_liaison` — a household's contacting members (联系党员), central household
   (单元党员中心户), building group (楼栋党小组) and its leader, grid staff by role (网格员 …), branch,
@@ -12,24 +12,21 @@ escalation climb (:func:`queries.escalation.reader_for`) and returns immutable r
   registration (双报到), residence, unit, liaison and owners' committees;
 * :func:`community_links` — a community's registered members and units (双报到), live co-building
   projects (共建项目) and liaison (包联);
-* :func:`~queries.lookups_path.explain_path` — the shortest path between two nodes over active links.
+* :func:`~queries.lookups.explain.explain_path` — the shortest path between two nodes over active links.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from orggraph.errors import NotFoundError
-from orggraph.store import GraphStore
-from queries.address import resolve_start
-from queries.escalation import reader_for
-from queries.escalation_climb import Names, Place, Vacancy
-from queries.escalation_model import ROLE_NAMES, PersonRef, Ref
-from queries.escalation_read import Reader
-from queries.escalation_roles import ROLES
-from queries.lookups_path import ExplainedPath, explain_path
+from orggraph.store.view import DayView
+from queries.escalation.roles import ROLES
+from queries.lookups.explain import ExplainedPath, explain_path
+from queries.reading.address import resolve_start
+from queries.reading.model import ROLE_NAMES, PersonRef, Ref
+from queries.reading.place import Names, Place, Vacancy
 
 __all__ = [
     "CommunityLinks",
@@ -116,7 +113,7 @@ class HouseholdLiaison:
         }
 
 
-def household_liaison(store: GraphStore, household: str, *, as_of: str | dt.date | None = None) -> HouseholdLiaison:
+def household_liaison(view: DayView, household: str) -> HouseholdLiaison:
     """The liaison of a household (住户联系人): by role, masked, with the vacant roles and why.
 
     ``household`` is a household code (户编码), node id or address, as for
@@ -128,7 +125,7 @@ def household_liaison(store: GraphStore, household: str, *, as_of: str | dt.date
     NotFoundError
         No such household on the day, or an address that does not resolve (saying how it was read).
     """
-    reader = reader_for(store, as_of=as_of)
+    reader = view
     node, read_as = resolve_start(reader, household)
     place = Place(reader, node)
     vacant: list[tuple[str, str, str]] = []
@@ -210,7 +207,7 @@ class MemberLinks:
         }
 
 
-def find_person(reader: Reader, person: str) -> str:
+def find_person(reader: DayView, person: str) -> str:
     """The person node a caller names: node id, code (the keyed hash), or a masked ID number only one has.
 
     Raises :class:`~orggraph.errors.NotFoundError` when none (or several) match on the reader's day.
@@ -233,13 +230,13 @@ def find_person(reader: Reader, person: str) -> str:
     raise NotFoundError(f"no person {text!r} on {reader.day}", message_zh=f"{reader.day}不存在人员“{text}”", value=text)
 
 
-def member_links(store: GraphStore, person: str, *, as_of: str | dt.date | None = None) -> MemberLinks:
+def member_links(view: DayView, person: str) -> MemberLinks:
     """What a person is linked to (党员关联): contacts (联系户), org, posts, registration, residence ….
 
     ``person`` is a person node id, its code, or a masked ID number (``1101**********002X``) that
     only one person has.
     """
-    reader = reader_for(store, as_of=as_of)
+    reader = view
     node = find_person(reader, person)
     names = Names.of(reader)
 
@@ -287,7 +284,7 @@ class LiveProject:
         }
 
 
-def live_project(reader: Reader, names: Names, project: str) -> LiveProject | None:
+def live_project(reader: DayView, names: Names, project: str) -> LiveProject | None:
     """The project with its providers if it is live (在期, active) on the reader's day, else ``None``."""
     attrs = reader.node(project) or {}
     start, end = attrs.get("term_start"), attrs.get("term_end")
@@ -326,13 +323,13 @@ class CommunityLinks:
         }
 
 
-def community_links(store: GraphStore, community: str, *, as_of: str | dt.date | None = None) -> CommunityLinks:
+def community_links(view: DayView, community: str) -> CommunityLinks:
     """A community's registered members and units, live co-building projects and liaison (社区概况).
 
     ``community`` is its area code (区域编码) or node id. Division-level (处级) liaison leaders are
     listed apart from other cadres and from liaising units.
     """
-    reader = reader_for(store, as_of=as_of)
+    reader = view
     node = next((c for c in (community, f"area:{community}") if (reader.node(c) or {}).get("kind") == "community"), None)
     if node is None:
         raise NotFoundError(

@@ -4,16 +4,14 @@ its Party organisation and how many of its staff the graph knows."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from orggraph.errors import NotFoundError
-from orggraph.store import GraphStore
-from queries.escalation import reader_for
-from queries.escalation_climb import Names
-from queries.escalation_model import Ref
-from queries.lookups import LiveProject, live_project
+from orggraph.store.view import DayView
+from queries.lookups.liaison import LiveProject, live_project
+from queries.reading.model import Ref
+from queries.reading.place import Names
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ class UnitLinks:
         }
 
 
-def unit_links(store: GraphStore, unit: str, *, as_of: str | dt.date | None = None) -> UnitLinks:
+def unit_links(view: DayView, unit: str) -> UnitLinks:
     """What a unit (单位) is linked to: ``unit`` is its code (单位编码 or credit code) or node id.
 
     Raises
@@ -59,7 +57,7 @@ def unit_links(store: GraphStore, unit: str, *, as_of: str | dt.date | None = No
     NotFoundError
         No such unit on the day.
     """
-    reader = reader_for(store, as_of=as_of)
+    reader = view
     node = unit if unit.startswith("unit:") else f"unit:{unit}"
     attrs = reader.node(node)
     if (attrs or {}).get("kind") != "unit":

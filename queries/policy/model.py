@@ -1,13 +1,13 @@
-"""The policy file (政策配置): coverage norms and escalation levels, as data a district edits.
+"""The policy file's model (政策配置): coverage rules, ratios and escalation levels, as data a district edits.
 
 Shipped defaults (``orggraph/data/policy.toml``, read and layered by :mod:`orggraph.policy_file`)
 come from the case figures of the domain; a district points ``ORGGRAPH_POLICY`` (or ``--policy``) at
-its own copy. A file may set only what it changes:
-it is laid over the defaults, rule by rule and level by level. Every rule and level has a stable id
-and a Chinese and an English description; :func:`load_policy` refuses unknown ids, unknown keys and
-wrong values with the file, the table and the reason.
+its own copy. A file may set only what it changes: it is laid over the defaults, rule by rule and level
+by level, and may add rules and ratios of its own. Every rule, ratio and level has a stable id and a
+Chinese and an English description; :func:`read_policy` refuses unknown keys and wrong values with the
+file, the table and the reason (a rule's declaration is read by :mod:`queries.policy.rules`).
 
->>> policy = load_policy(None)
+>>> policy = read_policy(None)
 >>> policy.rule("grid-size-out-of-range").params["max"]
 300
 >>> policy.escalation.levels[0]
@@ -22,31 +22,35 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from orggraph.errors import ConfigurationError
-from orggraph.policy_file import ImportPolicy, bad, import_policy, layered
+from orggraph.policy_file import ImportPolicy, bad, import_policy, layered, shipped
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
-#: Every coverage rule id and the parameters it takes (with their types).
-RULE_PARAMS: dict[str, dict[str, type]] = {
-    "compound-without-branch": {},
-    "building-without-group": {},
-    "entrance-without-central-household": {},
-    "grid-missing-role": {"roles": list},
-    "grid-size-out-of-range": {"min": int, "max": int},
-    "household-uncontacted": {"care_tagged_severity": str},
-    "member-over-capacity": {"max": int},
-    "community-few-liaison-leaders": {"min": int, "rank": str},
-    "community-worker-ratio": {"per_10000": int},
-    "member-not-registered": {},
-    "unit-not-registered": {},
-    "unit-without-live-project": {},
-    "project-expiring": {"days": int},
-    "compound-without-property-management": {},
-    "property-company-without-party-org": {},
-    "owners-committee-without-party-member": {"min": int},
-    "org-without-secretary": {},
-}
+#: The keys of a coverage rule's declaration (:mod:`queries.policy.rules`); every other key is a parameter.
+DECLARATION = frozenset(
+    {
+        "focus",
+        "where",
+        "requires",
+        "pattern",
+        "count",
+        "count_where",
+        "min",
+        "max",
+        "let",
+        "place",
+        "answer",
+        "norm_en",
+        "norm_zh",
+        "gap_en",
+        "gap_zh",
+        "actual",
+        "required",
+        "case",
+        "each",
+    }
+)
 
 #: Roles an escalation level may name.
 ESCALATION_ROLES = frozenset(
@@ -79,6 +83,29 @@ class Rule(BaseModel):
     zh: str
     en: str
     params: dict[str, Any] = Field(default_factory=dict)
+
+
+class RatioDecl(BaseModel):
+    """One headline ratio (主要指标): the share of a rule's focus meeting it (``rule``), or of what ``of``
+    binds from ``focus`` that ``pattern`` binds too (``count`` the variable; ``place`` where it sits)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    zh: str
+    en: str
+    rule: str | None = None
+    focus: str | None = None
+    of: str | None = None
+    pattern: str | list[str] | None = None
+    count: str | None = None
+    place: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> RatioDecl:
+        if (self.rule is None) == (self.focus is None or self.of is None or self.pattern is None):
+            raise ValueError("give either rule, or focus, of and pattern")
+        return self
 
 
 class Level(BaseModel):
@@ -143,6 +170,7 @@ class Policy(BaseModel):
 
     source: str
     coverage: dict[str, Rule]
+    ratios: dict[str, RatioDecl] = Field(default_factory=dict)
     escalation: Escalation
     imports: ImportPolicy = Field(default_factory=ImportPolicy)
 
@@ -153,35 +181,39 @@ class Policy(BaseModel):
         return [r for r in self.coverage.values() if r.enabled]
 
 
-def load_policy(path: Path | None) -> Policy:
-    """The shipped defaults, with the file at ``path`` (if any) laid over them; checked."""
+def read_policy(path: Path | None) -> Policy:
+    """The shipped defaults, with the file at ``path`` (if any) laid over them; its fields checked (the
+    declarations of its rules are read by :func:`queries.policy.load_policy`)."""
     data, source = layered(path)
     imports = import_policy(path)
+    shipped_rules = shipped().get("coverage", {})
     rules: dict[str, Rule] = {}
     for rule_id, table in data.get("coverage", {}).items():
-        if rule_id not in RULE_PARAMS:
-            raise _bad(path, f"coverage.{rule_id}", f"unknown rule id; known: {', '.join(RULE_PARAMS)}")
+        if not isinstance(table, dict):
+            raise _bad(path, f"coverage.{rule_id}", "a rule is a table")
         fields = {k: table[k] for k in ("enabled", "severity", "zh", "en") if k in table}
         params = {k: v for k, v in table.items() if k not in fields}
-        for name, value in params.items():
-            expected = RULE_PARAMS[rule_id].get(name)
-            if expected is None:
-                raise _bad(
-                    path, f"coverage.{rule_id}.{name}", f"unknown parameter; this rule takes {sorted(RULE_PARAMS[rule_id])}"
-                )
-            if not isinstance(value, expected) or (isinstance(value, bool) and expected is int):
-                raise _bad(path, f"coverage.{rule_id}.{name}", f"must be {expected.__name__}, not {value!r}")
+        for name, value in params.items():  # a shipped parameter keeps its type (a district's copy of a number)
+            expected = shipped_rules.get(rule_id, {}).get(name)
+            if name not in DECLARATION and expected is not None and type(value) is not type(expected):
+                raise _bad(path, f"coverage.{rule_id}.{name}", f"must be {type(expected).__name__}, not {value!r}")
         try:
             rules[rule_id] = Rule(id=rule_id, params=params, **fields)
         except ValidationError as exc:
             raise _bad(path, f"coverage.{rule_id}", _first(exc)) from exc
-    missing = sorted(set(RULE_PARAMS) - set(rules))
-    if missing:
-        raise _bad(path, "coverage", f"rules {missing} are not defined")
+    ratios: dict[str, RatioDecl] = {}
+    for ratio_id, table in data.get("ratio", {}).items():
+        try:
+            ratios[ratio_id] = RatioDecl(id=ratio_id, **table)
+        except (ValidationError, TypeError) as exc:
+            reason = _first(exc) if isinstance(exc, ValidationError) else str(exc)
+            raise _bad(path, f"ratio.{ratio_id}", reason) from exc
+        if ratios[ratio_id].rule is not None and ratios[ratio_id].rule not in rules:
+            raise _bad(path, f"ratio.{ratio_id}.rule", f"no coverage rule {ratios[ratio_id].rule!r}")
     escalation = dict(data.get("escalation", {}))
     escalation["level"] = {k: {"id": k, **v} for k, v in escalation.get("level", {}).items()}
     try:
-        return Policy(source=source, coverage=rules, escalation=Escalation(**escalation), imports=imports)
+        return Policy(source=source, coverage=rules, ratios=ratios, escalation=Escalation(**escalation), imports=imports)
     except ValidationError as exc:
         raise _bad(path, "escalation", _first(exc)) from exc
 

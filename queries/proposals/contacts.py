@@ -39,10 +39,11 @@ import networkx as nx
 from orggraph.model.enums import MemberStatus
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.store import GraphStore
-from queries.index import GraphIndex, index_for
+from orggraph.store.view import DayView
+from queries.coverage.places import atlas_for
 from queries.policy import Policy, load_policy
-from queries.proposals import TIERS, ContactAssignment, ContactProposal, Unassigned
-from queries.rosters_out import area_id, in_scope, scope_code
+from queries.proposals.base import TIERS, ContactAssignment, ContactProposal, Unassigned
+from queries.proposals.rosters import area_id, in_scope, scope_code
 
 K = NodeKind
 L = LinkKind
@@ -65,12 +66,12 @@ def solve_contacts(
     started = time.perf_counter()
     policy = policy or load_policy(None)
     capacity = int(policy.rule("member-over-capacity").params["max"])
-    index = index_for(store, as_of=as_of)
+    index = store.view(as_of)
     scope_id = area_id(scope) if scope else None
     proposal = ContactProposal(store, index, scope_id, scope_code(index, scope_id), index.day, capacity)
     by_community: dict[str, list[str]] = defaultdict(list)
     places: dict[str, dict[str, str]] = {}
-    contacted = index.into.get(L.CONTACTS.value, {})
+    contacted = index.table(L.CONTACTS.value, "in")
     for household in sorted(in_scope(index, scope_id, (K.HOUSEHOLD,))):
         if household in contacted:
             continue
@@ -90,44 +91,44 @@ def solve_contacts(
     return proposal
 
 
-def _tags(index: GraphIndex, household: str) -> tuple[str, ...]:
-    return tuple(index.attrs(household).get("care_tags", ()))
+def _tags(index: DayView, household: str) -> tuple[str, ...]:
+    return tuple(atlas_for(index).attrs(household).get("care_tags", ()))
 
 
-def _places(index: GraphIndex, node: str) -> dict[str, str]:
+def _places(index: DayView, node: str) -> dict[str, str]:
     """The entrance, building, basic grid and community of a household, or of an area and above."""
     places: dict[str, str] = {}
-    kinds = index.graph._node
-    household = kinds[node]["kind"] == K.HOUSEHOLD.value
-    for area in index.ancestors(node) if household else (node, *index.ancestors(node)):
-        tier = _AREA_TIER.get(kinds[area]["kind"])
+    atlas = atlas_for(index)
+    household = atlas.kind(node) == K.HOUSEHOLD.value
+    for area in atlas.ancestors(node) if household else (node, *atlas.ancestors(node)):
+        tier = _AREA_TIER.get(atlas.kind(area) or "")
         if tier is not None and tier not in places:
             places[tier] = area
-    grid = index.out.get(L.IN_GRID.value, {}).get(node) if household else None
+    grid = index.table(L.IN_GRID.value).get(node) if household else None
     if grid:
         places["grid"] = grid[0]  # a household's basic grid is explicit
     if "community" not in places:
-        community = index.community_of(node)
+        community = atlas_for(index).path(node).community
         if community is not None:
             places["community"] = community
     return places
 
 
-def _members(index: GraphIndex, capacity: int, communities: set[str]) -> dict[str, list[_Member]]:
+def _members(index: DayView, capacity: int, communities: set[str]) -> dict[str, list[_Member]]:
     """Members with spare capacity, per community they live in (else the community of their org's area)."""
     found: dict[str, list[_Member]] = defaultdict(list)
-    for person in sorted(index.out.get(L.MEMBER_OF.value, {})):
-        if index.attrs(person).get("status") == MemberStatus.MOBILE.value:
+    for person in sorted(index.table(L.MEMBER_OF.value)):
+        if atlas_for(index).attrs(person).get("status") == MemberStatus.MOBILE.value:
             continue
-        spare = capacity - len(index.targets(person, L.CONTACTS))
+        spare = capacity - len(index.out(person, L.CONTACTS.value))
         if spare <= 0:
             continue
-        home = index.target(person, L.LIVES_IN)
+        home = index.parent(person, L.LIVES_IN.value)
         if home is not None:
             places = _places(index, home)
         else:
-            org = index.target(person, L.MEMBER_OF)
-            area = index.target(org, L.RESPONSIBLE_FOR) if org else None
+            org = index.parent(person, L.MEMBER_OF.value)
+            area = index.parent(org, L.RESPONSIBLE_FOR.value) if org else None
             places = _places(index, area) if area else {}
         community = places.get("community")
         if community in communities:
@@ -147,7 +148,7 @@ class _Problem:
 
 
 def _solve(
-    index: GraphIndex,
+    index: DayView,
     proposal: ContactProposal,
     community: str,
     households: list[str],
@@ -159,7 +160,7 @@ def _solve(
     pairs, left_over = _split(problem, households, members)
     by_node = {m.node: m for m in members}
     for h, m in sorted(pairs):
-        attrs = index.attrs(m)
+        attrs = atlas_for(index).attrs(m)
         mine, theirs = problem.places[h], by_node[m].places
         tier = next(t for t in TIERS if mine.get(t) is not None and mine.get(t) == theirs.get(t))
         member = ContactAssignment(h, m, str(attrs.get("id_masked", "")), attrs.get("name"), tier, problem.care[h], community)

@@ -28,10 +28,11 @@ import networkx as nx
 from orggraph.model.enums import Rank
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.store import GraphStore
-from queries.index import GraphIndex, index_for
+from orggraph.store.view import DayView
+from queries.coverage.places import atlas_for
 from queries.policy import Policy, load_policy
-from queries.proposals import MAX_PER_LEADER, LiaisonAssignment, LiaisonProposal, Unfixed
-from queries.rosters_out import area_id, in_scope, scope_code
+from queries.proposals.base import MAX_PER_LEADER, LiaisonAssignment, LiaisonProposal, Unfixed
+from queries.proposals.rosters import area_id, in_scope, scope_code
 
 K = NodeKind
 L = LinkKind
@@ -58,7 +59,7 @@ def solve_liaison(
     policy = policy or load_policy(None)
     params = policy.rule("community-few-liaison-leaders").params
     required, rank = int(params["min"]), Rank.parse(str(params["rank"])).value
-    index = index_for(store, as_of=as_of)
+    index = store.view(as_of)
     scope_id = area_id(scope) if scope else None
     proposal = LiaisonProposal(store, index, scope_id, scope_code(index, scope_id), index.day, required, rank, max_per_leader)
     for community in sorted(in_scope(index, scope_id, (K.COMMUNITY,))):
@@ -72,29 +73,29 @@ def solve_liaison(
     return proposal
 
 
-def _leaders_of(index: GraphIndex, community: str, rank: str) -> set[str]:
-    people = (p for p in index.sources(community, L.LIAISES_WITH) if index.kind(p) == K.PERSON.value)
-    return {p for p in people if index.attrs(p).get("rank") == rank}
+def _leaders_of(index: DayView, community: str, rank: str) -> set[str]:
+    people = (p for p in index.into(community, L.LIAISES_WITH.value) if atlas_for(index).kind(p) == K.PERSON.value)
+    return {p for p in people if atlas_for(index).attrs(p).get("rank") == rank}
 
 
-def _district_of(index: GraphIndex, area: str) -> str | None:
-    return next((a for a in (area, *index.ancestors(area)) if index.kind(a) == K.DISTRICT.value), None)
+def _district_of(index: DayView, area: str) -> str | None:
+    return next((a for a in (area, *atlas_for(index).ancestors(area)) if atlas_for(index).kind(a) == K.DISTRICT.value), None)
 
 
-def _existing_leaders(index: GraphIndex, rank: str) -> list[_Leader]:
+def _existing_leaders(index: DayView, rank: str) -> list[_Leader]:
     """Persons of ``rank`` who liaise with at least one community or compound, with where they work."""
     leaders = []
-    for person, targets in sorted(index.out.get(L.LIAISES_WITH.value, {}).items()):
-        if index.kind(person) != K.PERSON.value or index.attrs(person).get("rank") != rank:
+    for person, targets in sorted(index.table(L.LIAISES_WITH.value).items()):
+        if atlas_for(index).kind(person) != K.PERSON.value or atlas_for(index).attrs(person).get("rank") != rank:
             continue
-        communities = {t for t in targets if index.kind(t) == K.COMMUNITY.value}
-        streets = {s for t in targets if (s := index.street_of(t)) is not None}
+        communities = {t for t in targets if atlas_for(index).kind(t) == K.COMMUNITY.value}
+        streets = {s for t in targets if (s := atlas_for(index).path(t).street) is not None}
         districts = {d for s in streets if (d := _district_of(index, s)) is not None}
         leaders.append(_Leader(person, communities, streets, districts))
     return leaders
 
 
-def _solve(index: GraphIndex, proposal: LiaisonProposal, leaders: list[_Leader]) -> None:
+def _solve(index: DayView, proposal: LiaisonProposal, leaders: list[_Leader]) -> None:
     cap = proposal.max_per_leader
     missing = {c: proposal.required - have for c, have in proposal.deficient.items()}
     total = sum(missing.values())
@@ -107,7 +108,7 @@ def _solve(index: GraphIndex, proposal: LiaisonProposal, leaders: list[_Leader])
         node = ("c", community)
         graph.add_node(node, demand=-need)
         graph.add_edge(node, "sink", capacity=need, weight=left)
-        street = index.street_of(community)
+        street = atlas_for(index).path(community).street
         district = _district_of(index, street) if street else None
         room = [ld for ld in leaders if len(ld.communities) < cap and community not in ld.communities]
         near = [ld for ld in room if district is not None and district in ld.districts]
@@ -122,11 +123,11 @@ def _solve(index: GraphIndex, proposal: LiaisonProposal, leaders: list[_Leader])
     flow: dict[Any, dict[Any, int]] = nx.network_simplex(graph)[1]
     by_node = {ld.node: ld for ld in leaders}
     for community in missing:
-        street = index.street_of(community)
+        street = atlas_for(index).path(community).street
         for target, f in flow[("c", community)].items():
             if f and target != "sink":
                 ld = by_node[target[1]]
-                attrs = index.attrs(ld.node)
+                attrs = atlas_for(index).attrs(ld.node)
                 tier = "street" if street in ld.streets else "district"
                 masked = str(attrs.get("id_masked", ""))
                 proposal.assignments.append(

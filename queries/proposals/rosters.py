@@ -50,8 +50,8 @@ from orggraph.model.enums import Rank
 from orggraph.model.kinds import AREA_KINDS, LinkKind, NodeKind
 from orggraph.model.nodes import code_of
 from orggraph.store import GraphStore
-from orggraph.timeline import is_live
-from queries.index import GraphIndex
+from orggraph.store.view import DayView
+from queries.coverage.places import atlas_for
 
 K = NodeKind
 L = LinkKind
@@ -78,30 +78,29 @@ def area_id(scope: str) -> str:
     return text if text.startswith("area:") else f"area:{text}"
 
 
-def scope_code(index: GraphIndex, scope_id: str | None) -> str | None:
+def scope_code(index: DayView, scope_id: str | None) -> str | None:
     """The area code to import a proposal with: the scope, else the one district (None if several)."""
     if scope_id is not None:
         return code_of(scope_id)
-    districts = index.nodes(K.DISTRICT)
+    districts = index.of_kind(K.DISTRICT.value)
     return code_of(districts[0]) if len(districts) == 1 else None
 
 
-def in_scope(index: GraphIndex, scope_id: str | None, kinds: tuple[NodeKind, ...]) -> Iterator[str]:
+def in_scope(index: DayView, scope_id: str | None, kinds: tuple[NodeKind, ...]) -> Iterator[str]:
     """Live nodes of ``kinds`` at or below the scope on the area tree (PART_OF), as the importers see it."""
-    wanted = {k.value for k in kinds}
     if scope_id is None:
         for kind in kinds:
-            yield from index.nodes(kind)
+            yield from index.of_kind(kind.value)
         return
-    attrs = index.graph._node.get(scope_id)
-    if attrs is None or attrs.get("kind") not in _AREAS or not is_live(attrs, index.day):
+    attrs = index.node(scope_id)
+    if attrs is None or attrs.get("kind") not in _AREAS:
         code = code_of(scope_id)
         raise NotFoundError(
             f"no area with code {code!r} as of {index.day}", message_zh=f"{index.day} 不存在编码为 {code} 的区域", scope=code
         )
-    for node in index.subtree(scope_id):
-        if index.graph._node[node]["kind"] in wanted:
-            yield node
+    subtree = index.subtree(scope_id)
+    for kind in kinds:
+        yield from subtree.of_kind(kind.value)
 
 
 def whole_id_number(store: GraphStore, person: str) -> str:
@@ -120,7 +119,7 @@ def whole_id_number(store: GraphStore, person: str) -> str:
 
 def contacts_rows(
     store: GraphStore,
-    index: GraphIndex,
+    index: DayView,
     scope_id: str | None,
     proposed: Iterable[tuple[str, str]],
     *,
@@ -140,39 +139,31 @@ def contacts_rows(
 
     rows: list[RosterRow] = []
     for household in sorted(in_scope(index, scope_id, (K.HOUSEHOLD,))):
-        for member in sorted(index.sources(household, L.CONTACTS)):
+        for member in sorted(index.into(household, L.CONTACTS.value)):
             rows.append([id_of(member), code_of(household), ""])
     rows.sort()
     rows.extend([id_of(member), code_of(household), PROPOSED_NOTE] for member, household in proposed)
     return rows
 
 
-def liaison_rows(
-    store: GraphStore, index: GraphIndex, scope_id: str | None, proposed: Iterable[tuple[str, str]]
-) -> list[RosterRow]:
+def liaison_rows(store: GraphStore, index: DayView, scope_id: str | None, proposed: Iterable[tuple[str, str]]) -> list[RosterRow]:
     """The full 包联 roster of the scope: persons' liaison in force, then the proposed (leader, community) pairs."""
     rows: list[RosterRow] = []
     for target in sorted(in_scope(index, scope_id, (K.COMMUNITY, K.COMPOUND))):
-        for person in sorted(index.sources(target, L.LIAISES_WITH)):
-            if index.kind(person) == K.PERSON.value:
-                start = next((p[0] for p in _periods(index, person, target) if _active(p, index.day)), index.day)
+        for person in sorted(index.into(target, L.LIAISES_WITH.value)):
+            if atlas_for(index).kind(person) == K.PERSON.value:
+                start = next(
+                    (lk.start for lk in store.links(person, kind=L.LIAISES_WITH, as_of=index.day) if lk.target == target),
+                    index.day,
+                )
                 rows.append(_liaison_row(store, index, person, target, start, ""))
     rows.sort(key=lambda row: (row[3], row[1]))
     rows.extend(_liaison_row(store, index, person, target, "", PROPOSED_NOTE) for person, target in proposed)
     return rows
 
 
-def _periods(index: GraphIndex, source: str, target: str) -> Sequence[tuple[str, str | None, object]]:
-    data = index.graph._succ[source].get(target, {})
-    return tuple(data.get(L.LIAISES_WITH.value, ()))
-
-
-def _active(period: tuple[str, str | None, object], day: str) -> bool:
-    return period[0] <= day and (period[1] is None or day < period[1])
-
-
-def _liaison_row(store: GraphStore, index: GraphIndex, person: str, target: str, start: str, note: str) -> RosterRow:
-    attrs = index.attrs(person)
+def _liaison_row(store: GraphStore, index: DayView, person: str, target: str, start: str, note: str) -> RosterRow:
+    attrs = atlas_for(index).attrs(person)
     name = attrs.get("name")
     if not name:
         masked = attrs.get("id_masked", person)
@@ -182,7 +173,7 @@ def _liaison_row(store: GraphStore, index: GraphIndex, person: str, target: str,
             value=str(masked),
         )
     rank = Rank.parse(attrs["rank"]).zh if attrs.get("rank") else Rank.OTHER.zh
-    unit = index.target(person, L.WORKS_AT)
+    unit = index.parent(person, L.WORKS_AT.value)
     return [str(name), whole_id_number(store, person), rank, code_of(target), code_of(unit) if unit else "", start, note]
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from orggraph.addresses import BUILDING_SUFFIX, ENTRANCE_SUFFIX, FORMS, FORMS_ZH, ROOM_SUFFIX, label, parse_address, stem
 from orggraph.addresses import name_key as _key
 from orggraph.errors import InvalidValueError, NotFoundError
-from queries.escalation_read import Reader
+from orggraph.store.view import DayView
 
 Address = tuple[str, str, str, str]
 
@@ -42,7 +42,7 @@ def describe(address: Address) -> str:
     return f"小区 {address[0]}, 楼栋 {address[1]}, 单元 {address[2]}, 室 {address[3]}"
 
 
-def _compound_catalog(reader: Reader) -> dict[str, dict[str, list[str]]]:
+def _compound_catalog(reader: DayView) -> dict[str, dict[str, list[str]]]:
     by_code: dict[str, list[str]] = {}
     by_name: dict[str, list[str]] = {}
     by_stem: dict[str, list[str]] = {}
@@ -69,7 +69,7 @@ def _not_found(text: str, address: Address, reason: str, reason_zh: str) -> NotF
     )
 
 
-def resolve_address(reader: Reader, text: str, address: Address) -> str:
+def resolve_address(reader: DayView, text: str, address: Address) -> str:
     """The household id at ``address`` on the reader's day, or a :class:`NotFoundError` saying why not."""
     catalog = reader.memo("address.compounds", lambda: _compound_catalog(reader))
     key = _key(address[0])
@@ -131,7 +131,7 @@ def resolve_address(reader: Reader, text: str, address: Address) -> str:
     return households[0]
 
 
-def resolve_start(reader: Reader, start: str) -> tuple[str, str | None]:
+def resolve_start(reader: DayView, start: str) -> tuple[str, str | None]:
     """The household a start names — node id, household code or address — and how an address was read.
 
     Raises

@@ -1,10 +1,10 @@
-"""Where a household sits (住户方位) and who is named how, for the climb (逐级响应) over a :class:`Reader`.
+"""Where a household sits (住户方位) and who is named how, for the climb (逐级响应) over a :class:`DayView`.
 
 Where the household sits (:class:`Place`) is read once: entrance (单元), building (楼栋), compound
 (小区), basic grid (网格), community (社区), street (街道) and district (区), with the containment links
 that reach each, so every reason can show the whole graph path from the person to the household.
-Each role is answered (:mod:`queries.escalation_roles`) with
-:class:`~queries.escalation_model.Answer` s (person or unit, org, area, the hops from the person to
+Each role is answered (:mod:`queries.escalation.roles`) with
+:class:`~queries.reading.model.Answer` s (person or unit, org, area, the hops from the person to
 that area) or a :class:`Vacancy` and why (岗位空缺); :func:`led_by` lets a deputy secretary (副书记)
 stand in for a vacant secretary when the policy's ``deputies_stand_in`` says so.
 
@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from queries.escalation_model import Answer, Direction, Hop, PersonRef, Ref, person_of, ref_of
-from queries.escalation_read import Reader
+from orggraph.store.view import DayView
+from queries.reading.model import Answer, Direction, Hop, PersonRef, Ref, person_of, ref_of
 
 #: A hop before names are looked up: (node, link to the next hop, direction of that link).
 RawHop = tuple[str, str | None, Direction | None]
@@ -47,7 +47,7 @@ class Names:
 
     __slots__ = ("answers", "hops", "orgs", "people", "reader", "refs")
 
-    def __init__(self, reader: Reader) -> None:
+    def __init__(self, reader: DayView) -> None:
         self.reader = reader
         self.refs: dict[str, Ref] = {}
         self.people: dict[str, PersonRef] = {}
@@ -56,7 +56,7 @@ class Names:
         self.answers: dict[Hashable, Any] = {}
 
     @classmethod
-    def of(cls, reader: Reader) -> Names:
+    def of(cls, reader: DayView) -> Names:
         names: Names | None = reader.scratch.get("escalation.names")
         if names is None or len(names.hops) + len(names.refs) > _MAX_NAMES:
             names = reader.scratch["escalation.names"] = cls(reader)
@@ -110,7 +110,7 @@ class Place:
         "street",
     )
 
-    def __init__(self, reader: Reader, household: str) -> None:
+    def __init__(self, reader: DayView, household: str) -> None:
         self.reader = reader
         self.names = Names.of(reader)
         self.household = household

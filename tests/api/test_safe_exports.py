@@ -13,7 +13,8 @@ from tests.orggraph.hostile import csv_rows, formulas, runnable, sheets
 
 #: The API world with hostile names where the findings of street S1 show them.
 NAMES = {"area:C1": "=cmd|' /C notepad'!A1", "area:S1": "-2+3", "area:P1": "+1+1", "org:OG3": "@SUM(A1)"}
-UPLOADED = "=cmd|' /C notepad'!A1.csv"
+#: A client's file name starting a formula (no folder separator: a name that has one is cut to what follows it).
+UPLOADED = "=cmd|'-C notepad'!A1.csv"
 
 
 @pytest.fixture(scope="module")

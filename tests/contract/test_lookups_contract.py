@@ -1,6 +1,6 @@
 """Escalation paths and liaison lookups on both engines: identical answers, identical errors.
 
-The Bolt store answers through :class:`~queries.cypher.reader.CypherReader` (Cypher on the server)
+The Bolt store answers through its :class:`~orggraph.store.cypher_view.CypherView` (Cypher on the server)
 and :func:`~queries.cypher.paths.explain_path_cypher`; the embedded one through the networkx readers.
 Every household of the generated communities is climbed for three issue categories — one with two
 departments that handle it, one with several, one with a property manager and helpers — today and on
@@ -19,12 +19,12 @@ import pytest
 from orggraph.errors import OrgGraphError
 from orggraph.generator import Scale
 from orggraph.store import GraphStore, MemoryStore
+from orggraph.store.cypher_view import CypherView
 from orggraph.store.neo4j import Neo4jStore
-from queries.cypher.reader import CypherReader, shared_for
-from queries.escalation import escalation_path, known_categories, reader_for
+from queries.escalation import escalation_path, known_categories
 from queries.lookups import community_links, explain_path, household_liaison, member_links
-from queries.lookups_building import building_liaison
-from queries.lookups_unit import unit_links
+from queries.lookups.building import building_liaison
+from queries.lookups.unit import unit_links
 from tests.contract.conftest import BoltTarget, twin_stores
 
 AS_OF = "2025-06-30"
@@ -68,10 +68,11 @@ def world(request: pytest.FixtureRequest, bolt_target: BoltTarget) -> Iterator[W
     bolt.close()
 
 
-def answer(call: Callable[..., Any], store: GraphStore, *args: Any, **kwargs: Any) -> Any:
-    """The answer as a dict, or the error as its class and dict (so errors are compared too)."""
+def answer(call: Callable[..., Any], store: GraphStore, *args: Any, as_of: str | None = None, **kwargs: Any) -> Any:
+    """The answer over the store's view of the day, as a dict, or the error as its class and dict (so
+    errors are compared too)."""
     try:
-        return call(store, *args, **kwargs).to_dict()
+        return call(store.view(as_of, lazy=True), *args, **kwargs).to_dict()
     except OrgGraphError as exc:
         return type(exc).__name__, exc.to_dict()
 
@@ -83,12 +84,12 @@ def same(world: World, call: Callable[..., Any], *args: Any, **kwargs: Any) -> A
 
 
 def test_the_bolt_store_is_read_in_cypher(world: World) -> None:
-    reader = reader_for(world.bolt, as_of=EARLIER)
-    assert isinstance(reader, CypherReader)
-    assert reader_for(world.bolt, as_of=EARLIER) is reader  # one reader per store revision and day
+    reader = world.bolt.view(EARLIER, lazy=True)
+    assert isinstance(reader, CypherView)
+    assert world.bolt.view(EARLIER) is reader  # one view per store revision and day
     for category in CATEGORIES:
         assert category in known_categories(reader)
-    assert known_categories(reader) == known_categories(reader_for(world.embedded, as_of=EARLIER))
+    assert known_categories(reader) == known_categories(world.embedded.view(EARLIER, lazy=True))
     assert world.bolt._state is None  # asked on the server: the graph was not loaded into the process
 
 
@@ -98,15 +99,16 @@ def test_every_escalation_path_is_the_same(world: World, category: str) -> None:
     for day in DAYS:
         for household in households:
             same(world, escalation_path, household, category, at=AT, as_of=day)
-        asked = shared_for(world.bolt).statements
-        for household in households:  # asked again: answered from the reader's cache, not the server
-            escalation_path(world.bolt, household, category, at=AT + dt.timedelta(hours=1), as_of=day)
-        assert shared_for(world.bolt).statements == asked
+        view = world.bolt.view(day, lazy=True)
+        asked = view.cg.statements
+        for household in households:  # asked again: answered from the view's cache, not the server
+            escalation_path(view, household, category, at=AT + dt.timedelta(hours=1))
+        assert view.cg.statements == asked
 
 
 def test_escalation_from_an_address_or_a_code_is_the_same(world: World) -> None:
     for household in world.some("household", 25):
-        address = household_liaison(world.embedded, household, as_of=AS_OF).address
+        address = household_liaison(world.embedded.view(AS_OF, lazy=True), household).address
         assert address is not None
         for start in (address, household.split(":", 1)[1]):
             same(world, escalation_path, start, "环境卫生", at=AT, as_of=AS_OF)

@@ -23,16 +23,15 @@ from orggraph.pii import normalize_phone
 from orggraph.store import EmbeddedStore
 from orggraph.store.digest import graph_digest
 from orggraph.store.neo4j import Neo4jStore
-from queries.coverage import Subtree, find_gaps
-from queries.coverage.run import scope_area
-from queries.cypher.coverage import find_gaps_cypher
-from queries.cypher.graph import CypherGraph
-from queries.index import index_for
-from queries.policy import RULE_PARAMS, load_policy
+from queries.coverage import find_gaps, scope_of
+from queries.policy import load_policy
 from tests.contract.conftest import KEY, BoltTarget, wipe
 from tests.contract.open_world import expected
 from tests.contract.open_world.make_rosters import AS_OF, COMMUNITIES, STREETS, District, build, write_rosters
 from tests.contract.test_store_contract import server_digest
+
+#: Every declared rule of the shipped policy, the district's own example (shipped off) included.
+RULES = list(load_policy(None).coverage)
 
 DAY = AS_OF.isoformat()
 ENGINES = ("embedded", "bolt")
@@ -96,7 +95,7 @@ def test_both_engines_hold_the_same_graph(
 def test_the_district_has_a_gap_of_every_rule(district: District) -> None:
     """The rosters are built to exercise every rule; and some rule is found in one street, not the other."""
     counts = expected.counts(district)
-    assert set(counts) == set(RULE_PARAMS)
+    assert set(counts) == set(RULES)
     assert all(counts.values()), counts
     scoped = expected.scoped_counts(district)
     assert any(0 in (by[STREETS[0]], by[STREETS[1]]) and any(by.values()) for by in scoped.values())
@@ -111,13 +110,9 @@ def _loaded(engine: tuple[str, object, ImportReport]) -> tuple[str, object]:
 
 
 def _found(name: str, store: object, rule: str, scope: str | None) -> list[object]:
-    policy = load_policy(None)
-    if name == "embedded":
-        ix = index_for(store, as_of=DAY)  # type: ignore[arg-type]
-        root = scope_area(ix, scope)
-        return list(find_gaps(ix, [policy.rule(rule)], None if root is None else Subtree(ix, root)))
-    root = None if scope is None else f"area:{scope}"
-    return list(find_gaps_cypher(CypherGraph(store, DAY), [policy.rule(rule)], root))  # type: ignore[arg-type]
+    """The rule's findings on the engine's own view: over the day index, or as Cypher on the server."""
+    view = store.view(DAY)  # type: ignore[attr-defined]
+    return list(find_gaps(view, [load_policy(None).rule(rule)], scope_of(view, scope)))
 
 
 def _show(found: list[object]) -> list[str]:
@@ -155,7 +150,7 @@ def test_phones_typed_every_way_are_the_same_numbers(engine: tuple[str, object, 
     assert checked > 100
 
 
-@pytest.mark.parametrize("rule", list(RULE_PARAMS))
+@pytest.mark.parametrize("rule", list(RULES))
 def test_each_rule_finds_what_the_rosters_hold(engine: tuple[str, object, ImportReport], district: District, rule: str) -> None:
     name, store = _loaded(engine)
     found = _found(name, store, rule, None)
@@ -163,7 +158,7 @@ def test_each_rule_finds_what_the_rosters_hold(engine: tuple[str, object, Import
     assert len(found) == len(want), (name, _show(found), sorted(key for key, _ in want))
 
 
-@pytest.mark.parametrize("rule", sorted(set(RULE_PARAMS) - expected.UNPLACED))
+@pytest.mark.parametrize("rule", sorted(set(RULES) - expected.UNPLACED))
 def test_each_rule_finds_what_each_street_and_community_holds(
     engine: tuple[str, object, ImportReport], district: District, rule: str
 ) -> None:

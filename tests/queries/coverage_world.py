@@ -179,7 +179,7 @@ def run(
     store: MemoryStore, rule: str | None = None, *, as_of: str = DAY, scope: str | None = None, **params: Any
 ) -> CoverageResult:
     """Run one rule (all when ``None``) with ``params`` over ``store``."""
-    return run_coverage(store, rules=None if rule is None else [rule], as_of=as_of, scope=scope, policy=policy(rule, **params))
+    return run_coverage(store.view(as_of), rules=None if rule is None else [rule], scope=scope, policy=policy(rule, **params))
 
 
 def gaps(store: MemoryStore, rule: str, *, as_of: str = DAY, scope: str | None = None, **params: Any) -> list[Finding]:

@@ -19,11 +19,13 @@ from orggraph.model import NodeKind
 from orggraph.model.kinds import LinkKind
 from orggraph.pii import PiiKey
 from orggraph.store import MemoryStore
-from queries.coverage import CoverageResult, Subtree, run_coverage, worst_communities
+from queries.coverage import CoverageResult, run_coverage, worst_communities
 from queries.coverage.export import COLUMNS, export_findings, findings_table, write_csv, write_xlsx
-from queries.coverage.summary import RATIOS
-from queries.index import index_for
-from queries.policy import RULE_PARAMS, load_policy
+from queries.coverage.summary import ratio_names
+from queries.policy import load_policy
+from tests.queries.test_coverage_rules import SHIPPED as RULE_PARAMS
+
+RATIOS = ratio_names(load_policy(None))
 
 AS_OF = "2025-06-30"
 
@@ -42,7 +44,7 @@ def street() -> Street:
     store = MemoryStore(key)
     for batch in generated.batches:
         store.write(batch)
-    return Street(store, generated.flaws, run_coverage(store, as_of=AS_OF))
+    return Street(store, generated.flaws, run_coverage(store.view(AS_OF)))
 
 
 def found_at(result: CoverageResult, rule: str) -> set[str]:
@@ -100,7 +102,7 @@ def test_a_stricter_grid_size_gives_more_findings(street: Street) -> None:
     strict = rule.model_copy(update={"params": {**rule.params, "max": 250}})
     stricter = policy.model_copy(update={"coverage": {**policy.coverage, rule.id: strict}})
     default = found_at(street.result, rule.id)
-    more = found_at(run_coverage(street.store, as_of=AS_OF, rules=[rule.id], policy=stricter), rule.id)
+    more = found_at(run_coverage(street.store.view(AS_OF), rules=[rule.id], policy=stricter), rule.id)
     assert default < more
 
 
@@ -143,7 +145,7 @@ def test_the_summary_agrees_with_the_findings(street: Street) -> None:
 def test_one_community_alone_gives_its_share_of_the_findings(street: Street) -> None:
     community = street.result.summary.communities[3].code
     assert community is not None
-    scoped = run_coverage(street.store, as_of=AS_OF, scope=community)
+    scoped = run_coverage(street.store.view(AS_OF), scope=community)
     assert scoped.findings == [f for f in street.result.findings if f.community == community]
     [mine] = scoped.summary.communities
     whole = next(c for c in street.result.summary.communities if c.code == community)
@@ -151,13 +153,13 @@ def test_one_community_alone_gives_its_share_of_the_findings(street: Street) -> 
     assert mine.by_rule == whole.by_rule
 
 
-def test_a_subtree_is_the_index_subtree_by_kind(street: Street) -> None:
-    ix = index_for(street.store, as_of=AS_OF)
+def test_a_subtree_holds_its_nodes_by_kind(street: Street) -> None:
+    view = street.store.view(AS_OF)
     community = street.result.summary.communities[5].code
     for area in ("area:130705001", f"area:{community}", f"area:{community}X02", f"area:{community}G01"):
-        subtree = Subtree(ix, area)
-        assert subtree == set(ix.subtree(area))
-        assert sorted(subtree.of_kind(NodeKind.HOUSEHOLD)) == sorted(n for n in subtree if n.startswith("household:"))
+        subtree = view.subtree(area)
+        assert subtree == {n for nodes in subtree.by_kind.values() for n in nodes}
+        assert sorted(subtree.of_kind(NodeKind.HOUSEHOLD.value)) == sorted(n for n in subtree if n.startswith("household:"))
 
 
 def test_worst_communities_rank_high_findings_per_household(street: Street) -> None:
@@ -170,7 +172,7 @@ def test_worst_communities_rank_high_findings_per_household(street: Street) -> N
 
 
 def test_exports_carry_the_findings(street: Street, tmp_path: Path) -> None:
-    result = run_coverage(street.store, as_of=AS_OF, scope=street.result.summary.communities[0].code)
+    result = run_coverage(street.store.view(AS_OF), scope=street.result.summary.communities[0].code)
     write_csv(result, tmp_path / "gaps.csv")
     raw = (tmp_path / "gaps.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")

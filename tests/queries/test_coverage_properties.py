@@ -10,8 +10,8 @@ from orggraph.errors import ConfigurationError, NotFoundError
 from orggraph.model import Building, Grid, LinkKind, OrgKind, PartyOrg
 from orggraph.store import Batch
 from queries.coverage import run_coverage
-from queries.coverage.grids import ROLE_LINKS
 from queries.policy import load_policy
+from queries.policy.rules import ROLE_LINKS
 from tests.queries.coverage_world import DAY, World, gaps, healthy, nodes, policy, run
 
 L = LinkKind
@@ -171,16 +171,16 @@ def test_an_unknown_or_ended_scope_is_not_found() -> None:
 def test_unknown_rules_are_refused_and_disabled_rules_skipped() -> None:
     store = scoped_world().store()
     with pytest.raises(ConfigurationError, match="no-such-rule"):
-        run_coverage(store, rules=["building-without-group", "no-such-rule"], as_of=DAY)
+        run_coverage(store.view(DAY), rules=["building-without-group", "no-such-rule"])
     base = policy()
     off = base.coverage["building-without-group"].model_copy(update={"enabled": False})
     disabled = base.model_copy(update={"coverage": {**base.coverage, "building-without-group": off}})
-    result = run_coverage(store, as_of=DAY, policy=disabled)
+    result = run_coverage(store.view(DAY), policy=disabled)
     assert "building-without-group" not in {f.rule for f in result.findings}
     assert "building-without-group" not in result.summary.rules
-    assert run_coverage(store, as_of=DAY, rules=["building-without-group"], policy=disabled).findings == []
+    assert run_coverage(store.view(DAY), rules=["building-without-group"], policy=disabled).findings == []
 
 
 def test_the_shipped_policy_is_the_default() -> None:
     store = scoped_world().store()
-    assert run_coverage(store, as_of=DAY).summary.rules == [r.id for r in load_policy(None).enabled()]
+    assert run_coverage(store.view(DAY)).summary.rules == [r.id for r in load_policy(None).enabled()]

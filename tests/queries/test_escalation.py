@@ -14,9 +14,7 @@ import pytest
 from orggraph.errors import ConfigurationError, NotFoundError
 from orggraph.store import Batch, MemoryStore
 from orggraph.timeline import today
-from queries.escalation import escalation_path, escalation_path_on, reader_for
-from queries.escalation_read import IndexReader, RawReader, RawShared
-from queries.index import index_for
+from queries.escalation import escalation_path, escalation_path_on
 from queries.policy import load_policy
 from tests.queries.test_escalation_world import AT, KEY, PEOPLE, L, pid, tiny_world
 
@@ -35,7 +33,7 @@ def who(path: object) -> list[tuple[str, str, str]]:
 
 
 def test_the_full_climb_in_order_with_deadlines(store: MemoryStore) -> None:
-    path = escalation_path(store, "H2", "物业纠纷", at=AT)
+    path = escalation_path(store.view(lazy=True), "H2", "物业纠纷", at=AT)
     assert who(path) == [
         ("contact", "contacting_member", "王芳"),
         ("building", "building_group_leader", "李强"),
@@ -64,7 +62,7 @@ def test_the_full_climb_in_order_with_deadlines(store: MemoryStore) -> None:
 
 
 def test_every_step_says_why_with_a_graph_path_to_the_household(store: MemoryStore) -> None:
-    path = escalation_path(store, "H2", "物业纠纷", at=AT)
+    path = escalation_path(store.view(lazy=True), "H2", "物业纠纷", at=AT)
     leader = path.at_level("building")[0]
     assert leader.reason.en == "secretary of 幸福里小区3号楼党小组 (the group responsible for building 3号楼)"
     assert "党小组组长" in leader.reason.zh
@@ -93,7 +91,7 @@ def test_every_step_says_why_with_a_graph_path_to_the_household(store: MemorySto
 
 
 def test_a_vacant_post_is_skipped_to_the_next_with_a_note(store: MemoryStore) -> None:
-    path = escalation_path(store, "H4", "物业纠纷", at=AT)
+    path = escalation_path(store.view(lazy=True), "H4", "物业纠纷", at=AT)
     assert [s.level for s in path.steps][:1] == ["grid"]
     skipped = {(s.level, s.role): s for s in path.skipped}
     assert set(skipped) == {
@@ -107,13 +105,13 @@ def test_a_vacant_post_is_skipped_to_the_next_with_a_note(store: MemoryStore) ->
 
 
 def test_a_deputy_stands_in_for_a_vacant_secretary_unless_the_policy_says_no(store: MemoryStore, tmp_path: Path) -> None:
-    step = escalation_path(store, "H2", "物业纠纷", at=AT).at_level("community")[0]
+    step = escalation_path(store.view(lazy=True), "H2", "物业纠纷", at=AT).at_level("community")[0]
     assert (step.role, step.person and step.person.name, step.deputy) == ("community_secretary", "陈静", True)
     assert "副书记" in step.reason.zh
     assert step.to_dict()["deputy"] is True
     own = tmp_path / "policy.toml"
     own.write_text("[escalation]\ndeputies_stand_in = false\n", encoding="utf-8")
-    strict = escalation_path(store, "H2", "物业纠纷", at=AT, policy=load_policy(own))
+    strict = escalation_path(store.view(lazy=True), "H2", "物业纠纷", at=AT, policy=load_policy(own))
     assert [s.role for s in strict.at_level("community")] == ["liaison_leader"]
     vacancy = next(s for s in strict.skipped if s.role == "community_secretary")
     assert vacancy.why == "vacant"
@@ -121,10 +119,10 @@ def test_a_deputy_stands_in_for_a_vacant_secretary_unless_the_policy_says_no(sto
 
 
 def test_a_category_adds_the_property_manager_or_the_enforcement_officer_and_routes_to_a_department(store: MemoryStore) -> None:
-    property_dispute = escalation_path(store, "H2", "物业纠纷", at=AT)
+    property_dispute = escalation_path(store.view(lazy=True), "H2", "物业纠纷", at=AT)
     assert property_dispute.at_level("grid")[0].role == "property_manager"
     assert "enforcement_officer" not in [s.role for s in property_dispute.steps]
-    building = escalation_path(store, "H2", "违章搭建", at=AT)
+    building = escalation_path(store.view(lazy=True), "H2", "违章搭建", at=AT)
     assert who(building)[2] == ("grid", "enforcement_officer", "冯刚")
     assert "property_manager" not in [s.role for s in building.steps]
     department = building.at_level("street")[-1]
@@ -135,10 +133,10 @@ def test_a_category_adds_the_property_manager_or_the_enforcement_officer_and_rou
 
 
 def test_helpers_are_units_with_a_live_project_of_a_helping_resource_category(store: MemoryStore) -> None:
-    helpers = escalation_path(store, "H2", "物业纠纷", at=AT).helpers  # helps: 法律, 环境 (XM2 is over)
+    helpers = escalation_path(store.view(lazy=True), "H2", "物业纠纷", at=AT).helpers  # helps: 法律, 环境 (XM2 is over)
     assert [(h.unit.name, h.project.id, h.category) for h in helpers] == [("幸福律师事务所", "project:XM1", "法律")]
     assert [h.node for h in helpers[0].reason.hops][:3] == ["unit:U3", "project:XM1", "area:C1"]
-    assert escalation_path(store, "H2", "违章搭建", at=AT).helpers == ()
+    assert escalation_path(store.view(lazy=True), "H2", "违章搭建", at=AT).helpers == ()
 
 
 def test_the_start_may_be_a_code_a_node_id_or_an_address(store: MemoryStore) -> None:
@@ -150,10 +148,10 @@ def test_the_start_may_be_a_code_a_node_id_or_an_address(store: MemoryStore) -> 
         "P1 3-2-502",
         "幸福里小区３栋２单元５０２",
     ):
-        path = escalation_path(store, start, "物业纠纷", at=AT)
+        path = escalation_path(store.view(lazy=True), start, "物业纠纷", at=AT)
         assert path.household.id == "household:H2", start
     assert (
-        escalation_path(store, "幸福里小区3号楼2单元502室", "物业纠纷", at=AT).read_as
+        escalation_path(store.view(lazy=True), "幸福里小区3号楼2单元502室", "物业纠纷", at=AT).read_as
         == "小区 幸福里小区, 楼栋 3, 单元 2, 室 502"
     )
 
@@ -169,7 +167,7 @@ def test_the_start_may_be_a_code_a_node_id_or_an_address(store: MemoryStore) -> 
 )
 def test_an_address_that_does_not_resolve_says_how_it_was_read(store: MemoryStore, address: str, part: str) -> None:
     with pytest.raises(NotFoundError) as caught:
-        escalation_path(store, address, "物业纠纷", at=AT)
+        escalation_path(store.view(lazy=True), address, "物业纠纷", at=AT)
     assert "read as 小区" in caught.value.message
     assert part in caught.value.message
     assert "地址" in caught.value.message_zh
@@ -177,12 +175,12 @@ def test_an_address_that_does_not_resolve_says_how_it_was_read(store: MemoryStor
 
 def test_text_that_is_neither_a_household_nor_an_address_is_not_found(store: MemoryStore) -> None:
     with pytest.raises(NotFoundError, match="neither a household"):
-        escalation_path(store, "H99", "物业纠纷", at=AT)
+        escalation_path(store.view(lazy=True), "H99", "物业纠纷", at=AT)
 
 
 def test_an_unknown_category_lists_the_known_ones(store: MemoryStore) -> None:
     with pytest.raises(ConfigurationError) as caught:
-        escalation_path(store, "H2", "外星人入侵", at=AT)
+        escalation_path(store.view(lazy=True), "H2", "外星人入侵", at=AT)
     assert "物业纠纷" in caught.value.message
     assert "违章搭建" in caught.value.message
     assert "未知的事项类别" in caught.value.message_zh
@@ -192,25 +190,25 @@ def test_as_of_before_and_after_a_link_ended(store: MemoryStore) -> None:
     b = Batch()
     b.unlink(L.CONTACTS, pid("王芳"), "household:H2", end="2024-01-01")
     store.write(b)
-    before = escalation_path(store, "H2", "物业纠纷", at=AT, as_of="2023-06-01")
-    after = escalation_path(store, "H2", "物业纠纷", at=AT, as_of="2024-06-01")
-    now = escalation_path(store, "H2", "物业纠纷", at=AT)
+    before = escalation_path(store.view("2023-06-01", lazy=True), "H2", "物业纠纷", at=AT)
+    after = escalation_path(store.view("2024-06-01", lazy=True), "H2", "物业纠纷", at=AT)
+    now = escalation_path(store.view(lazy=True), "H2", "物业纠纷", at=AT)
     assert who(before)[0] == ("contact", "contacting_member", "王芳")
     assert before.as_of == "2023-06-01"
     for path in (after, now):
         assert [s.role for s in path.at_level("contact")] == ["central_household"]  # 王芳, now from H1
         assert any(s.role == "contacting_member" and s.why == "vacant" for s in path.skipped)
     # before anything started the household sat nowhere: only a department that handles the category is left
-    assert [s.role for s in escalation_path(store, "H2", "物业纠纷", at=AT, as_of="2020-01-01").steps] == ["department"]
+    assert [s.role for s in escalation_path(store.view("2020-01-01", lazy=True), "H2", "物业纠纷", at=AT).steps] == ["department"]
 
 
 def test_the_same_question_gets_the_same_object_until_the_graph_changes(store: MemoryStore) -> None:
-    first = escalation_path(store, "H2", "物业纠纷", at=AT)
-    assert escalation_path(store, "H2", "物业纠纷", at=AT) is first
-    assert escalation_path(store, "H2", "物业纠纷", at=AT, as_of="2024-06-01") is escalation_path(
-        store, "H2", "物业纠纷", at=AT, as_of="2024-06-01"
+    first = escalation_path(store.view(lazy=True), "H2", "物业纠纷", at=AT)
+    assert escalation_path(store.view(lazy=True), "H2", "物业纠纷", at=AT) is first
+    assert escalation_path(store.view("2024-06-01", lazy=True), "H2", "物业纠纷", at=AT) is escalation_path(
+        store.view("2024-06-01", lazy=True), "H2", "物业纠纷", at=AT
     )
-    later = escalation_path(store, "H2", "物业纠纷", at=AT + dt.timedelta(hours=1))
+    later = escalation_path(store.view(lazy=True), "H2", "物业纠纷", at=AT + dt.timedelta(hours=1))
     assert later is not first
     assert later.steps[0].deadline == "2025-06-30T11:00:00+08:00"
     assert [s.person for s in later.steps] == [s.person for s in first.steps]
@@ -219,14 +217,14 @@ def test_the_same_question_gets_the_same_object_until_the_graph_changes(store: M
     b = Batch()
     b.unlink(L.CONTACTS, pid("王芳"), "household:H2", end=today())
     store.write(b)
-    changed = escalation_path(store, "H2", "物业纠纷", at=AT)
+    changed = escalation_path(store.view(lazy=True), "H2", "物业纠纷", at=AT)
     assert changed is not first
     assert changed.steps[0].role == "central_household"
 
 
 def test_a_report_without_a_time_counts_from_the_current_minute(store: MemoryStore) -> None:
     before = dt.datetime.now().astimezone().replace(second=0, microsecond=0)
-    path = escalation_path(store, "H2", "物业纠纷")
+    path = escalation_path(store.view(lazy=True), "H2", "物业纠纷")
     reported = dt.datetime.fromisoformat(path.reported_at)
     assert before <= reported <= before + dt.timedelta(minutes=1)
     assert dt.datetime.fromisoformat(path.steps[0].deadline) == reported + dt.timedelta(minutes=60)
@@ -234,7 +232,11 @@ def test_a_report_without_a_time_counts_from_the_current_minute(store: MemorySto
 
 def test_only_masked_personal_data_leave(store: MemoryStore) -> None:
     text = json.dumps(
-        [escalation_path(store, h, c, at=AT).to_dict() for h in ("H1", "H2", "H4") for c in ("物业纠纷", "违章搭建", "邻里纠纷")],
+        [
+            escalation_path(store.view(lazy=True), h, c, at=AT).to_dict()
+            for h in ("H1", "H2", "H4")
+            for c in ("物业纠纷", "违章搭建", "邻里纠纷")
+        ],
         ensure_ascii=False,
     )
     for number, phone in PEOPLE.values():
@@ -246,7 +248,7 @@ def test_only_masked_personal_data_leave(store: MemoryStore) -> None:
 
 
 def test_the_central_household_itself_is_answered_by_the_member_living_there(store: MemoryStore) -> None:
-    path = escalation_path(store, "H1", "违章搭建", at=AT)
+    path = escalation_path(store.view(lazy=True), "H1", "违章搭建", at=AT)
     first = path.steps[0]
     assert (first.role, first.person and first.person.name) == ("central_household", "王芳")
     assert first.reason.en.startswith("lives in this household")
@@ -254,9 +256,10 @@ def test_the_central_household_itself_is_answered_by_the_member_living_there(sto
 
 
 def test_index_and_raw_graph_readers_give_the_same_paths(store: MemoryStore) -> None:
-    day = reader_for(store).day
-    index_reader = IndexReader(index_for(store, as_of=day))
-    raw_reader = RawReader(RawShared(store.graph, store.revision), day)
+    raw_reader = store.view(lazy=True)  # no index built yet: a view that checks periods as it goes
+    index_reader = store.view()
+    assert type(raw_reader).__name__ == "RawView"
+    assert type(index_reader).__name__ == "DayIndex"
     for household in ("H1", "H2", "H4"):
         for category in ("物业纠纷", "违章搭建", "养老服务", "邻里纠纷"):
             one = escalation_path_on(index_reader, household, category, at=AT).to_dict()
@@ -267,7 +270,8 @@ def test_index_and_raw_graph_readers_give_the_same_paths(store: MemoryStore) -> 
 def test_the_caches_let_a_dropped_store_go() -> None:
     store = MemoryStore(KEY)
     store.write(tiny_world())
-    escalation_path(store, "H2", "物业纠纷", at=AT, as_of="2024-06-01")
+    escalation_path(store.view("2024-06-01", lazy=True), "H2", "物业纠纷", at=AT)
+    escalation_path(store.view(), "H2", "物业纠纷", at=AT)
     graph = weakref.ref(store.graph)
     del store
     gc.collect()

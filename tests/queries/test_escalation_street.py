@@ -14,8 +14,6 @@ from orggraph.model import NodeKind
 from orggraph.pii import PiiKey
 from orggraph.store import MemoryStore
 from queries.escalation import escalation_path, escalation_path_on
-from queries.escalation_read import IndexReader, RawReader, RawShared
-from queries.index import index_for
 
 AS_OF = "2025-06-30"
 AT = dt.datetime(2025, 6, 30, 9, 0)
@@ -40,7 +38,7 @@ def test_every_household_has_a_path_with_the_grid_and_community_levels(street: t
     categories = ISSUE_CATEGORIES
     missing, unexplained = [], []
     for i, household in enumerate(households):
-        path = escalation_path(store, household, categories[i % len(categories)], at=AT, as_of=AS_OF)
+        path = escalation_path(store.view(AS_OF, lazy=True), household, categories[i % len(categories)], at=AT)
         levels = {s.level for s in path.steps}
         if "community" not in levels:
             missing.append((household, sorted(levels)))
@@ -59,7 +57,7 @@ def test_an_uncontacted_household_has_no_contacting_member_step(street: tuple[Me
     uncontacted = flaws["household-uncontacted"]
     assert uncontacted
     for household in uncontacted:
-        path = escalation_path(store, household, "邻里纠纷", at=AT, as_of=AS_OF)
+        path = escalation_path(store.view(AS_OF, lazy=True), household, "邻里纠纷", at=AT)
         assert "contacting_member" not in {s.role for s in path.steps}
         assert any(s.role == "contacting_member" and s.why == "vacant" for s in path.skipped)
 
@@ -67,8 +65,8 @@ def test_an_uncontacted_household_has_no_contacting_member_step(street: tuple[Me
 def test_the_index_and_the_raw_graph_agree_on_a_sample(street: tuple[MemoryStore, dict[str, list[str]]]) -> None:
     store, _ = street
     households = [node for node, _ in store.nodes(NodeKind.HOUSEHOLD, as_of=AS_OF)]
-    index_reader = IndexReader(index_for(store, as_of=AS_OF))
-    raw_reader = RawReader(RawShared(store.graph, store.revision), AS_OF)
+    raw_reader = store.view(AS_OF, lazy=True)
+    index_reader = store.view(AS_OF)
     rng = random.Random(7)
     for household in rng.sample(households, 300):
         category = rng.choice(ISSUE_CATEGORIES)
@@ -81,8 +79,8 @@ def test_a_household_is_found_again_from_its_address(street: tuple[MemoryStore, 
     store, _ = street
     households = [node for node, _ in store.nodes(NodeKind.HOUSEHOLD, as_of=AS_OF)]
     for household in random.Random(3).sample(households, 200):
-        address = escalation_path(store, household, "环境卫生", at=AT, as_of=AS_OF).address
+        address = escalation_path(store.view(AS_OF, lazy=True), household, "环境卫生", at=AT).address
         assert address is not None
-        found = escalation_path(store, address, "环境卫生", at=AT, as_of=AS_OF)
+        found = escalation_path(store.view(AS_OF, lazy=True), address, "环境卫生", at=AT)
         assert found.household.id == household
         assert found.read_as is not None

@@ -10,8 +10,8 @@ from orggraph.errors import NotFoundError
 from orggraph.model import LinkKind
 from orggraph.store import Batch, MemoryStore
 from queries.lookups import community_links, explain_path, household_liaison, member_links
-from queries.lookups_building import building_liaison
-from queries.lookups_unit import unit_links
+from queries.lookups.building import building_liaison
+from queries.lookups.unit import unit_links
 from tests.queries.test_escalation_world import KEY, PEOPLE, pid, tiny_world
 
 L = LinkKind
@@ -29,7 +29,7 @@ def names(posts: tuple[object, ...]) -> list[str]:
 
 
 def test_household_liaison_by_role(store: MemoryStore) -> None:
-    found = household_liaison(store, "H2")
+    found = household_liaison(store.view(lazy=True), "H2")
     assert found.household.id == "household:H2"
     assert found.address == "幸福里小区3号楼2单元502室"
     assert names(found.contacting_members) == ["王芳"]
@@ -53,17 +53,17 @@ def test_household_liaison_by_role(store: MemoryStore) -> None:
 
 
 def test_household_liaison_lists_the_vacant_roles_and_takes_an_address(store: MemoryStore) -> None:
-    found = household_liaison(store, "幸福里小区5号楼1单元101室")
+    found = household_liaison(store.view(lazy=True), "幸福里小区5号楼1单元101室")
     assert found.household.id == "household:H4"
     assert found.read_as == "小区 幸福里小区, 楼栋 5, 单元 1, 室 101"
     assert [role for role, _, _ in found.vacant] == ["contacting_member", "central_household", "building_group_leader"]
     assert found.contacting_members == ()
     with pytest.raises(NotFoundError, match="read as"):
-        household_liaison(store, "幸福里小区8号楼1单元101室")
+        household_liaison(store.view(lazy=True), "幸福里小区8号楼1单元101室")
 
 
 def test_member_links(store: MemoryStore) -> None:
-    wang = member_links(store, pid("王芳"))
+    wang = member_links(store.view(lazy=True), pid("王芳"))
     assert wang.person.name == "王芳"
     assert [h.id for h, _ in wang.contacts] == ["household:H2"]
     assert wang.contacts[0][1] == "幸福里小区3号楼2单元502室"
@@ -74,30 +74,30 @@ def test_member_links(store: MemoryStore) -> None:
     assert wang.registered_with is not None
     assert wang.registered_with.id == "area:C1"
     assert wang.posts == ()
-    li = member_links(store, pid("李强").split(":", 1)[1])  # the bare code works too
+    li = member_links(store.view(lazy=True), pid("李强").split(":", 1)[1])  # the bare code works too
     assert [(kind, org.id) for kind, org in li.posts] == [("SECRETARY_OF", "org:OG3")]
-    liu = member_links(store, PEOPLE["刘洋"][0][:4] + "*" * 10 + PEOPLE["刘洋"][0][-4:])  # a unique masked ID
+    liu = member_links(store.view(lazy=True), PEOPLE["刘洋"][0][:4] + "*" * 10 + PEOPLE["刘洋"][0][-4:])  # a unique masked ID
     assert liu.person.rank == "division"
     assert [c.id for c in liu.liaises_with] == ["area:C1"]
     assert liu.works_at is not None
     assert liu.works_at.id == "unit:U9"
-    zhou = member_links(store, pid("周杰"))
+    zhou = member_links(store.view(lazy=True), pid("周杰"))
     assert [(kind, grid.id) for kind, grid in zhou.grid_roles] == [("GRID_WORKER_OF", "area:G1")]
     assert zhou.to_dict()["contact_count"] == 0
     with pytest.raises(NotFoundError):
-        member_links(store, "person:nobody")
+        member_links(store.view(lazy=True), "person:nobody")
 
 
 def test_member_links_as_of_before_and_after_a_contact_ended(store: MemoryStore) -> None:
     b = Batch()
     b.unlink(L.CONTACTS, pid("王芳"), "household:H2", end="2024-01-01")
     store.write(b)
-    assert len(member_links(store, pid("王芳"), as_of="2023-12-31").contacts) == 1
-    assert member_links(store, pid("王芳"), as_of="2024-01-01").contacts == ()
+    assert len(member_links(store.view("2023-12-31", lazy=True), pid("王芳")).contacts) == 1
+    assert member_links(store.view("2024-01-01", lazy=True), pid("王芳")).contacts == ()
 
 
 def test_community_links(store: MemoryStore) -> None:
-    found = community_links(store, "C1")
+    found = community_links(store.view(lazy=True), "C1")
     assert found.community.name == "幸福社区"
     assert found.street is not None
     assert found.street.id == "area:S1"
@@ -110,13 +110,13 @@ def test_community_links(store: MemoryStore) -> None:
     assert [p.name for p in found.liaison_leaders] == ["刘洋"]
     assert [p.name for p in found.other_liaison_persons] == ["马超"]
     assert [u.id for u in found.liaison_units] == ["unit:U9"]
-    assert community_links(store, "area:C1") == found
+    assert community_links(store.view(lazy=True), "area:C1") == found
     with pytest.raises(NotFoundError):
-        community_links(store, "G1")  # a grid, not a community
+        community_links(store.view(lazy=True), "G1")  # a grid, not a community
 
 
 def test_explain_path_between_a_household_and_its_street(store: MemoryStore) -> None:
-    path = explain_path(store, "household:H2", "area:S1")
+    path = explain_path(store.view(lazy=True), "household:H2", "area:S1")
     assert path.hops[0].node == "household:H2"
     assert path.hops[-1].node == "area:S1"
     assert path.length == 3  # H2 —IN_GRID→ G1 —PART_OF→ C1 —PART_OF→ S1
@@ -129,29 +129,29 @@ def test_explain_path_between_a_household_and_its_street(store: MemoryStore) -> 
     zh, en = path.describe()
     assert en == "3 link(s): H2 —IN_GRID→ 第一网格 —PART_OF→ 幸福社区 —PART_OF→ 新华街道"
     assert zh.startswith("经 3 条关系")
-    back = explain_path(store, "area:S1", "household:H2")
+    back = explain_path(store.view(lazy=True), "area:S1", "household:H2")
     assert [h.node for h in back.hops] == [h.node for h in reversed(path.hops)]
     assert [h.direction for h in back.hops[:-1]] == ["in", "in", "in"]
 
 
 def test_explain_path_follows_links_either_way_and_knows_the_date(store: MemoryStore) -> None:
-    path = explain_path(store, pid("王芳"), pid("李强"))
+    path = explain_path(store.view(lazy=True), pid("王芳"), pid("李强"))
     assert path.length == 2  # both are members of the building group
     assert path.hops[1].node == "org:OG3"
-    assert explain_path(store, "area:S1", "area:S1").length == 0
+    assert explain_path(store.view(lazy=True), "area:S1", "area:S1").length == 0
     with pytest.raises(NotFoundError, match="no path"):
-        explain_path(store, "household:H2", "area:S1", as_of="2020-01-01")
+        explain_path(store.view("2020-01-01", lazy=True), "household:H2", "area:S1")
     with pytest.raises(NotFoundError, match="no node"):
-        explain_path(store, "household:H2", "area:nowhere")
+        explain_path(store.view(lazy=True), "household:H2", "area:nowhere")
 
 
 def test_lookups_leave_only_masked_personal_data(store: MemoryStore) -> None:
     text = json.dumps(
         [
-            household_liaison(store, "H2").to_dict(),
-            *(member_links(store, pid(name)).to_dict() for name in PEOPLE),
-            community_links(store, "C1").to_dict(),
-            explain_path(store, pid("王芳"), "area:S1").to_dict(),
+            household_liaison(store.view(lazy=True), "H2").to_dict(),
+            *(member_links(store.view(lazy=True), pid(name)).to_dict() for name in PEOPLE),
+            community_links(store.view(lazy=True), "C1").to_dict(),
+            explain_path(store.view(lazy=True), pid("王芳"), "area:S1").to_dict(),
         ],
         ensure_ascii=False,
     )
@@ -162,7 +162,7 @@ def test_lookups_leave_only_masked_personal_data(store: MemoryStore) -> None:
 
 
 def test_building_liaison_merges_the_roles_its_households_share(store: MemoryStore) -> None:
-    found = building_liaison(store, "P1/3号楼")
+    found = building_liaison(store.view(lazy=True), "P1/3号楼")
     assert found.households == 2
     assert [p.person.name for p in found.posts["building_group_leader"]] == ["李强"]
     assert [p.person.name for p in found.posts["branch_secretary"]] == ["赵敏"]
@@ -174,23 +174,23 @@ def test_building_liaison_merges_the_roles_its_households_share(store: MemorySto
 
 
 def test_building_liaison_of_a_building_without_a_group_says_it_is_vacant(store: MemoryStore) -> None:
-    found = building_liaison(store, "area:P1/5号楼")
+    found = building_liaison(store.view(lazy=True), "area:P1/5号楼")
     assert found.posts["building_group_leader"] == ()
     assert "building_group_leader" in [role for role, _, _ in found.vacant]
     with pytest.raises(NotFoundError):
-        building_liaison(store, "P1/9号楼")
+        building_liaison(store.view(lazy=True), "P1/9号楼")
 
 
 def test_unit_links(store: MemoryStore) -> None:
-    firm = unit_links(store, "U3")
+    firm = unit_links(store.view(lazy=True), "U3")
     assert firm.registered_with is not None
     assert firm.registered_with.code == "C1"
     assert [p.project.code for p in firm.projects] == ["XM1"]  # XM2 ended in 2022
-    organ = unit_links(store, "unit:U9")
+    organ = unit_links(store.view(lazy=True), "unit:U9")
     assert [c.code for c in organ.liaises_with] == ["C1"]
     assert organ.staff == 1  # 刘洋
     assert organ.located_in is not None
     assert organ.located_in.code == "C2"
-    assert unit_links(store, "U1").handles == ("违章搭建", "环境卫生")
+    assert unit_links(store.view(lazy=True), "U1").handles == ("违章搭建", "环境卫生")
     with pytest.raises(NotFoundError):
-        unit_links(store, "U404")
+        unit_links(store.view(lazy=True), "U404")

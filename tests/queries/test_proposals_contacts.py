@@ -31,9 +31,10 @@ from orggraph.model import (
 )
 from orggraph.pii import PiiKey, id_check_char
 from orggraph.store import Batch, MemoryStore
-from queries.index import index_for
+from queries.coverage import atlas_for
 from queries.policy import load_policy
-from queries.proposals import TIERS, propose_contacts
+from queries.proposals import propose_contacts
+from queries.proposals.base import TIERS
 
 L = LinkKind
 KEY = PiiKey(b"k" * 32)
@@ -321,14 +322,24 @@ def test_an_unknown_scope_is_refused() -> None:
 def _exact_score(store: MemoryStore) -> tuple[int, int, int]:
     """The optimum by a plain household × member flow (no pools, no splitting), as (assigned,
     care-tagged assigned, tier sum), for community C1."""
-    ix = index_for(store, as_of=DAY)
+    view = store.view(DAY)
+    atlas = atlas_for(view)
 
     def places(node: str) -> list[str | None]:
-        entrance = ix.parent.get(node)
-        return [entrance, ix.parent.get(entrance or ""), ix.target(node, L.IN_GRID), ix.community_of(node)]
+        entrance = view.parent(node, L.PART_OF.value)
+        return [
+            entrance,
+            view.parent(entrance or "", L.PART_OF.value),
+            view.parent(node, L.IN_GRID.value),
+            atlas.path(node).community,
+        ]
 
-    households = [h for h in ix.nodes(NodeKind.HOUSEHOLD) if not ix.sources(h, L.CONTACTS) and ix.community_of(h) == "area:C1"]
-    members = [m for m in ix.out[L.MEMBER_OF.value] if len(ix.targets(m, L.CONTACTS)) < MAX]
+    households = [
+        h
+        for h in view.of_kind(NodeKind.HOUSEHOLD.value)
+        if not view.into(h, L.CONTACTS.value) and atlas.path(h).community == "area:C1"
+    ]
+    members = [m for m in view.table(L.MEMBER_OF.value) if len(view.out(m, L.CONTACTS.value)) < MAX]
     n = len(households)
     graph = nx.DiGraph()
     graph.add_node("sink", demand=n)
@@ -336,20 +347,20 @@ def _exact_score(store: MemoryStore) -> tuple[int, int, int]:
         graph.add_node(h, demand=-1)
         graph.add_edge(h, "sink", capacity=1, weight=(4 * n + 5) * (n + 1) + 1)
         for m in members:
-            home = ix.target(m, L.LIVES_IN)
+            home = view.parent(m, L.LIVES_IN.value)
             shared = [i for i, (a, b) in enumerate(zip(places(h), places(home or ""), strict=True)) if a and a == b]
             if home != h and shared:
-                care = ix.attrs(h).get("care_tags")
+                care = atlas.attrs(h).get("care_tags")
                 graph.add_edge(h, m, capacity=1, weight=shared[0] + 1 + (0 if care else 4 * n + 1))
     for m in members:
-        graph.add_edge(m, "sink", capacity=MAX - len(ix.targets(m, L.CONTACTS)), weight=0)
+        graph.add_edge(m, "sink", capacity=MAX - len(view.out(m, L.CONTACTS.value)), weight=0)
     flow = nx.network_simplex(graph)[1]
     pairs = [(h, m) for h in households for m, f in flow[h].items() if f and m != "sink"]
     tiers = 0
     for h, m in pairs:
-        home = ix.target(m, L.LIVES_IN) or ""
+        home = view.parent(m, L.LIVES_IN.value) or ""
         tiers += next(i for i, (a, b) in enumerate(zip(places(h), places(home), strict=True)) if a and a == b) + 1
-    return len(pairs), sum(1 for h, _ in pairs if ix.attrs(h).get("care_tags")), tiers
+    return len(pairs), sum(1 for h, _ in pairs if atlas.attrs(h).get("care_tags")), tiers
 
 
 @pytest.mark.parametrize("seed", range(40))

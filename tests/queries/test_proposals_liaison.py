@@ -54,7 +54,7 @@ class Liaison:
 
 
 def leaders_per_community(store: MemoryStore) -> dict[str, int]:
-    found = run_coverage(store, rules=["community-few-liaison-leaders"], as_of=DAY).findings
+    found = run_coverage(store.view(DAY), rules=["community-few-liaison-leaders"]).findings
     return {f.node: int(f.actual) for f in found}
 
 

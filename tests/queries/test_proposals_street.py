@@ -38,7 +38,7 @@ def store(street: GeneratedDistrict) -> MemoryStore:
 
 
 def findings(store: MemoryStore, rule: str) -> set[str]:
-    return {f.node for f in run_coverage(store, rules=[rule], as_of=DAY).findings}
+    return {f.node for f in run_coverage(store.view(DAY), rules=[rule]).findings}
 
 
 def test_the_contacts_roster_imported_leaves_only_what_the_proposal_could_not_assign(
@@ -77,7 +77,7 @@ def test_the_liaison_roster_imported_closes_every_gap_it_can(store: MemoryStore,
 
 
 def test_a_community_scoped_proposal_touches_only_its_community(store: MemoryStore, tmp_path: Path) -> None:
-    gaps = run_coverage(store, rules=["household-uncontacted"], as_of=DAY).findings
+    gaps = run_coverage(store.view(DAY), rules=["household-uncontacted"]).findings
     community = gaps[0].community
     assert community is not None
     everywhere = {f.node for f in gaps}

@@ -13,7 +13,7 @@ from orggraph.pii import PiiKey
 from orggraph.store import Batch, EmbeddedStore, MemoryStore
 from queries.coverage import CoverageResult
 from queries.coverage.export import write_csv, write_xlsx
-from queries.rosters_out import CONTACTS_HEADERS, LIAISON_HEADERS, write_roster
+from queries.proposals.rosters import CONTACTS_HEADERS, LIAISON_HEADERS, write_roster
 from tests.orggraph.hostile import HOSTILE, csv_rows, formulas, runnable, sheets
 from tests.queries.coverage_world import DAY, healthy, run
 

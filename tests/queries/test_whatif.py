@@ -24,7 +24,7 @@ from orggraph.model import (
 from orggraph.pii import PiiKey, id_check_char
 from orggraph.store import Batch, EmbeddedStore, MemoryStore
 from orggraph.store.digest import graph_digest
-from queries.whatif import what_if
+from queries.coverage.whatif import what_if
 
 L = LinkKind
 KEY = PiiKey(b"k" * 32)

@@ -215,6 +215,16 @@ def org_without_secretary(d: District, p: dict[str, object]) -> list[Finding]:
     return findings
 
 
+def building_without_resident_member(d: District, p: dict[str, object]) -> list[Finding]:
+    # The district's own rule of the README (it ships off): a building in which no Party member lives.
+    # Reading: only the members roster says where a member lives (户编码 or 居住地址); a member of an org
+    # of the district or outside it counts alike. Buildings are the 小区 + 楼栋 of the households roster.
+    by_code = {h.code: h for h in d.households}
+    lived = {(by_code[m.household].compound, by_code[m.household].building) for m in d.members if m.household in by_code}
+    buildings = sorted({(h.compound, h.building) for h in d.households})
+    return [(f"{c}/{b}", c) for c, b in buildings if (c, b) not in lived]
+
+
 RULES: dict[str, Callable[[District, dict[str, object]], list[Finding]]] = {
     "compound-without-branch": compound_without_branch,
     "building-without-group": building_without_group,
@@ -233,6 +243,7 @@ RULES: dict[str, Callable[[District, dict[str, object]], list[Finding]]] = {
     "property-company-without-party-org": property_company_without_party_org,
     "owners-committee-without-party-member": owners_committee_without_party_member,
     "org-without-secretary": org_without_secretary,
+    "building-without-resident-member": building_without_resident_member,
 }
 
 #: Rules whose findings are not placed in an area here: only the district-wide count is expected.
