@@ -22,7 +22,7 @@ from api.replies import json_reply
 from api.scope import Scope
 from api.service import Service
 from api.tokens import Role, Token
-from queries.escalation_read import Reader
+from orggraph.store.view import DayView
 
 bearer = HTTPBearer(auto_error=False, description="a token made with `orggraph tokens add`")
 
@@ -41,13 +41,13 @@ class Caller:
     def role(self) -> Role:
         return self.token.role
 
-    def scope(self, reader: Reader) -> Scope:
+    def scope(self, reader: DayView) -> Scope:
         return self.service.scope_of(self.token, reader)
 
     def respond(
         self,
         payload: Any,
-        reader: Reader,
+        reader: DayView,
         *,
         asked: Sequence[str] = (),
         person_route: bool = False,

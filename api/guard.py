@@ -1,8 +1,10 @@
 """One store shared by the requests of a server: readers never see half a write (读写隔离).
 
-The embedded engine changes its graph in place when it writes. A server's requests read under a
-shared lock; a write — an upload's batch, or taking in what another process wrote (``refresh``) —
-takes it exclusively, so a request sees the store before an import or after it, never between.
+The embedded engine changes its graph in place when it writes. Requests about today read a snapshot
+(the published view, :mod:`api.service`) and take no lock; what reads the graph itself (another day,
+counts) reads under a shared lock, and a write — an upload's batch, or taking in what another
+process wrote (``refresh``) — takes it exclusively, so such a read sees the store before an import or
+after it, never between. A dry run changes nothing (a scratch copy) and takes no exclusive hold.
 Uploads are also serialised among themselves (:attr:`StoreGuard.importing`): an import plans
 against the store it will write to, so nothing else may write between its plan and its batch.
 """
@@ -20,48 +22,46 @@ from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.stats import StreetSummary
 from orggraph.store import Batch, GraphStore, Link, StoreCounts, WriteSummary
 from orggraph.store.changes import WriteRecord
+from orggraph.store.view import DayView
 
 T = TypeVar("T")
 
 
 class ReadWriteLock:
-    """Many readers or one writer; a waiting writer holds back new readers, so it is not starved."""
+    """Many readers or one writer; a waiting writer holds back new readers, so it is not starved. A
+    thread that holds a read hold may take another (nested) without waiting: it never waits on a
+    writer that waits on it."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition(threading.Lock())
         self._readers = 0
         self._writing = False
         self._waiting = 0
+        self._mine = threading.local()
 
     @contextmanager
     def reading(self) -> Iterator[None]:
+        held = getattr(self._mine, "holds", 0)
+        if held:  # nested in a hold of this thread's
+            self._mine.holds = held + 1
+            try:
+                yield
+            finally:
+                self._mine.holds -= 1
+            return
         with self._cond:
             while self._writing or self._waiting:
                 self._cond.wait()
             self._readers += 1
+        self._mine.holds = 1
         try:
             yield
         finally:
+            self._mine.holds = 0
             with self._cond:
                 self._readers -= 1
                 if not self._readers:
                     self._cond.notify_all()
-
-    def try_reading(self) -> bool:
-        """Take a read hold without waiting, if no writer holds or waits for the lock; say whether taken.
-        (An event loop reads on its own thread this way, and waits in a worker thread otherwise.)"""
-        with self._cond:
-            if self._writing or self._waiting:
-                return False
-            self._readers += 1
-            return True
-
-    def done_reading(self) -> None:
-        """Give back a hold taken by :meth:`try_reading`."""
-        with self._cond:
-            self._readers -= 1
-            if not self._readers:
-                self._cond.notify_all()
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -101,6 +101,15 @@ class GuardedStore:
     def revision(self) -> int:
         return self.inner.revision
 
+    def view(self, as_of: str | None = None, *, lazy: bool = False) -> DayView:
+        return self.inner.view(as_of, lazy=lazy)
+
+    def view_ready(self, as_of: str | None = None) -> bool:
+        return self.inner.view_ready(as_of)
+
+    def view_after(self, batch: Batch, as_of: str | None = None) -> DayView:
+        return self.inner.view_after(batch, as_of)
+
     def write(
         self,
         batch: Batch,
@@ -110,6 +119,9 @@ class GuardedStore:
         expected_revision: int | None = None,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> WriteSummary:
+        if dry_run:  # checked on a scratch copy: the graph readers read never changes, so they need not wait
+            self.refresh()
+            return self.inner.write(batch, dry_run=True, audit=audit, expected_revision=expected_revision, progress=progress)
         with self.lock.writing():
             return self.inner.write(batch, dry_run=dry_run, audit=audit, expected_revision=expected_revision, progress=progress)
 
@@ -177,14 +189,12 @@ class StoreGuard:
         return self.lock.reading()
 
     async def read(self, work: Callable[[], T], *, quick: bool = True) -> T:
-        """``work()`` under a read hold: at once on the event loop when it is ``quick`` and no write is
-        under way (the lookups answer without a thread hop), else in a worker thread, which waits for a
-        write to end (the loop goes on serving meanwhile)."""
-        if quick and self.lock.try_reading():
-            try:
-                return work()
-            finally:
-                self.lock.done_reading()
+        """``work()`` at once on the event loop when it is ``quick`` — it reads a snapshot no write
+        changes, so it takes no lock and waits for nothing (the lookups answer without a thread hop) —
+        else in a worker thread under a read hold, which waits for a write to end (the loop goes on
+        serving meanwhile)."""
+        if quick:
+            return work()
 
         def waiting() -> T:
             with self.lock.reading():

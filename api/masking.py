@@ -20,7 +20,7 @@ from typing import Any
 from api.tokens import Role
 from orggraph.model.kinds import GRID_STAFF_LINKS, POST_LINKS, LinkKind
 from orggraph.pii import PiiKey
-from queries.escalation_read import Reader
+from orggraph.store.view import DayView
 
 #: The links that put a person in a post (在岗): who a dispatcher may call.
 POSTS: tuple[str, ...] = tuple(
@@ -36,7 +36,7 @@ POSTS: tuple[str, ...] = tuple(
 )
 
 
-def in_post(reader: Reader, person: str) -> bool:
+def in_post(reader: DayView, person: str) -> bool:
     """Whether the person holds a post on the reader's day."""
     memo: dict[str, bool] = reader.scratch.setdefault("api.in_post", {})
     found = memo.get(person)
@@ -48,7 +48,7 @@ def in_post(reader: Reader, person: str) -> bool:
 class Revealer:
     """Adds the whole values a caller may see to the persons of a response."""
 
-    def __init__(self, reader: Reader, key: PiiKey, role: Role, *, person_route: bool = False) -> None:
+    def __init__(self, reader: DayView, key: PiiKey, role: Role, *, person_route: bool = False) -> None:
         self.reader = reader
         self.key = key
         self.phones = role.allows(Role.DISPATCHER)
@@ -100,6 +100,6 @@ class Revealer:
         return value
 
 
-def reveal(payload: Any, reader: Reader, key: PiiKey, role: Role, *, person_route: bool = False) -> Any:
+def reveal(payload: Any, reader: DayView, key: PiiKey, role: Role, *, person_route: bool = False) -> Any:
     """Add ``phone`` and ``id_number`` to every person in ``payload`` as ``role`` may see them."""
     return Revealer(reader, key, role, person_route=person_route).walk(payload)

@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 from orggraph.model.kinds import AREA_KINDS, LinkKind, NodeKind
 from orggraph.model.schema import LINK_RULES
-from queries.escalation_read import Reader
+from orggraph.patterns import Focus, MatchSpec
+from orggraph.store.view import DayView, Subtree
 
 T = TypeVar("T")
 
@@ -47,7 +48,7 @@ class Scope:
         object.__setattr__(self, "_memo_key", f"api.sees:{self.area}")
 
     @classmethod
-    def of(cls, reader: Reader, code: str) -> Scope | None:
+    def of(cls, reader: DayView, code: str) -> Scope | None:
         """The scope of an area code on the reader's day, or ``None`` when no such area is live."""
         area = code if code.startswith("area:") else f"area:{code}"
         attrs = reader.node(area)
@@ -55,7 +56,7 @@ class Scope:
             return None
         return cls(area, reader.parent(area, _PART_OF) is None)
 
-    def sees(self, reader: Reader, node: str) -> bool:
+    def sees(self, reader: DayView, node: str) -> bool:
         """Whether ``node`` (live on the reader's day) lies in this scope."""
         memo: dict[str, bool] | None = reader.scratch.get(self._memo_key)
         if memo is None:
@@ -69,7 +70,7 @@ class Scope:
             memo[node] = found
         return found
 
-    def contains(self, reader: Reader, area: str) -> bool:
+    def contains(self, reader: DayView, area: str) -> bool:
         """Whether ``area`` (or household) is the scope's area or lies below it; a household lies
         below its entrance's chain and below its grid's (网格 is not on the address chain)."""
         if self._climbs_to(reader, area):
@@ -77,7 +78,7 @@ class Scope:
         grid = reader.parent(area, _IN_GRID)
         return grid is not None and self._climbs_to(reader, grid)
 
-    def _climbs_to(self, reader: Reader, area: str) -> bool:
+    def _climbs_to(self, reader: DayView, area: str) -> bool:
         current: str | None = area
         for _ in range(32):
             if current is None:
@@ -88,7 +89,7 @@ class Scope:
         return False
 
 
-def places(reader: Reader, node: str, depth: int = 3) -> Iterable[str]:
+def places(reader: DayView, node: str, depth: int = 3) -> Iterable[str]:
     """The areas and households ``node`` is placed in (see the module docstring)."""
     attrs = reader.node(node)
     if attrs is None:
@@ -112,7 +113,7 @@ def places(reader: Reader, node: str, depth: int = 3) -> Iterable[str]:
 
 
 class ScopedReader:
-    """A :class:`~queries.escalation_read.Reader` that shows only what a scope sees.
+    """A :class:`~orggraph.store.view.DayView` that shows only what a scope sees.
 
     Callers resolve what a request names (an address, a masked ID number, a code) through it, so a
     thing outside the scope is not found — with the same message as a thing that does not exist, and
@@ -120,16 +121,60 @@ class ScopedReader:
     are its own, kept per scope in the inner reader's scratch.
     """
 
-    __slots__ = ("_inner", "_scope", "day", "scratch")
+    __slots__ = ("_inner", "_scope", "day", "engine", "revision", "scratch")
 
-    def __init__(self, inner: Reader, scope: Scope) -> None:
+    def __init__(self, inner: DayView, scope: Scope) -> None:
         self._inner = inner
         self._scope = scope
         self.day = inner.day
+        self.revision = inner.revision
+        self.engine = inner.engine
         self.scratch: dict[str, Any] = inner.scratch.setdefault(f"api.scoped:{scope.area}", {})
 
+    def _sees(self, node: str) -> bool:
+        return self._scope.sees(self._inner, node)
+
     def node(self, node: str) -> Mapping[str, Any] | None:
-        return self._inner.node(node) if self._scope.sees(self._inner, node) else None
+        return self._inner.node(node) if self._sees(node) else None
+
+    def nodes(self, nodes: Iterable[str]) -> dict[str, Mapping[str, Any]]:
+        return {n: attrs for n, attrs in self._inner.nodes(nodes).items() if self._sees(n)}
+
+    def out_many(self, nodes: Iterable[str], kind: str) -> dict[str, Sequence[str]]:
+        found = self._inner.out_many([n for n in nodes if self._sees(n)], kind)
+        return {n: kept for n, others in found.items() if (kept := [o for o in others if self._sees(o)])}
+
+    def into_many(self, nodes: Iterable[str], kind: str) -> dict[str, Sequence[str]]:
+        found = self._inner.into_many([n for n in nodes if self._sees(n)], kind)
+        return {n: kept for n, others in found.items() if (kept := [o for o in others if self._sees(o)])}
+
+    def neighbours(self, nodes: Iterable[str]) -> dict[str, list[tuple[str, str, str]]]:
+        found = self._inner.neighbours([n for n in nodes if self._sees(n)])
+        return {n: kept for n, links in found.items() if (kept := [lk for lk in links if self._sees(lk[0])])}
+
+    def table(self, kind: str, direction: str = "out") -> Mapping[str, Sequence[str]]:
+        def build() -> dict[str, list[str]]:
+            table = self._inner.table(kind, direction)
+            return {n: kept for n, others in table.items() if self._sees(n) and (kept := [o for o in others if self._sees(o)])}
+
+        return self.memo(f"scoped.table:{kind}:{direction}", build)
+
+    def link(self, kind: str, source: str, target: str) -> Mapping[str, Any] | None:
+        return self._inner.link(kind, source, target) if self._sees(source) and self._sees(target) else None
+
+    def of_kind(self, kind: str) -> Sequence[str]:
+        return [n for n in self._inner.of_kind(kind) if self._sees(n)]
+
+    def subtree(self, area: str) -> Subtree:
+        found = self._inner.subtree(area) if self._sees(area) else Subtree(area, {})
+        return Subtree(area, {kind: [n for n in nodes if self._sees(n)] for kind, nodes in found.by_kind.items()})
+
+    def bind(self, spec: MatchSpec, nodes: Iterable[str]) -> dict[str, list[str]]:
+        found = self._inner.bind(spec, [n for n in nodes if self._sees(n)])
+        return {n: kept for n, bound in found.items() if (kept := [b for b in bound if self._sees(b)])}
+
+    def scan(self, focus: Focus, spec: MatchSpec | None, low: int | None, high: int | None) -> list[tuple[str, int]]:
+        return [(n, c) for n, c in self._inner.scan(focus, spec, low, high) if self._sees(n)]
 
     def out(self, node: str, kind: str) -> Sequence[str]:
         return [n for n in self._inner.out(node, kind) if self._scope.sees(self._inner, n)]
@@ -153,12 +198,12 @@ class ScopedReader:
         return found
 
 
-def reader_within(reader: Reader, scope: Scope) -> Reader:
+def reader_within(reader: DayView, scope: Scope) -> DayView:
     """``reader`` itself for a scope that sees everything, else a :class:`ScopedReader`."""
     return reader if scope.everything else ScopedReader(reader, scope)
 
 
-def area_path(reader: Reader, node: str, scope: Scope | None = None) -> dict[str, str | None]:
+def area_path(reader: DayView, node: str, scope: Scope | None = None) -> dict[str, str | None]:
     """The street, community and grid codes of the first place of ``node`` that ``scope`` contains
     (any place without a scope, or for one that sees everything); ``None`` where none. A node placed
     both inside and outside the scope (a unit located in another community that liaises with this
@@ -184,7 +229,7 @@ def area_path(reader: Reader, node: str, scope: Scope | None = None) -> dict[str
 HIDDEN_HOP: dict[str, Any] = {"node": "", "name": "…", "kind": "hidden", "link": None, "direction": None}
 
 
-def hide_outside(reasons: Iterable[dict[str, Any]], scope: Scope, reader: Reader, *, near: str | None = None) -> None:
+def hide_outside(reasons: Iterable[dict[str, Any]], scope: Scope, reader: DayView, *, near: str | None = None) -> None:
     """Replace, in each reason (``{"hops": [...], ...}``), every run of hops the scope neither sees nor
     lies below (a department's office in another street) by one :data:`HIDDEN_HOP`; the first hop (who
     answers) stays. ``near``, a node the caller may see (the household asked about), lets its areas

@@ -3,16 +3,26 @@
 One :class:`Service` per app, made by :func:`api.app.create_app` and kept on ``app.state``. A
 background thread takes in what other processes write to the store (another worker's upload, an
 ``orggraph import`` from the command line) once a second.
+
+Requests about today read the **published view**: the store's view of today at the revision last
+published (on the embedded engine a :class:`~orggraph.store.day_index.DayIndex`, a snapshot). A write
+— an upload, another process's batch taken in — changes the store's graph under the exclusive lock,
+then :meth:`Service.warm` builds the view of the new revision and publishes it in one assignment:
+until then requests go on reading the one before. So a request sees the store before a write or
+after it, never half of it, and never waits for it. Requests about another day read the store's graph
+itself (a view built for that day, or one that checks periods as it goes) under the shared lock.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 from api.audit import AccessAudit
@@ -24,13 +34,10 @@ from orggraph.errors import NotFoundError
 from orggraph.model.kinds import AREA_KINDS, NodeKind
 from orggraph.settings import Settings
 from orggraph.store import GraphStore
+from orggraph.store.view import DayView
 from orggraph.timeline import today
 from queries.coverage import CoverageResult, run_coverage
-from queries.cypher.graph import is_cypher
-from queries.drilldown import summary_areas
-from queries.escalation import reader_for
-from queries.escalation_read import Reader
-from queries.index import index_for, index_ready
+from queries.coverage.drilldown import summary_areas
 from queries.policy import Policy, load_policy
 
 log = logging.getLogger("orggraph.api")
@@ -55,6 +62,8 @@ class Service:
         self._stop = threading.Event()
         self._refresher: threading.Thread | None = None
         self._thresholds = gc.get_threshold()
+        #: The view of today requests read (see the module docstring); ``None`` until warmed.
+        self._published: DayView | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -68,13 +77,13 @@ class Service:
         try:
             self.warm()
         except Exception:
-            log.exception("could not warm up: requests will build the index themselves")
+            log.exception("could not warm up: requests will build today's view themselves")
         ticks = 0
         while not self._stop.wait(1.0):
             ticks += 1
             try:
-                if self.guard.take_in_others_writes():
-                    self.warm()
+                if self.guard.take_in_others_writes() or (self._published is not None and self._published.day != today()):
+                    self.warm()  # a new revision, or a new day: its view is built here, not by a request
                 elif ticks % FREEZE_EVERY == 0:
                     gc.collect(1)
                     gc.freeze()  # what lived through the young collections: caches, mostly
@@ -82,10 +91,10 @@ class Service:
                 log.exception("could not take in other processes' writes")
 
     def warm(self) -> None:
-        """Build today's index now (in this thread), so requests do not wait for it; then set what is
-        in memory aside from the garbage collector.
+        """Build the view of today at the store's revision now (in this thread), publish it, and make
+        the coverage runs planners ask most; then set what is in memory aside from the garbage collector.
 
-        The graph and the index are millions of objects that live as long as the store's revision,
+        The graph and the view are millions of objects that live as long as the store's revision,
         and the caches of escalation paths gain a hundred objects a request. A full collection walks
         every one — hundreds of milliseconds on a district, a stall for every request — and the
         collector runs one whenever enough objects outlive its young generations. So the server runs
@@ -96,30 +105,24 @@ class Service:
         outlived the young generations waits — until the next write (a new revision), when
         everything is thawed, collected once and frozen again.
         """
-        if is_cypher(self.store):  # the graph stays on the server: only its coverage is made now
-            with self.guard.reading():
-                self.precompute(today())
-            return
-        if getattr(self.store.inner, "graph", None) is None:
-            return
-        with self.guard.reading():
-            index = index_for(self.store)
-            self.precompute(index.day)
+        view = self.store.view(today())  # built under the store's own lock: never half a write
+        self._published = view
+        self.precompute(view)
         gc.unfreeze()
         gc.collect()
         gc.freeze()
 
-    def precompute(self, day: str) -> None:
-        """The coverage of the whole area tree and of each street (every rule, the day), made now so the
-        summaries planners ask most are answered from the cache; called after each new revision."""
-        for code in summary_areas(self.store, as_of=day):
-            self.coverage(code, None, day)
+    def precompute(self, view: DayView) -> None:
+        """The coverage of the whole area tree and of each street (every rule, the view's day), made now
+        so the summaries planners ask most are answered from the cache; called after each new revision."""
+        for code in summary_areas(view):
+            self.coverage(view, code, None)
 
-    def coverage(self, code: str, rules: tuple[str, ...] | None, day: str) -> CoverageResult:
-        """The coverage run of an area (by code), rules and day, once per store revision."""
+    def coverage(self, view: DayView, code: str, rules: tuple[str, ...] | None) -> CoverageResult:
+        """The coverage run of an area (by code) and rules on a view, once per view (revision and day)."""
         return self.cached(
-            ("coverage", day, code, rules, id(self.policy)),
-            lambda: run_coverage(self.store, scope=code, rules=rules, as_of=day, policy=self.policy),
+            ("coverage", view.revision, view.day, code, rules, id(self.policy)),
+            lambda: run_coverage(view, scope=code, rules=rules, policy=self.policy),
         )
 
     def stop(self) -> None:
@@ -132,16 +135,44 @@ class Service:
 
     # -- reading -----------------------------------------------------------------------------------
 
-    def reader(self, as_of: str | dt.date | None = None) -> Reader:
-        """The reader of the day (today's shared index, or the raw graph for another day)."""
-        return reader_for(self.store, as_of=as_of)
+    def published(self) -> DayView:
+        """The published view of today (built now if there is none yet, or the day has turned)."""
+        view = self._published
+        if view is None or view.day != today():
+            view = self._published = self.store.view(today())
+        return view
+
+    def snapshot(self, as_of: str | dt.date | None = None) -> bool:
+        """Whether reading as of the day reads a snapshot no write changes: today, on the embedded
+        engine (its day index). Such reads take no lock; others hold the shared lock."""
+        return as_of is None and self.published().engine == "embedded"
+
+    def reading(self, as_of: str | dt.date | None = None) -> AbstractContextManager[object]:
+        """``with service.reading(as_of):`` around what a request reads: nothing to hold for a snapshot,
+        the shared lock otherwise."""
+        return contextlib.nullcontext() if self.snapshot(as_of) else self.guard.reading()
+
+    def reader(self, as_of: str | dt.date | None = None) -> DayView:
+        """The view a point lookup reads (an escalation path, a liaison): the published view of today,
+        else one of the day that checks periods as it goes (read under :meth:`reading`)."""
+        if as_of is None:
+            return self.published()
+        return self.store.view(str(as_of), lazy=True)
+
+    def view(self, as_of: str | dt.date | None = None) -> DayView:
+        """The view a run over many nodes reads (coverage, drill-down): the published view of today, else
+        the day's whole view, built under the shared lock (a snapshot once built)."""
+        if as_of is None:
+            return self.published()
+        with self.guard.reading():
+            return self.store.view(str(as_of))
 
     def quick(self, as_of: dt.date | None) -> bool:
-        """Whether reading as of the day is quick enough for the event loop: today, its index built (a
+        """Whether a lookup as of the day is quick enough for the event loop: today, on a snapshot (a
         store on a Bolt server is read over the network: always in a worker thread)."""
-        return as_of is None and not is_cypher(self.store) and index_ready(self.store)
+        return self.snapshot(as_of)
 
-    def scope_of(self, token: Token, reader: Reader) -> Scope:
+    def scope_of(self, token: Token, reader: DayView) -> Scope:
         """The token's scope on the reader's day; a token whose area is gone sees nothing (403)."""
         scope = Scope.of(reader, token.scope)
         if scope is None:
@@ -151,7 +182,7 @@ class Service:
             )
         return scope
 
-    def named(self, scope: Scope, reader: Reader, given: str, kind: NodeKind) -> str:
+    def named(self, scope: Scope, reader: DayView, given: str, kind: NodeKind) -> str:
         """The node of ``kind`` that ``given`` names (its code, or its node id) if the scope sees it on
         the reader's day; else the same 404 as for a node that does not exist."""
         prefix = "area" if kind in AREA_KINDS else kind.value

@@ -37,7 +37,7 @@ class NewToken(BaseModel):
 
 def _mine(caller: Caller, token: Token) -> bool:
     """Whether ``token`` is scoped within the admin's scope (today)."""
-    with caller.service.guard.reading():
+    with caller.service.reading():
         reader = caller.service.reader()
         scope = caller.scope(reader)
         return scope.everything or scope.contains(reader, f"area:{token.scope}")
@@ -47,7 +47,7 @@ def _mine(caller: Caller, token: Token) -> bool:
 def me(caller: Viewer) -> Response:
     """The calling token's id, role, scope area (with its name and kind) and expiry: what a client
     shows and which pages it offers."""
-    with caller.service.guard.reading():
+    with caller.service.reading():
         reader = caller.service.reader()
         place = reader.node(caller.scope(reader).area) or {}
     token = caller.token
@@ -73,7 +73,7 @@ def list_tokens(caller: Admin) -> Response:
 def add_token(caller: Admin, body: NewToken) -> Response:
     """Make a token; the whole token is in the answer this once and kept nowhere."""
     service = caller.service
-    with service.guard.reading():
+    with service.reading():
         _, code = area_in_scope(caller, service.reader(), body.scope)
     now = dt.datetime.now(dt.UTC)
     expires = expiry_of(body.expires, now)
@@ -102,7 +102,7 @@ def audit(
     of those (the limit counts what the scope sees, not the entries read before it is applied)."""
     service = caller.service
     stamp = since.astimezone(dt.UTC).isoformat(timespec="seconds") if since is not None else None
-    with service.guard.reading():
+    with service.reading():
         reader = service.reader()
         scope = caller.scope(reader)
     if scope.everything:
@@ -120,7 +120,7 @@ def _within_scope(caller: Caller, since: str | None, limit: int) -> list[dict[st
     window = max(limit * 4, 1000)
     while True:
         entries = service.store.audit_log("access", since=since, limit=window)
-        with service.guard.reading():
+        with service.reading():
             reader = service.reader()
             scope = caller.scope(reader)
             kept = [e for e in entries if scope.sees(reader, str(e.get("node")))]

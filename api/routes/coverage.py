@@ -10,7 +10,7 @@ import math
 import tempfile
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from starlette.responses import Response
@@ -22,10 +22,10 @@ from api.replies import FILE_CONTENT, file_reply, json_reply
 from api.schemas import AreasOut, CoverageSummaryOut, FindingsPage, StatsOut
 from api.scope import Scope
 from orggraph.errors import NotFoundError
+from orggraph.store.view import DayView
 from queries.coverage import CoverageResult
+from queries.coverage.drilldown import area_counts, breakdown
 from queries.coverage.export import export_findings
-from queries.drilldown import area_counts, breakdown
-from queries.escalation_read import Reader
 
 router = APIRouter(prefix="/v1", tags=["coverage"])
 
@@ -56,7 +56,7 @@ class ExportFormat(StrEnum):
 FormatParam = Annotated[ExportFormat, Query(description="the file format: a spreadsheet (xlsx) or csv")]
 
 
-def area_in_scope(caller: Caller, reader: Reader, area: str | None) -> tuple[Scope, str]:
+def area_in_scope(caller: Caller, reader: DayView, area: str | None) -> tuple[Scope, str]:
     """The area code a request names (default the token's), checked to lie within the token's scope."""
     scope = caller.scope(reader)
     if area is None:
@@ -71,19 +71,19 @@ def area_in_scope(caller: Caller, reader: Reader, area: str | None) -> tuple[Sco
 
 def coverage_run(caller: Caller, area: str | None, rules: list[str] | None, as_of: str | None) -> CoverageResult:
     service = caller.service
-    reader = service.reader(as_of)
-    _, code = area_in_scope(caller, reader, area)
-    return service.coverage(code, tuple(sorted(set(rules))) if rules else None, reader.day)
+    view = service.view(as_of)
+    _, code = area_in_scope(caller, view, area)
+    return service.coverage(view, code, tuple(sorted(set(rules))) if rules else None)
 
 
 @router.get("/coverage/summary", response_model=CoverageSummaryOut, responses=responses(), summary="Coverage summary")
 def summary(caller: Viewer, area: Area = None, rule: Rules = None, as_of: AsOf = None) -> Response:
     """Findings per rule and severity and the headline ratios (覆盖率: households contacted, buildings
     with a Party group, grids fully staffed …) in total, per street and per community of the area."""
-    with caller.service.guard.reading():
+    service = caller.service
+    with service.reading(day_of(as_of)):
         result = coverage_run(caller, area, rule, day_of(as_of))
-        service = caller.service
-        place = service.reader(result.as_of).node(f"area:{result.scope}") or {}
+        place = service.view(day_of(as_of)).node(f"area:{result.scope}") or {}
         head = {"as_of": result.as_of, "scope": result.scope, "scope_name": place.get("name"), "scope_kind": place.get("kind")}
         names = {r.id: {"zh": r.zh, "en": r.en} for r in service.policy.coverage.values()}
         return json_reply({**head, **result.summary.to_dict(), "rule_names": names})
@@ -94,9 +94,11 @@ def areas(caller: Viewer, area: Area = None, rule: Rules = None, as_of: AsOf = N
     """The areas one level below for drilling down (街道 → 社区 → 网格 → 楼栋): each with its households
     and its findings by severity. Below a community its basic grids; below a grid the buildings its
     households live in."""
-    with caller.service.guard.reading():
+    service = caller.service
+    with service.reading(day_of(as_of)):
         result = coverage_run(caller, area, rule, day_of(as_of))
-        return json_reply({"as_of": result.as_of, "scope": result.scope, "areas": breakdown(caller.service.store, result)})
+        below = breakdown(service.view(day_of(as_of)), result)
+        return json_reply({"as_of": result.as_of, "scope": result.scope, "areas": below})
 
 
 @router.get("/coverage/findings", response_model=FindingsPage, responses=responses(), summary="Coverage findings, paginated")
@@ -112,7 +114,7 @@ def findings(
 ) -> Response:
     """The gaps (覆盖缺口) with who must close each, in a stable order: by default severity (high first),
     street, community, rule, code; ``sort`` puts another field first (ties keep that order)."""
-    with caller.service.guard.reading():
+    with caller.service.reading(day_of(as_of)):
         result = coverage_run(caller, area, rule, day_of(as_of))
         wanted = {s.value for s in severity} if severity else None
         found = [f for f in result.findings if wanted is None or f.severity in wanted]
@@ -142,7 +144,7 @@ def export(
     caller: Planner, format: FormatParam = ExportFormat.xlsx, area: Area = None, rule: Rules = None, as_of: AsOf = None
 ) -> Response:
     """Every finding and the summary of the area as a spreadsheet (``xlsx``) or ``csv`` (UTF-8 with BOM)."""
-    with caller.service.guard.reading():
+    with caller.service.reading(day_of(as_of)):
         result = coverage_run(caller, area, rule, day_of(as_of))
     with tempfile.TemporaryDirectory(prefix="orggraph-export-") as folder:
         path = Path(folder) / f"coverage-{result.scope}-{result.as_of}.{format.value}"
@@ -156,12 +158,17 @@ def stats(caller: Viewer, area: Area = None, as_of: AsOf = None) -> Response:
     """Areas and households in the area's subtree by kind, and every street in it with its live nodes
     per kind (Party orgs, persons, units … placed by their links)."""
     service = caller.service
-    with service.guard.reading():
-        reader = service.reader(day_of(as_of))
+    with service.reading(day_of(as_of)):
+        reader = service.view(day_of(as_of))
         _, code = area_in_scope(caller, reader, area)
-        counts = service.cached(("area_counts", reader.day, code), lambda: area_counts(service.store, code, as_of=reader.day))
+        counts = service.cached(("area_counts", reader.revision, reader.day, code), lambda: area_counts(reader, code))
         within = Scope(f"area:{code}", everything=False)
-        streets = service.cached(("per_street", reader.day), lambda: service.store.per_street(as_of=reader.day))
+
+        def per_street() -> Any:
+            with service.guard.reading():  # counted on the store's graph itself
+                return service.store.per_street(as_of=reader.day)
+
+        streets = service.cached(("per_street", reader.revision, reader.day), per_street)
         payload = {
             "as_of": reader.day,
             "scope": code,

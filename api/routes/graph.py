@@ -13,8 +13,8 @@ from api.problems import responses
 from api.schemas import NodeOut, PathOut
 from api.scope import area_path
 from orggraph.errors import NotFoundError
-from queries.escalation_model import person_of
-from queries.lookups_path import explain_path
+from queries.lookups.explain import explain_path
+from queries.reading.model import person_of
 
 router = APIRouter(prefix="/v1", tags=["graph"])
 
@@ -37,7 +37,7 @@ def node(caller: Planner, node: NodeId, as_of: AsOf = None) -> Response:
     and the street, community and grid it sits in — of a place within the caller's scope. The id
     is the rest of the path, `/` included: `/v1/nodes/area:P1/3号楼/2单元` (or `…P1%2F3号楼%2F2单元`)."""
     service = caller.service
-    with service.guard.reading():
+    with service.reading(day_of(as_of)):
         reader = service.reader(day_of(as_of))
         scope = caller.scope(reader)
         attrs = reader.node(node)
@@ -67,14 +67,12 @@ def path(
     """The shortest path between two nodes over links active on the day, in either direction, through
     nodes within the caller's scope only; as hops and a sentence in Chinese and English."""
     service = caller.service
-    with service.guard.reading():
+    with service.reading(day_of(as_of)):
         reader = service.reader(day_of(as_of))
         scope = caller.scope(reader)
         for one in (start, end):
             if not scope.sees(reader, one):
                 raise NotFoundError(f"no node {one!r} on {reader.day}", message_zh=f"{reader.day}不存在节点“{one}”", value=one)
-        found = explain_path(
-            service.store, start, end, as_of=reader.day, through=None if scope.everything else lambda n: scope.sees(reader, n)
-        )
+        found = explain_path(reader, start, end, through=None if scope.everything else lambda n: scope.sees(reader, n))
         asked = [n for n in (start, end) if (reader.node(n) or {}).get("kind") in ("person", "household")]
         return caller.respond(found.to_dict(), reader, asked=asked)

@@ -34,7 +34,7 @@ from importers.rows import Rejection
 from importers.sync import ImportOptions, import_rosters
 from importers.undo import history, undo_import
 from orggraph.errors import NotFoundError, OrgGraphError
-from queries.escalation_read import Reader
+from orggraph.store.view import DayView
 
 router = APIRouter(prefix="/v1", tags=["imports"])
 
@@ -134,7 +134,7 @@ def upload(
             names[str(path)] = client_name(upload.filename)
             paths.append(path)
         with service.guard.importing:
-            with service.guard.reading():
+            with service.reading():
                 reader = service.reader()
                 scope, code = area_in_scope(caller, reader, area)
             options = ImportOptions(
@@ -177,7 +177,7 @@ def undo(
     may undo the imports made for an area within its scope."""
     service = caller.service
     with service.guard.importing:
-        with service.guard.reading():
+        with service.reading():
             reader = service.reader()
             scope = caller.scope(reader)
             entry = next((e for e in history(service.store) if e["id"] == import_id), None)
@@ -190,7 +190,7 @@ def undo(
     return json_reply(result.to_dict())
 
 
-def _within(reader: Reader, scope: Scope, entry: dict[str, Any]) -> bool:
+def _within(reader: DayView, scope: Scope, entry: dict[str, Any]) -> bool:
     """Whether an import was made for an area within the caller's scope."""
     area = (entry.get("options") or {}).get("scope")
     if entry.get("status") == "undo":

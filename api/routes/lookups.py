@@ -20,12 +20,12 @@ from api.replies import json_reply
 from api.schemas import BuildingLiaisonOut, CategoriesOut, CommunityOut, EscalationOut, LiaisonOut, MemberOut, UnitOut
 from api.scope import Scope, hide_outside, reader_within
 from orggraph.model.kinds import NodeKind
-from queries.address import resolve_start
+from orggraph.store.view import DayView
 from queries.escalation import escalation_path, known_categories
-from queries.escalation_read import Reader
 from queries.lookups import community_links, find_person, household_liaison, member_links
-from queries.lookups_building import building_liaison
-from queries.lookups_unit import unit_links
+from queries.lookups.building import building_liaison
+from queries.lookups.unit import unit_links
+from queries.reading.address import resolve_start
 
 router = APIRouter(prefix="/v1", tags=["lookups"])
 
@@ -48,7 +48,7 @@ async def escalation(
         reader = service.reader(day_of(as_of))
         scope = caller.scope(reader)
         node, read_as = resolve_start(reader_within(reader, scope), start)
-        path = escalation_path(service.store, node, category, at=at, as_of=day_of(as_of), policy=service.policy)
+        path = escalation_path(reader, node, category, at=at, policy=service.policy)
         payload = path.to_dict()
         reasons = (*(s["reason"] for s in payload["steps"]), *(h["reason"] for h in payload["helpers"]))
         hide_outside(reasons, scope, reader, near=node)
@@ -94,7 +94,7 @@ async def liaison(
     def answer() -> Response:
         reader = service.reader(day_of(as_of))
         node, read_as = resolve_start(reader_within(reader, caller.scope(reader)), start)
-        payload = household_liaison(service.store, node, as_of=day_of(as_of)).to_dict()
+        payload = household_liaison(reader, node).to_dict()
         payload["read_as"] = read_as
         posts = [*(p for key in _POST_LISTS for p in payload[key]), *(p for ps in payload["grid_staff"].values() for p in ps)]
         return caller.respond(payload, reader, asked=[node], persons=(p["person"] for p in posts))
@@ -115,7 +115,7 @@ async def building(
     def answer() -> Response:
         reader = service.reader(day_of(as_of))
         node = service.named(caller.scope(reader), reader, building, NodeKind.BUILDING)
-        payload = building_liaison(service.store, node, as_of=day_of(as_of)).to_dict()
+        payload = building_liaison(reader, node).to_dict()
         posts = [
             *(p for key in _POST_LISTS if key in payload for p in payload[key]),
             *(p for ps in payload["grid_staff"].values() for p in ps),
@@ -139,13 +139,13 @@ async def unit(
         reader = service.reader(day_of(as_of))
         scope = caller.scope(reader)
         node = service.named(scope, reader, unit, NodeKind.UNIT)
-        payload = _prune(unit_links(service.store, node, as_of=day_of(as_of)).to_dict(), scope, reader, _UNIT_ONE, _UNIT_MANY)
+        payload = _prune(unit_links(reader, node).to_dict(), scope, reader, _UNIT_ONE, _UNIT_MANY)
         return json_reply(payload)
 
     return await service.guard.read(answer, quick=service.quick(as_of))
 
 
-def _within(scope: Scope, reader: Reader, item: dict[str, Any] | None, *path: str) -> bool:
+def _within(scope: Scope, reader: DayView, item: dict[str, Any] | None, *path: str) -> bool:
     if item is None:
         return False
     for key in path:
@@ -169,7 +169,7 @@ _UNIT_ONE: Fields = (("located_in", ()), ("registered_with", ()))
 _UNIT_MANY: Fields = (("liaises_with", ()), ("manages", ()), ("party_orgs", ()), ("projects", ("project",)))
 
 
-def _prune(payload: dict[str, Any], scope: Scope, reader: Reader, one: Fields, many: Fields) -> dict[str, Any]:
+def _prune(payload: dict[str, Any], scope: Scope, reader: DayView, one: Fields, many: Fields) -> dict[str, Any]:
     """The answer without its links to nodes outside the scope: ``one`` fields set to ``None``, items
     of ``many`` fields dropped."""
     if scope.everything:
@@ -196,9 +196,7 @@ async def member(
         reader = service.reader(day_of(as_of))
         scope = caller.scope(reader)
         node = find_person(reader_within(reader, scope), person)
-        payload = _prune(
-            member_links(service.store, node, as_of=day_of(as_of)).to_dict(), scope, reader, _MEMBER_ONE, _MEMBER_MANY
-        )
+        payload = _prune(member_links(reader, node).to_dict(), scope, reader, _MEMBER_ONE, _MEMBER_MANY)
         payload["contact_count"] = len(payload["contacts"])
         return caller.respond(payload, reader, asked=[node], person_route=True)
 
@@ -218,7 +216,7 @@ async def community(
     def answer() -> Response:
         reader = service.reader(day_of(as_of))
         node = service.named(caller.scope(reader), reader, community, NodeKind.COMMUNITY)
-        payload = community_links(service.store, node, as_of=day_of(as_of)).to_dict()
+        payload = community_links(reader, node).to_dict()
         return caller.respond(payload, reader, asked=[node])
 
     return await service.guard.read(answer, quick=service.quick(as_of))
