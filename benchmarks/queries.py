@@ -1,7 +1,9 @@
 """The queries' budgets (issue: queries), on the generated district in a memory store.
 
-* ``index_build_s`` — the as-of index of the district (built once per store revision and day);
-* ``all_rules_district_s`` — every coverage rule over the whole district, index built;
+* ``index_build_s`` — the day index of the district (built once per store revision and day);
+* ``all_rules_district_s`` — every coverage rule (declared in the policy) over the whole district, its day
+  index built; ``rules_s`` each rule alone (``household-uncontacted``, the hottest, also on a fresh index:
+  ``household_uncontacted_fresh_s``);
 * ``coverage_district_s`` — the same through ``run_coverage`` with the per-street summary;
 * ``all_rules_community_ms`` — every rule over one community (median over several communities);
 * ``escalation_today_us`` — an escalation path as of today (cached after the first ask: the median of
@@ -26,9 +28,9 @@ from orggraph.generator import Scale, generate
 from orggraph.model.kinds import NodeKind
 from orggraph.pii import PiiKey
 from orggraph.store import MemoryStore
-from queries.coverage import RULES, find_gaps, run_coverage
+from orggraph.store.day_index import DayIndex
+from queries.coverage import find_gaps, run_coverage
 from queries.escalation import escalation_path
-from queries.index import build_index, index_for
 from queries.policy import load_policy
 from queries.proposals import propose_contacts
 
@@ -57,29 +59,45 @@ def run(scale: Scale, repeat: int) -> dict[str, Any]:
     gc.collect()
     policy = load_policy(None)
     day = dt.date.today().isoformat()
-    index_s, index_runs = median_time(lambda: build_index(store.graph, day=day), repeat)
-    ix = index_for(store)
-    rules = [policy.rule(r) for r in RULES]
-    rules_s, rules_runs = median_time(lambda: find_gaps(ix, rules, None), repeat)
-    coverage_s, _ = median_time(lambda: run_coverage(store, policy=policy), repeat)
-    communities = ix.nodes(NodeKind.COMMUNITY)
+    index_s, index_runs = median_time(lambda: DayIndex.build(store.graph, day=day), repeat)
+    view = store.view()
+    rules = policy.enabled()
+    rules_s, rules_runs = median_time(lambda: find_gaps(view, rules, None), repeat)
+    per_rule: dict[str, list[float]] = {}
+    for _ in range(repeat):
+        timings: dict[str, float] = {}
+        find_gaps(view, rules, None, timings)
+        for rule_id, seconds in timings.items():
+            per_rule.setdefault(rule_id, []).append(seconds)
+    uncontacted = [policy.rule("household-uncontacted")]
+    fresh_runs = []
+    for _ in range(repeat):
+        fresh = DayIndex.build(store.graph, day=day)  # nothing read of it before: no table, atlas or memo
+        began = time.perf_counter()
+        find_gaps(fresh, uncontacted, None)
+        fresh_runs.append(time.perf_counter() - began)
+        del fresh
+    coverage_s, _ = median_time(lambda: run_coverage(view, policy=policy), repeat)
+    communities = list(view.of_kind(NodeKind.COMMUNITY.value))
     rng = random.Random(7)
     sample = rng.sample(communities, min(20, len(communities)))
     community_ms = []
     for community in sample:
         began = time.perf_counter()
-        run_coverage(store, scope=community.split(":", 1)[1], policy=policy)
+        run_coverage(view, scope=community.split(":", 1)[1], policy=policy)
         community_ms.append((time.perf_counter() - began) * 1e3)
-    households = rng.sample(ix.by_kind["household"], 3000)
+    households = rng.sample(list(view.of_kind(NodeKind.HOUSEHOLD.value)), 3000)
     at = dt.datetime(2026, 1, 5, 9, 0)
-    first = [lambda h=h: escalation_path(store, h, CATEGORIES[0], at=at, policy=policy) for h in households[:1000]]
+    first = [lambda h=h: escalation_path(store.view(), h, CATEGORIES[0], at=at, policy=policy) for h in households[:1000]]
     first_us = _per_call_us(first)
-    repeated = [lambda h=h: escalation_path(store, h, CATEGORIES[0], at=at, policy=policy) for h in households[:1000]]
+    repeated = [lambda h=h: escalation_path(store.view(), h, CATEGORIES[0], at=at, policy=policy) for h in households[:1000]]
     today_us = _per_call_us(repeated)
     other_day = (dt.date.today() - dt.timedelta(days=200)).isoformat()
 
     def other(chosen: list[str]) -> list[Any]:
-        return [lambda h=h: escalation_path(store, h, CATEGORIES[1], at=at, as_of=other_day, policy=policy) for h in chosen]
+        return [
+            lambda h=h: escalation_path(store.view(other_day, lazy=True), h, CATEGORIES[1], at=at, policy=policy) for h in chosen
+        ]
 
     other_cold_us = _per_call_us(other(households[1000:2000]))  # a fresh store: busy nodes grouped on first visit
     other_us = _per_call_us(other(households[2000:]))  # households never asked before, steady state
@@ -89,9 +107,11 @@ def run(scale: Scale, repeat: int) -> dict[str, Any]:
         "suite": "queries",
         "scale": scale.value,
         "repeat": repeat,
-        "households": len(ix.by_kind.get("household", [])),
+        "households": len(view.of_kind(NodeKind.HOUSEHOLD.value)),
         "index_build_s": rounded(index_s),
         "all_rules_district_s": rounded(rules_s),
+        "rules_s": {rule_id: rounded(statistics.median(runs), 3) for rule_id, runs in per_rule.items()},
+        "household_uncontacted_fresh_s": rounded(statistics.median(fresh_runs), 3),
         "coverage_district_s": rounded(coverage_s),
         "all_rules_community_ms": rounded(statistics.median(community_ms), 2),
         "escalation_today_us": rounded(today_us, 1),
@@ -103,6 +123,7 @@ def run(scale: Scale, repeat: int) -> dict[str, Any]:
         "runs": {
             "index_build_s": [rounded(t) for t in index_runs],
             "all_rules_district_s": [rounded(t) for t in rules_runs],
+            "household_uncontacted_fresh_s": [rounded(t, 3) for t in fresh_runs],
             "all_rules_community_ms": [rounded(t, 2) for t in community_ms],
             "propose_contacts_s": [rounded(t) for t in propose_runs],
         },
@@ -110,6 +131,7 @@ def run(scale: Scale, repeat: int) -> dict[str, Any]:
             "all_rules_district_s": 1.0,
             "all_rules_community_ms": 10,
             "escalation_today_us": 10,
+            "escalation_today_first_us": 150,
             "escalation_other_date_us": 60,
             "propose_contacts_s": 30,
         },

@@ -4,7 +4,8 @@ Suites: ``core`` (generate, write, save, open, memory); ``importers`` (rosters s
 whole set, households as csv and xlsx, unchanged re-import, memory); ``queries`` (coverage rules,
 escalation paths, the 1+10 proposal); ``api`` (the service over HTTP under ``wrk``);
 ``web`` (the planners' page in headless Chromium); ``bolt`` (the Neo4j engine on a local
-FalkorDB server, side by side with the embedded engine). Figures are medians of ``--repeat`` runs;
+FalkorDB server, side by side with the embedded engine); ``peers`` (the hottest coverage rule beside
+LadybugDB on the same district). Figures are medians of ``--repeat`` runs;
 every run's figure is listed under ``runs``. Budgets are printed beside the figures, never asserted.
 """
 
@@ -16,7 +17,7 @@ import platform
 import sys
 from typing import Any
 
-from benchmarks import api, bolt, core, importers, queries, web
+from benchmarks import api, bolt, core, importers, peers, queries, web
 from orggraph.generator import Scale
 
 SUITES = {
@@ -26,6 +27,7 @@ SUITES = {
     "api": api.run,
     "web": web.run,
     "bolt": bolt.run,
+    "peers": peers.run,
 }
 
 
