@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
-import orjson
+
+from orggraph.store.json_text import dumps, loads
 
 LinkKey = tuple[str, str, str]  # (source id, target id, link kind value)
 Periods = tuple[tuple[Any, ...], ...]
@@ -59,13 +60,13 @@ class Changes:
         return ids
 
     def to_json(self) -> bytes:
-        return orjson.dumps(
+        return dumps(
             {"nodes": list(self.nodes.items()), "links": [[u, v, k, p] for (u, v, k), p in self.links.items()]},
         )
 
     @classmethod
     def from_json(cls, data: bytes | str) -> Changes:
-        raw = orjson.loads(data)
+        raw = loads(data)
         links = {(u, v, k): periods_from_json(p) for u, v, k, p in raw["links"]}
         return cls(dict(raw["nodes"]), links)
 
