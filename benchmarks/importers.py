@@ -159,7 +159,7 @@ def _phases(into: dict[str, float]) -> Iterator[None]:
         "hash_files": "hash_s",
         "read_file": "read_s",
         "_parse_sheet": "validate_s",
-        "_plan_rows": "plan_s",
+        "plan_sheets": "plan_s",
         "plan_ends": "ends_s",
         "_batch": "batch_s",
         "_write": "write_s",

@@ -174,8 +174,12 @@ def _moves(plan: Plan) -> dict[LinkKey, RosterKind]:
     comes back after it ended (``plan.restarts``)."""
     moved: dict[LinkKey, RosterKind] = {}
     by_source: dict[str, list[tuple[str, str, PlannedLink]]] = {}
+    graph = plan.store.graph
     for (kind_value, src, dst), planned in plan.links.items():
-        by_source.setdefault(src, []).append((kind_value, dst, planned))
+        # a source the store does not hold has no history, and a target no other source, unless the
+        # kind allows one source only: such links move nothing (most links of a first import)
+        if src in graph or _RULES[kind_value].single_source:
+            by_source.setdefault(src, []).append((kind_value, dst, planned))
     for src, planned_links in by_source.items():
         history: dict[tuple[str, str], list[Link]] = {}
         for link in plan.store.links(src, history=True):

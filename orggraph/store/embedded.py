@@ -44,6 +44,8 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from itertools import repeat
+from operator import floordiv, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -328,9 +330,9 @@ class EmbeddedStore(GraphReads):
         layout, size = self.layout, self.layout.block_size
         nodes = self.state.graph._node
         layout.give_numbers(n for n, attrs in forward.nodes.items() if attrs is not None)
-        number = layout.number
-        node_blocks = {number[n] // size for n in forward.nodes}
-        link_blocks = {number[u] // size for u, _, _ in forward.links}
+        number = layout.number.__getitem__
+        node_blocks = set(map(floordiv, map(number, forward.nodes), repeat(size)))
+        link_blocks = set(map(floordiv, map(number, map(itemgetter(0), forward.links)), repeat(size)))
         for node_id, attrs in forward.nodes.items():
             if attrs is None and node_id not in nodes:
                 layout.forget(node_id)
