@@ -6,7 +6,7 @@ instead. Every figure has its embedded counterpart and the ratio bolt / embedded
 
 * ``load_elements_per_s`` — the generated district written into an empty graph (``orggraph migrate``'s
   bulk path: nodes, then link periods, in ``UNWIND`` batches); elements are nodes plus link periods.
-  Embedded: the same graph written as one snapshot into a new file.
+  Embedded: the same graph written whole (every block) into a new file.
 * ``rules_s`` — each enabled coverage rule over the whole district (embedded: the index built once)
   against the issue's 3 s, ``rules_over_budget`` the rules that miss it; ``all_rules_district_s`` —
   all of them in one run, against the same 3 s (the budget read as the whole run).

@@ -2,7 +2,7 @@
 
 * ``generate_s`` — the synthetic district generated (batches built, nothing written);
 * ``write_s`` — every batch written into an empty store (validated, applied, made durable);
-* ``save_s`` — the whole graph saved as one snapshot (``checkpoint``);
+* ``save_s`` — the whole graph written afresh, every block (``checkpoint``);
 * ``open_s`` — an existing store opened in a fresh process;
 * ``rss_open_mb`` — that process's resident memory with the district open, and
   ``rss_open_delta_mb`` the part the graph adds to an interpreter with orggraph imported.

@@ -16,8 +16,8 @@ run then imports into a fresh store file, as of the generator's day (so the rost
 * ``reimport_unchanged_s`` — the same files imported again into the store ``import_all`` filled, as
   ``orggraph import`` is run again (``reimport_quick``: whether the importer's quick check — same files
   and options into an unchanged store — answered without reading them), with ``reimport_changes``
-  (counted changes, should be 0) and ``reimport_wrote_graph`` (whether the store's write sequence
-  moved: a journal entry or snapshot written; the import's audit row aside);
+  (counted changes, should be 0) and ``reimport_wrote_graph`` (whether the store's revision moved:
+  a block of the graph rewritten; the import's audit row aside);
 * ``reimport_full_unchanged_s`` — then the same rosters once more, past the quick check (the encoding
   given explicitly, so the options differ), read, validated and synced in full: the cost of an
   unchanged roster set that is not byte for byte the last one; ``reimport_full_changes`` and
@@ -140,11 +140,10 @@ def _remove(store: Path) -> None:
         Path(f"{store}{suffix}").unlink(missing_ok=True)
 
 
-def _sequence(path: Path) -> tuple[str, str]:
-    """The store's write sequence and snapshot sequence, read beside the store."""
+def _sequence(path: Path) -> str:
+    """The store's revision, read beside the store."""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('seq', 'snapshot_seq')").fetchall())
-    return meta["seq"], meta["snapshot_seq"]
+        return str(db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0])
 
 
 def _timed(func: Callable[[], T]) -> tuple[float, T]:
@@ -160,7 +159,7 @@ def _phases(into: dict[str, float]) -> Iterator[None]:
         "hash_files": "hash_s",
         "read_file": "read_s",
         "_parse_sheet": "validate_s",
-        "_plan_rows": "plan_s",
+        "plan_sheets": "plan_s",
         "plan_ends": "ends_s",
         "_batch": "batch_s",
         "_write": "write_s",

@@ -27,11 +27,12 @@ from importers import door
 from importers.rosters import COLUMNS, RosterKind, either_groups
 from importers.rows import MODELS, Rejection, Row, at_the_door, parse_row
 
-__all__ = ["validate_rows"]
+__all__ = ["FAILED", "clean_column", "fast_model", "row_model", "validate_rows"]
 
 #: After this many cells, a column whose cells are nearly all distinct stops being memoised.
 _MEMO_PROBE = 4096
-_FAILED = object()
+#: What a cell that does not pass becomes in its cleaned column.
+FAILED = object()
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ class _Model:
 _MODELS: dict[RosterKind, _Model | None] = {}
 
 
-def _model(kind: RosterKind) -> _Model | None:
+def fast_model(kind: RosterKind) -> _Model | None:
+    """How the fast path checks a roster kind's rows, or ``None`` where only pydantic can."""
     if kind in _MODELS:
         return _MODELS[kind]
     model = MODELS[kind]
@@ -154,8 +156,8 @@ def _model(kind: RosterKind) -> _Model | None:
     return plan
 
 
-def _column(spec: _Field, cells: Sequence[Any]) -> list[Any]:
-    """The cleaned cells of one column (``_FAILED`` where a cell does not pass), each distinct cell once."""
+def clean_column(spec: _Field, cells: Sequence[Any]) -> list[Any]:
+    """The cleaned cells of one column (``FAILED`` where a cell does not pass), each distinct cell once."""
     clean, kinds, bounds = spec.clean, spec.types, spec.bounds
     memo: dict[Any, Any] | None = None if list in kinds else {}  # a list is each row's own
     out: list[Any] = []
@@ -173,15 +175,15 @@ def _column(spec: _Field, cells: Sequence[Any]) -> list[Any]:
         try:  # a blank cell is an empty one (absent from the row), as the per-row path reads it
             value = None if cell.__class__ is str and (not cell or cell.isspace()) else clean(cell)
         except Exception:
-            value = _FAILED
+            value = FAILED
         else:
             if value is None:
-                value = None if spec.optional else _FAILED
+                value = None if spec.optional else FAILED
             elif (
                 value.__class__ not in kinds
                 and not (isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds))
             ) or (bounds and not all(check(value) for check in bounds)):
-                value = _FAILED
+                value = FAILED
         if memo is not None:
             memo[key] = value
             if index == _MEMO_PROBE and len(memo) > 0.9 * _MEMO_PROBE:
@@ -216,13 +218,13 @@ def validate_rows(
 def _validated(
     kind: RosterKind, body: list[tuple[int, dict[str, Any]]], file: str, sheet: str | None, headers: dict[str, str]
 ) -> Iterator[tuple[int, Row | list[Rejection]]]:
-    plan = _model(kind)
+    plan = fast_model(kind)
     present = sorted({f for _, cells in body for f in cells})
     if plan is None or any(f not in plan.fields for f in present):
         for number, cells in body:
             yield number, parse_row(kind, cells, file=file, sheet=sheet, row=number, headers=headers)
         return
-    columns = {f: _column(plan.fields[f], [cells.get(f) for _, cells in body]) for f in present}
+    columns = {f: clean_column(plan.fields[f], [cells.get(f) for _, cells in body]) for f in present}
     for index, (number, cells) in enumerate(body):
         row = _built(plan, {f: columns[f][index] for f in cells})
         if row is None:
@@ -256,7 +258,7 @@ def _at_the_door(
 def _built(plan: _Model, given: dict[str, Any]) -> Row | None:
     """The model of a row whose cells all passed, or ``None`` for the per-row path."""
     for value in given.values():
-        if value is _FAILED:
+        if value is FAILED:
             return None
     for name in plan.required:
         if given.get(name) is None:
@@ -265,6 +267,17 @@ def _built(plan: _Model, given: dict[str, Any]) -> Row | None:
         if all(given.get(name) is None for name in group):
             return None
     given = {name: value for name, value in given.items() if value is not None}  # a blank cell is absent
+    row = _construct(plan, given)
+    try:
+        for check in plan.after:
+            check(row)
+    except Exception:
+        return None
+    return row
+
+
+def _construct(plan: _Model, given: dict[str, Any]) -> Row:
+    """The model of a row from its checked values (blank fields left out), without pydantic."""
     state = dict(plan.defaults)
     for name, factory in plan.factories.items():
         state[name] = factory()
@@ -275,9 +288,11 @@ def _built(plan: _Model, given: dict[str, Any]) -> Row | None:
     put(row, "__pydantic_fields_set__", set(given))
     put(row, "__pydantic_extra__", None)
     put(row, "__pydantic_private__", None)
-    try:
-        for check in plan.after:
-            check(row)
-    except Exception:
-        return None
     return row
+
+
+def row_model(kind: RosterKind, given: dict[str, Any]) -> Row:
+    """The model of a row of ``kind`` whose values (blank ones left out) have passed already."""
+    plan = fast_model(kind)
+    assert plan is not None
+    return _construct(plan, given)

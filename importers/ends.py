@@ -25,6 +25,7 @@ from orggraph.model.kinds import POST_LINKS, LinkKind
 from orggraph.model.schema import LINK_RULES
 from orggraph.policy_file import ImportPolicy
 from orggraph.store import Link
+from orggraph.store.changes import Changes
 
 _RULES = {kind.value: rule for kind, rule in LINK_RULES.items()}
 _MEMBER_OF = LinkKind.MEMBER_OF.value
@@ -174,8 +175,14 @@ def _moves(plan: Plan) -> dict[LinkKey, RosterKind]:
     comes back after it ended (``plan.restarts``)."""
     moved: dict[LinkKey, RosterKind] = {}
     by_source: dict[str, list[tuple[str, str, PlannedLink]]] = {}
+    sources = {src for _, src, _ in plan.links}
+    held = plan.store.present(Changes(nodes=dict.fromkeys(sources))).nodes
+    stored = {node for node, attrs in held.items() if attrs is not None}
     for (kind_value, src, dst), planned in plan.links.items():
-        by_source.setdefault(src, []).append((kind_value, dst, planned))
+        # a source the store does not hold has no history, and a target no other source, unless the
+        # kind allows one source only: such links move nothing (most links of a first import)
+        if src in stored or _RULES[kind_value].single_source:
+            by_source.setdefault(src, []).append((kind_value, dst, planned))
     for src, planned_links in by_source.items():
         history: dict[tuple[str, str], list[Link]] = {}
         for link in plan.store.links(src, history=True):

@@ -353,11 +353,16 @@ def _household_places(ctx: Context, row: r.HouseholdRow) -> tuple[str, str, str]
 
 def household_attrs(row: r.HouseholdRow) -> dict[str, Any]:
     """What :meth:`Household.to_attrs` gives for the row, without building the model (hot path)."""
-    attrs: dict[str, Any] = {"kind": K.HOUSEHOLD.value, "room": row.room}
-    if row.residents:
-        attrs["residents"] = row.residents
-    if row.care_tags:
-        attrs["care_tags"] = list(row.care_tags)
+    return household_attrs_of(row.room, row.residents, row.care_tags)
+
+
+def household_attrs_of(room: str, residents: int | None, care_tags: list[str] | None) -> dict[str, Any]:
+    """A household's attributes from its room, residents and care tags (``None``: the row leaves them blank)."""
+    attrs: dict[str, Any] = {"kind": K.HOUSEHOLD.value, "room": room}
+    if residents:
+        attrs["residents"] = residents
+    if care_tags:
+        attrs["care_tags"] = list(care_tags)
     return attrs
 
 

@@ -96,7 +96,10 @@ class ImportReport:
         return not self.rejections
 
     def count(self, kind: RosterKind, outcome: str, n: int = 1) -> None:
-        self.counts.setdefault(kind.value, Counter())[outcome] += n
+        counts = self.counts.get(kind.value)
+        if counts is None:
+            counts = self.counts[kind.value] = Counter()
+        counts[outcome] += n
 
     def reject(self, source: Source, exc: OrgGraphError, headers: dict[Any, dict[str, str]]) -> None:
         """Reject the row at ``source`` for ``exc``, naming its column by the file's own header."""

@@ -17,20 +17,25 @@ from pathlib import Path
 from typing import Any
 
 from importers.addresses import AddressIndex, parse_address
+from importers.batching import build_batch as _batch
+from importers.batching import count_rows as _count
 from importers.change_words import change_lines
 from importers.collector import paused_cycle_collection
+from importers.columnar import COLUMNAR
 from importers.columns import validate_rows
-from importers.ends import Ending, Ends, plan_ends
-from importers.handlers import HANDLERS, Context, area
+from importers.ends import Ending, plan_ends
+from importers.handlers import Context, area
 from importers.headers import HeaderMapping, HeaderMatch, find_header
-from importers.plan import Plan, RowOps, RowProblem, Source
+from importers.plan import Plan, RowProblem, Source
+from importers.planning import ParsedSheet, plan_sheets
 from importers.quoted import unquote_csv
 from importers.readers import RawSheet, read_file
 from importers.report import FileReport, ImportReport
 from importers.revive import revive_cascades
 from importers.rosters import COLUMNS, IMPORT_ORDER, RosterKind
-from importers.rows import Rejection, Row
+from importers.rows import Rejection
 from importers.scope import Areas
+from importers.table import validate_table
 from orggraph.errors import (
     InvalidValueError,
     OrgGraphError,
@@ -39,7 +44,7 @@ from orggraph.errors import (
     RosterTooLargeError,
     StaleRevisionError,
 )
-from orggraph.model.kinds import LinkKind, NodeKind
+from orggraph.model.kinds import NodeKind
 from orggraph.policy_file import ImportPolicy
 from orggraph.store import Batch, GraphStore, WriteSummary
 from orggraph.timeline import as_of_date
@@ -72,14 +77,6 @@ class ImportOptions:
     guard: ImportPolicy = field(default_factory=ImportPolicy)
     #: How many lines of the change sheet to word (one per changed node or link; 0: none).
     change_lines: int = 0
-
-
-@dataclass
-class ParsedSheet:
-    kind: RosterKind
-    file: str
-    sheet: str | None
-    rows: list[tuple[Source, Row]] = field(default_factory=list)
 
 
 #: ``progress(phase, done, total)``: the phase's label in Chinese and English, how far it is (total 0:
@@ -142,7 +139,7 @@ def read_rosters(
                 continue
             matched += 1
             sheet = _parse_sheet(raw, header, report, progress)
-            info.sheets.append((raw.sheet, header.kind.value, len(sheet.rows)))
+            info.sheets.append((raw.sheet, header.kind.value, len(sheet)))
             parsed.append(sheet)
         if not matched and len(sheets) > 1:
             report.rejections.append(
@@ -184,12 +181,19 @@ def _parse_sheet(raw: RawSheet, header: HeaderMatch, report: ImportReport, progr
             )
         )
     headers = {f: header.headers[i] for f, i in header.fields.items()}
+    rows = [(n, cells) for n, cells in raw.rows if n > header.row]
+    if kind in COLUMNAR:
+        validated = validate_table(kind, rows, header.fields, file=raw.file, sheet=raw.sheet, headers=headers)
+        if validated is not None:
+            sheet.table, rejected = validated
+            for _, rejections in rejected:
+                report.rejections.extend(rejections)
+                report.count(kind, "rejected")
+            if progress is not None:
+                progress(f"校验 validate {Path(raw.file).name}", len(rows), len(rows))
+            return sheet
     fields = [(f, i) for f, i in header.fields.items()]
-    body = [
-        (n, {f: cells[i] for f, i in fields if i < len(cells) and cells[i] is not None})
-        for n, cells in raw.rows
-        if n > header.row
-    ]
+    body = [(n, {f: cells[i] for f, i in fields if i < len(cells) and cells[i] is not None}) for n, cells in rows]
     checked = validate_rows(kind, body, file=raw.file, sheet=raw.sheet, headers=headers)
     for done, (number, result) in enumerate(checked, start=1):
         if isinstance(result, list):
@@ -236,12 +240,11 @@ def _import_once(store: GraphStore, paths: Sequence[Path], options: ImportOption
     sheets = read_rosters(readable, options, report, progress)
     plan = Plan(store, day)
     ctx = Context(plan, store.pii_key, functools.partial(_resolve_address, plan))
-    rows = [(source, row) for sheet in sheets for source, row in sheet.rows]
     headers = {(s.file, s.sheet): {c.field: c.zh for c in COLUMNS[s.kind]} for s in sheets}
     kinds = {s.kind for s in sheets}
-    kept = {source for source, _ in _plan_rows(ctx, rows, report, headers, progress)}
+    kept = plan_sheets(ctx, sheets, report, headers, progress)
     report.warn([w for w in plan.warnings if w[0] in kept], headers)
-    del rows, sheets, kept  # the rows live on in the plan; free the parsed models (memory peaks here)
+    del sheets, kept  # the rows live on in the plan; free the parsed rows (memory peaks here)
     if progress is not None:
         progress("核对终止 ends", 0, 0)
     report.revived = revive_cascades(plan, kinds)
@@ -298,49 +301,6 @@ def _same_as_last_import(store: GraphStore, report: ImportReport, options: Impor
     return True
 
 
-def _plan_rows(
-    ctx: Context,
-    rows: list[tuple[Source, Row]],
-    report: ImportReport,
-    headers: dict[Any, dict[str, str]],
-    progress: Progress | None = None,
-) -> list[tuple[Source, Row]]:
-    accepted: list[tuple[Source, Row, RowOps]] = []
-    steps = 2 * len(rows)
-    for done, (source, row) in enumerate(rows):
-        if progress is not None and not done % 5000:
-            progress("规划 plan", done, steps)
-        ops = RowOps(source)
-        try:
-            HANDLERS[source.kind][0](ctx, row, ops)
-        except (RowProblem, InvalidValueError) as exc:
-            report.reject(source, exc, headers)
-            continue
-        ops.commit(ctx.plan)
-        accepted.append((source, row, ops))
-    kept: list[tuple[Source, Row]] = []
-    dropped: list[RowOps] = []
-    for done, (source, row, defined) in enumerate(accepted, start=len(rows)):
-        if progress is not None and not done % 5000:
-            progress("规划 plan", done, steps)
-        ops = RowOps(source)
-        try:
-            HANDLERS[source.kind][1](ctx, row, ops)
-        except (RowProblem, InvalidValueError) as exc:
-            report.reject(source, exc, headers)
-            dropped.append(defined)
-            continue
-        ops.commit(ctx.plan)
-        kept.append((source, row))
-    if dropped:  # a rejected row's own nodes go too, unless a kept row links to them
-        used = {end for _, src, dst in ctx.plan.links for end in (src, dst)}
-        for defined in dropped:
-            for node, _ in defined.nodes:
-                if node not in used and ctx.plan.nodes.get(node, (None, None))[1] == defined.source:
-                    del ctx.plan.nodes[node]
-    return kept
-
-
 def _resolve_address(plan: Plan, text: str) -> str:
     index = getattr(plan, "address_index", None)
     if index is None:
@@ -374,47 +334,6 @@ def _address_parts(plan: Plan, areas: Areas, household: str, attrs: dict[str, An
         "entrance": str((plan.attrs(entrance) or {}).get("name", entrance.rsplit("/", 1)[-1])),
         "room": str(attrs.get("room", "")),
     }
-
-
-def _batch(plan: Plan, ends: Ends) -> tuple[Batch, list[Source | Ending]]:
-    """One batch: nodes, then ends, then links; with the row (or ending) behind every op."""
-    batch = Batch(f"import:{plan.day}")
-    sources: list[Source | Ending] = []
-    day = plan.day
-    for node, (attrs, source) in plan.nodes.items():
-        batch.put_attrs(node, _with_gaps(attrs, plan.store.node(node), day))
-        sources.append(source)
-    for node, kind in ends.nodes:
-        batch.end_node(node, end=day)
-        sources.append(Ending(kind))
-    for (kind_value, src, dst), kind in ends.links:
-        start = next(
-            (lk.start for lk in plan.store.links(src, as_of=day) if lk.kind.value == kind_value and lk.target == dst),
-            day,
-        )
-        batch.unlink(LinkKind(kind_value), src, dst, end=max(day, start))
-        sources.append(Ending(kind))
-    for (kind_value, src, dst), planned in plan.links.items():
-        restart = plan.restarts.get((kind_value, src, dst))
-        start = planned.start if restart is None else restart
-        batch.link(LinkKind(kind_value), src, dst, start=start, attrs=planned.attrs, stated=planned.stated and restart is None)
-        sources.append(planned.source)
-    return batch, sources
-
-
-def _with_gaps(attrs: dict[str, Any], stored: dict[str, Any] | None, day: str) -> dict[str, Any]:
-    """A node's attributes with its valid time: the day it was first listed (``since``: a new node
-    begins on the import day), the gaps it was away (``absent``), and a new gap when it comes back on a
-    later day than it ended (so it reads as ended in between; back the same day, it never left)."""
-    if stored is None:
-        return {**attrs, "since": day}
-    if "since" in stored:
-        attrs = {**attrs, "since": stored["since"]}
-    absent = list(stored.get("absent", ()))
-    ended = stored.get("ended")
-    if ended is not None and ended < day:
-        absent.append(f"{ended}|{day}")
-    return {**attrs, "absent": absent} if absent else attrs
 
 
 def _write(
@@ -504,26 +423,3 @@ def _record(store: GraphStore, report: ImportReport, options: ImportOptions, pat
     record = _audit_record(report, options)
     record["status"] = "rejected"
     store.record_audit("import", record)
-
-
-def _count(report: ImportReport, outcomes: Sequence[str], sources: list[Source | Ending]) -> None:
-    """Per-row outcomes from per-op outcomes: created, updated or unchanged; ended per roster kind."""
-    # by the identity of the Source (one object per row): a dataclass's hash is costly, millions of times
-    rows: dict[int, tuple[Source, list[str]]] = {}
-    for outcome, source in zip(outcomes, sources, strict=True):
-        if isinstance(source, Ending):
-            if outcome == "ended":
-                report.count(source.kind, "ended")
-        else:
-            found = rows.get(id(source))
-            if found is None:
-                rows[id(source)] = (source, [outcome])
-            else:
-                found[1].append(outcome)
-    for source, row_outcomes in rows.values():
-        if row_outcomes[0] == "created":
-            report.count(source.kind, "created")
-        elif any(o != "unchanged" for o in row_outcomes):
-            report.count(source.kind, "updated")
-        else:
-            report.count(source.kind, "unchanged")

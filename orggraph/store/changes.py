@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
-import orjson
+
+from orggraph.store.json_text import dumps, loads
 
 LinkKey = tuple[str, str, str]  # (source id, target id, link kind value)
 Periods = tuple[tuple[Any, ...], ...]
@@ -59,13 +60,13 @@ class Changes:
         return ids
 
     def to_json(self) -> bytes:
-        return orjson.dumps(
+        return dumps(
             {"nodes": list(self.nodes.items()), "links": [[u, v, k, p] for (u, v, k), p in self.links.items()]},
         )
 
     @classmethod
     def from_json(cls, data: bytes | str) -> Changes:
-        raw = orjson.loads(data)
+        raw = loads(data)
         links = {(u, v, k): periods_from_json(p) for u, v, k, p in raw["links"]}
         return cls(dict(raw["nodes"]), links)
 
@@ -86,29 +87,42 @@ def periods_from_json(raw: Iterable[Any]) -> Periods:
 
 
 def changes_of(graph: nx.DiGraph, undo: list[tuple[Any, ...]]) -> tuple[Changes, Changes]:
-    """(forward, backward) changes of a write whose undo log is ``undo``, ``graph`` being the state after it."""
+    """(forward, backward) changes of a write whose undo log is ``undo``, ``graph`` being the state after it
+    (keys in the order the write first touched them)."""
     old_nodes: dict[str, dict[str, Any] | None] = {}
     old_edges: dict[tuple[str, str], dict[str, Any] | None] = {}
     for entry in undo:  # the first entry of a node or pair holds its state before the write
         if entry[0] == "node":
-            old_nodes.setdefault(entry[1], entry[2])
-        else:
-            old_edges.setdefault((entry[1], entry[2]), entry[3])
+            if entry[1] not in old_nodes:
+                old_nodes[entry[1]] = entry[2]
+        elif (key := (entry[1], entry[2])) not in old_edges:
+            old_edges[key] = entry[3]
     nodes, succ = graph._node, graph._succ
     forward, backward = Changes(), Changes()
+    after_nodes, before_nodes = forward.nodes, backward.nodes
     for node_id, old in old_nodes.items():
         new = nodes.get(node_id)
         if new != old:
-            forward.nodes[node_id] = new
-            backward.nodes[node_id] = old
+            after_nodes[node_id] = new
+            before_nodes[node_id] = old
+    after, before = forward.links, backward.links
+    empty: dict[str, Any] = {}
     for (u, v), old_data in old_edges.items():
-        new_data = succ.get(u, {}).get(v) or {}
-        old_data = old_data or {}
-        for kind in new_data.keys() | old_data.keys():
-            new_periods, old_periods = new_data.get(kind, ()), old_data.get(kind, ())
-            if new_periods != old_periods:
-                forward.links[u, v, kind] = tuple(new_periods)
-                backward.links[u, v, kind] = tuple(old_periods)
+        new_data = succ.get(u, empty).get(v)
+        if old_data is None:  # a pair the write made (the common case of an import)
+            for kind, periods in (new_data or empty).items():
+                after[u, v, kind] = periods
+                before[u, v, kind] = ()
+        elif new_data is None:  # a pair the write took away (the common case of an undo)
+            for kind, periods in old_data.items():
+                after[u, v, kind] = ()
+                before[u, v, kind] = periods
+        elif new_data is not old_data:
+            for kind in new_data.keys() | old_data.keys():
+                new_periods, old_periods = new_data.get(kind, ()), old_data.get(kind, ())
+                if new_periods != old_periods:
+                    after[u, v, kind] = tuple(new_periods)
+                    before[u, v, kind] = tuple(old_periods)
     return forward, backward
 
 

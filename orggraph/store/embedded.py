@@ -1,21 +1,39 @@
 """The embedded engine: networkx in memory, durable in one SQLite file (WAL).
 
-The file holds a *snapshot* of the whole graph and a *journal* of the batches written since:
+The file (format version 3) holds the graph as tables of nodes and of link periods, in numbered
+blocks, plus the change log and the audit trail:
 
-* ``meta`` — format name and version, the personal-data key's fingerprint, the write sequence;
-* ``snapshot`` — the graph in :mod:`marshal` form, split into parts, signed with the store key;
-* ``journal`` — one row per batch since the snapshot: the ops that changed something, signed;
-* ``changes`` — the change log, kept across snapshots: one row per write that changed something, its
-  revision, when the store learned it (UTC), its label and the states it replaced (compressed JSON of
-  :class:`~orggraph.store.changes.Changes`), signed. It is what ``orggraph undo`` puts back.
+* ``meta(key, value)`` — ``format`` (``orggraph-embedded``), ``format_version`` (3), ``key_fingerprint``
+  (of the personal-data key), ``created_at``, ``revision`` (grows with every write that changed the
+  graph), ``block_size`` (256), ``next_node`` and ``next_periods`` (the next numbers to give) and
+  ``state_digest`` (see below);
+* ``node_blocks(block, revision, body, digest)`` — the nodes numbered ``block * block_size`` …
+  ``(block + 1) * block_size - 1``; ``body`` is UTF-8 JSON ``{"number": […], "id": […], "attrs": […]}``,
+  the attributes with their ``kind``;
+* ``link_blocks(block, revision, body, digest)`` — the links from those nodes, one entry per
+  (source, target) pair: ``{"source": […], "target": […], "periods": […]}``, node numbers and the number
+  of the pair's period set;
+* ``period_blocks(block, revision, body, digest)`` — the distinct link histories (period sets), shared
+  by every pair with the same history: ``{"number": […], "periods": [{"<LINK KIND>": [[start, end or null,
+  attributes as [[name, value], …] or null], …]}, …]}``;
+* ``changes(revision, at, label, backward, digest)`` — the change log, as in version 2: per write that
+  changed something, when the store learned it (UTC), its label and the states it replaced
+  (zlib-compressed JSON of :class:`~orggraph.store.changes.Changes`, signed); what ``orggraph undo`` reads;
+* ``audit(id, at, kind, record)`` — the audit trail (imports, API access);
+* views ``nodes(number, id, kind, attrs)``, ``period_sets(number, periods)``, ``link_pairs`` and
+  ``link_periods(source, target, kind, start, end, attrs)`` — one row per node and per link period,
+  for people and tools (``sqlite3 demo.db "SELECT * FROM link_periods LIMIT 5"``).
 
-A write is one SQLite transaction (``BEGIN IMMEDIATE`` … ``COMMIT``) that appends a journal row, or,
-once the journal is long or the batch large, replaces the snapshot and empties the journal. The
-graph in memory changes only when the transaction commits: a refused batch or a failed commit
-is rolled back in memory too. A process killed mid-batch leaves the file at the previous batch,
-because SQLite never shows an uncommitted transaction. Opening loads the snapshot (checking its
-signature before anything is decoded, so a tampered or foreign file is refused) and replays the
-journal. Another process's writes are taken in by :meth:`EmbeddedStore.refresh`.
+Every block row is signed: ``digest`` is the HMAC-SHA256, under the store key, of
+``"<table>:<block>:<revision>:"`` and the body; ``state_digest`` signs the revision, the counters and
+every block's revision, so that a block cannot be put back to an older signed version or dropped. All
+is checked before the graph is built: a tampered or foreign file is refused. A write is one SQLite
+transaction (``BEGIN IMMEDIATE`` … ``COMMIT``) that rewrites only the blocks of the nodes and links it
+changed and adds its change-log row; the graph in memory changes only when it commits (a refused
+batch or a failed commit is rolled back in memory too), and a process killed mid-batch leaves the file
+at the previous batch. Several processes may share a file: :meth:`EmbeddedStore.refresh` takes in the
+blocks others rewrote. Files of versions 1 and 2 (a marshalled snapshot of networkx's dicts and a
+journal, :mod:`orggraph.store.legacy`) are migrated to version 3 the first time they are opened.
 """
 
 from __future__ import annotations
@@ -23,10 +41,11 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import logging
-import marshal
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from itertools import repeat
+from operator import floordiv, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +55,17 @@ import orjson
 from orggraph.errors import (
     StaleRevisionError,
     StoreCorruptError,
-    StoreError,
     StoreFormatError,
     StoreKeyMismatchError,
     StoreUnavailableError,
 )
 from orggraph.memory import collector_paused
 from orggraph.pii import PiiKey
-from orggraph.store.batch import Batch, Op
+from orggraph.store import blocks, legacy
+from orggraph.store.batch import Batch
 from orggraph.store.changes import Changes, WriteRecord, changes_of
+from orggraph.store.embedded_io import LayoutUndo, Transaction, connect, not_a_store
+from orggraph.store.file_rows import AUDIT, FORMAT, FORMAT_VERSION, RowFile, schema
 from orggraph.store.port import WriteSummary
 from orggraph.store.reads import GraphReads
 from orggraph.store.scratch import dry_run
@@ -52,34 +73,7 @@ from orggraph.store.state import GraphState, new_graph
 
 log = logging.getLogger("orggraph.store")
 
-FORMAT = "orggraph-embedded"
-FORMAT_VERSION = 2
-#: Versions this release opens, upgrading them in place: version 1 had no change log.
-_UPGRADES = {
-    1: "CREATE TABLE IF NOT EXISTS changes ("
-    "revision INTEGER PRIMARY KEY, at TEXT NOT NULL, label TEXT NOT NULL, backward BLOB NOT NULL, digest BLOB NOT NULL)"
-}
-#: Journalled ops after which a write folds everything into a new snapshot instead.
-SNAPSHOT_AFTER_OPS = 200_000
-_PART_BYTES = 64 * 1024 * 1024
-_MARSHAL_VERSION = 4
-
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE snapshot (part INTEGER PRIMARY KEY, body BLOB NOT NULL);
-CREATE TABLE journal (
-    seq INTEGER PRIMARY KEY, at TEXT NOT NULL, label TEXT NOT NULL,
-    n_ops INTEGER NOT NULL, ops BLOB NOT NULL, digest BLOB NOT NULL
-);
-CREATE TABLE changes (
-    revision INTEGER PRIMARY KEY, at TEXT NOT NULL, label TEXT NOT NULL, backward BLOB NOT NULL, digest BLOB NOT NULL
-);
-"""
-
-#: The audit trail (imports, and later API access), beside the graph; created in older files on open.
-_AUDIT_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, record TEXT NOT NULL)"
-)
+__all__ = ["FORMAT", "FORMAT_VERSION", "EmbeddedStore", "missing_store"]
 
 
 def missing_store(path: Path) -> StoreUnavailableError:
@@ -99,53 +93,36 @@ class EmbeddedStore(GraphReads):
         self.location = str(self.path)
         self.pii_key = key
         self.state = GraphState()
+        self.layout = blocks.Layout()
         self._lock = threading.RLock()
-        self._seq = 0
-        self._journal_ops = 0
+        self._revision = 0
         self._data_version = -1
         #: Called after a batch is written and before it commits (tests use it to kill the writer there).
         self.before_commit: Callable[[], None] | None = None
         existed = self.path.exists() and self.path.stat().st_size > 0
         if not existed and not create:
             raise missing_store(self.path)
-        self._db = self._connect()
+        self._db = connect(self.path)
+        self._file = RowFile(self._db, key, self.path)
         if existed:
-            self._check_format()
-            self._db.execute(_AUDIT_SCHEMA)
-            self._load()
+            self._open()
         else:
             self._initialise()
 
     # -- the file ---------------------------------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
+    def _transaction(self, *, read: bool = False) -> Transaction:
+        return Transaction(self._db, self.path, read=read)
+
+    def _current_data_version(self) -> int:
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _check_format(self) -> int:
+        """The file's format version, once it is known to be an orggraph store of this key."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-            db.execute("PRAGMA busy_timeout = 30000")
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
-            db.execute("PRAGMA synchronous = FULL")
+            meta = self._file.meta()
         except sqlite3.DatabaseError as exc:
-            raise self._not_a_store(f"it is not an SQLite file: {exc}") from exc
-        if mode is None or str(mode[0]).lower() != "wal":
-            raise StoreUnavailableError(f"{self.path}: cannot switch to WAL mode", path=str(self.path))
-        return db
-
-    def _not_a_store(self, detail: str) -> StoreFormatError:
-        return StoreFormatError(
-            f"{self.path} is not an orggraph store ({detail})",
-            message_zh=f"{self.path} 不是 orggraph 图存储文件",
-            path=str(self.path),
-        )
-
-    def _meta(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-
-    def _check_format(self) -> None:
-        try:
-            meta = self._meta()
-        except sqlite3.DatabaseError as exc:
-            raise self._not_a_store(str(exc)) from exc
+            raise not_a_store(self.path, str(exc)) from exc
         if meta.get("format") != FORMAT:
             raise StoreFormatError(
                 f"{self.path} is an SQLite file but not an orggraph store; give another --store path",
@@ -153,10 +130,7 @@ class EmbeddedStore(GraphReads):
                 path=str(self.path),
             )
         version = int(meta.get("format_version", "0"))
-        if version in _UPGRADES:
-            self._upgrade(version)
-            version = FORMAT_VERSION
-        if version != FORMAT_VERSION:
+        if version != FORMAT_VERSION and version not in legacy.VERSIONS:
             advice = (
                 "upgrade orggraph (pip install -U orggraph) to read it"
                 if version > FORMAT_VERSION
@@ -175,110 +149,92 @@ class EmbeddedStore(GraphReads):
                 message_zh=f"个人信息密钥与 {self.path} 不匹配；请用 ORGGRAPH_KEY_FILE 指向创建该存储时的密钥",
                 path=str(self.path),
             )
+        return version
 
-    def _upgrade(self, version: int) -> None:
-        """Bring a file of an older format version up to this one, in one transaction."""
-        with self._transaction():
-            self._db.execute(_UPGRADES[version])
-            self._set_meta(format_version=FORMAT_VERSION)
-        log.warning("%s: store format upgraded from version %d to %d", self.path, version, FORMAT_VERSION)
+    def _open(self) -> None:
+        if self._check_format() != FORMAT_VERSION:
+            self._migrate()
+        else:
+            self._db.execute(AUDIT)
+            self._load()
 
     def _initialise(self) -> None:
         with self._transaction():
-            for statement in [*_SCHEMA.strip().split(";"), _AUDIT_SCHEMA]:
-                if statement.strip():
-                    self._db.execute(statement)
+            for statement in schema():
+                self._db.execute(statement)
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            self._db.executemany(
-                "INSERT INTO meta VALUES (?, ?)",
-                [
-                    ("format", FORMAT),
-                    ("format_version", str(FORMAT_VERSION)),
-                    ("key_fingerprint", self.pii_key.fingerprint),
-                    ("created_at", now),
-                    ("seq", "0"),
-                    ("snapshot_seq", "0"),
-                ],
+            self._file.set_meta(
+                format=FORMAT, format_version=FORMAT_VERSION, key_fingerprint=self.pii_key.fingerprint, created_at=now
             )
-            self._write_snapshot(0)
+            self._file.seal(self.layout, 0)
         self._data_version = self._current_data_version()
 
-    def _transaction(self, *, read: bool = False) -> _Transaction:
-        return _Transaction(self._db, self.path, read=read)
-
-    def _current_data_version(self) -> int:
-        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
-
-    # -- snapshot and journal ---------------------------------------------------------------------
-
-    def _write_snapshot(self, seq: int) -> None:
-        graph = self.state.graph
-        blob = marshal.dumps((FORMAT_VERSION, graph._node, graph._succ, graph._pred), _MARSHAL_VERSION)
-        self._db.execute("DELETE FROM snapshot")
-        self._db.executemany(
-            "INSERT INTO snapshot VALUES (?, ?)",
-            ((i, blob[offset : offset + _PART_BYTES]) for i, offset in enumerate(range(0, len(blob) or 1, _PART_BYTES))),
-        )
-        self._db.execute("DELETE FROM journal")
-        self._set_meta(snapshot_seq=seq, snapshot_digest=self.pii_key.sign(blob).hex(), seq=seq)
-        self._journal_ops = 0
-
-    def _set_meta(self, **values: Any) -> None:
-        self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in values.items()])
+    def _migrate(self) -> None:
+        """Rewrite a file of format version 1 or 2 as version 3, in one transaction (once: a process that
+        finds it done meanwhile just reads it)."""
+        with self._transaction():
+            version = int(self._file.meta().get("format_version", "0"))
+            if version == FORMAT_VERSION:
+                migrated = False
+            else:
+                migrated = True
+                state, revision = legacy.read_legacy(self._db, self.pii_key, self.path)
+                for statement in schema()[1:]:
+                    self._db.execute(statement)
+                for table in legacy.OLD_TABLES:
+                    self._db.execute(f"DROP TABLE {table}")
+                self._db.execute("DELETE FROM meta WHERE key IN ('seq', 'snapshot_seq', 'snapshot_digest')")
+                self._file.set_meta(format_version=FORMAT_VERSION)
+                self.state, self._revision = state, revision
+                self._save_all(revision)
+        if not migrated:
+            self._load()
+            return
+        gc.freeze()
+        self._data_version = self._current_data_version()
+        log.warning("%s: store format migrated from version %d to %d", self.path, version, FORMAT_VERSION)
+        try:  # give the old snapshot's pages back (another process holding the file open may prevent it)
+            self._db.execute("VACUUM")
+        except sqlite3.OperationalError as exc:
+            log.info("%s: not compacted after the migration: %s", self.path, exc)
 
     def _load(self) -> None:
-        """Read the snapshot and replay the journal, in one read transaction."""
+        """Read every block, check every signature and the state digest, build the graph."""
         with self._transaction(read=True):
             self._load_in_transaction()
         self._data_version = self._current_data_version()
 
     def _load_in_transaction(self) -> None:
-        meta = self._meta()
-        parts = [row[0] for row in self._db.execute("SELECT body FROM snapshot ORDER BY part")]
-        blob = b"".join(parts)
-        del parts
-        if self.pii_key.sign(blob).hex() != meta.get("snapshot_digest"):
-            raise StoreCorruptError(
-                f"the snapshot in {self.path} fails its integrity check; restore the file from a backup",
-                message_zh=f"{self.path} 中的快照未通过完整性校验；请从备份恢复",
-                path=str(self.path),
-            )
+        meta = self._file.meta()
+        layout = blocks.Layout(int(meta.get("block_size", blocks.BLOCK_SIZE)))
+        rows = self._file.read()
         with collector_paused():  # millions of small containers: collecting while they load triples the time
-            version, node, succ, pred = marshal.loads(blob)  # noqa: S302 - signature checked above
+            try:
+                state = blocks.load(layout, rows)
+            except (ValueError, KeyError, IndexError, TypeError) as exc:
+                raise self._file.corrupt(f"the graph ({exc})") from exc
+            del rows
+        self._revision = self._file.check_state(layout, meta)
+        self.state, self.layout = state, layout
         # The graph holds no reference cycles and lives long: keep the collector from walking its
         # millions of containers again and again (pauses of a few hundred ms in a server).
         gc.freeze()
-        del blob
-        if version != FORMAT_VERSION:
-            raise StoreFormatError(f"snapshot version {version} in {self.path}", path=str(self.path))
-        self.state = GraphState(new_graph(node, succ, pred))
-        self._seq = int(meta["snapshot_seq"])
-        self._journal_ops = 0
-        self._replay_journal()
-
-    def _replay_journal(self) -> bool:
-        rows = self._db.execute("SELECT seq, n_ops, ops, digest FROM journal WHERE seq > ? ORDER BY seq", (self._seq,)).fetchall()
-        for seq, n_ops, body, digest in rows:
-            if self.pii_key.sign(body) != digest:
-                raise StoreCorruptError(
-                    f"journal entry {seq} in {self.path} fails its integrity check; restore the file from a backup",
-                    message_zh=f"{self.path} 的日志第 {seq} 条未通过完整性校验",
-                    path=str(self.path),
-                )
-            self.state.apply(marshal.loads(body))  # noqa: S302 - signature checked above
-            self._seq = seq
-            self._journal_ops += n_ops
-        return bool(rows)
 
     def _catch_up(self) -> bool:
-        """Inside a transaction: take in batches other processes committed since we last looked."""
-        meta = self._meta()
-        if int(meta["seq"]) == self._seq:
+        """Inside a transaction: take in the blocks other processes rewrote since we last looked."""
+        meta = self._file.meta()
+        if int(meta["revision"]) == self._revision:
             return False
-        if int(meta["snapshot_seq"]) > self._seq:
+        if int(meta.get("rewritten_at", "0")) > self._revision:  # numbered afresh: read it whole
             self._load_in_transaction()
             return True
-        return self._replay_journal()
+        rows = self._file.read(after=self._revision)
+        try:
+            blocks.apply_rows(self.state, self.layout, rows)
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise self._file.corrupt(f"the blocks written since revision {self._revision} ({exc})") from exc
+        self._revision = self._file.check_state(self.layout, meta)
+        return True
 
     def refresh(self) -> bool:
         """Take in what other processes wrote since this store was opened or last refreshed."""
@@ -299,7 +255,7 @@ class EmbeddedStore(GraphReads):
         with self._lock:
             if self._current_data_version() == self._data_version:
                 return False
-            if int(self._meta()["seq"]) == self._seq:
+            if int(self._file.meta()["revision"]) == self._revision:
                 self._data_version = self._current_data_version()
                 return False
             return True
@@ -330,8 +286,8 @@ class EmbeddedStore(GraphReads):
             transaction.begin()  # holds the write lock from catch-up to commit
             try:
                 self._catch_up()
-                if expected_revision is not None and expected_revision != self._seq:
-                    raise StaleRevisionError.of(str(self.path), self._seq, expected_revision)
+                if expected_revision is not None and expected_revision != self._revision:
+                    raise StaleRevisionError.of(str(self.path), self._revision, expected_revision)
                 applied = self.state.apply(batch.ops, progress)  # a refused batch raises here, rolled back
             except BaseException:
                 transaction.rollback()
@@ -345,12 +301,12 @@ class EmbeddedStore(GraphReads):
                 transaction.rollback()
                 summary.dry_run = dry_run
                 return summary
-            journal_ops = self._journal_ops
+            undo_layout = LayoutUndo(self.layout)
             try:
                 if applied.effective:
-                    self._persist(applied.effective, batch.label, summary.backward)
+                    self._persist(summary.forward, batch.label, summary.backward)
                 if audit is not None:
-                    revision = self._seq + (1 if applied.effective else 0)
+                    revision = self._revision + (1 if applied.effective else 0)
                     record = {"label": batch.label, **audit[1], "changes": summary.as_dict(), "revision": revision}
                     self._insert_audit(audit[0], record)
                 if self.before_commit is not None:
@@ -359,11 +315,12 @@ class EmbeddedStore(GraphReads):
             except BaseException:
                 transaction.rollback()
                 self.state.rollback(applied.undo)
-                self._journal_ops = journal_ops
+                undo_layout.restore()
                 raise
+            self.layout.forgotten = None
             if applied.effective:
-                self._seq += 1
-                summary.revision = self._seq
+                self._revision += 1
+                summary.revision = self._revision
             self._data_version = self._current_data_version()
         log.info("wrote batch %r: %d changes", batch.label, summary.changed)
         return summary
@@ -374,9 +331,49 @@ class EmbeddedStore(GraphReads):
         """What ``batch`` would change, checked on a scratch copy of the graph as it stands now."""
         self.refresh()
         with self._lock:
-            if expected_revision is not None and expected_revision != self._seq:
-                raise StaleRevisionError.of(str(self.path), self._seq, expected_revision)
+            if expected_revision is not None and expected_revision != self._revision:
+                raise StaleRevisionError.of(str(self.path), self._revision, expected_revision)
             return dry_run(self.state, batch, progress)
+
+    def _persist(self, forward: Changes, label: str, backward: Changes) -> None:
+        """Inside the write's transaction: the change-log row, then the blocks of what changed."""
+        revision = self._revision + 1
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        packed = backward.packed()
+        self._db.execute("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", (revision, now, label, packed, self.pii_key.sign(packed)))
+        layout, size = self.layout, self.layout.block_size
+        nodes = self.state.graph._node
+        layout.give_numbers(n for n, attrs in forward.nodes.items() if attrs is not None)
+        number = layout.number.__getitem__
+        node_blocks = set(map(floordiv, map(number, forward.nodes), repeat(size)))
+        link_blocks = set(map(floordiv, map(number, map(itemgetter(0), forward.links)), repeat(size)))
+        for node_id, attrs in forward.nodes.items():
+            if attrs is None and node_id not in nodes:
+                layout.forget(node_id)
+        self._write_blocks(revision, node_blocks, link_blocks)
+
+    def _write_blocks(self, revision: int, node_blocks: set[int], link_blocks: set[int]) -> None:
+        layout, graph, write = self.layout, self.state.graph, self._file.write
+        periods_before = layout.next_periods
+        write("link_blocks", revision, ((b, blocks.encode_links(layout, graph, b)) for b in sorted(link_blocks)), layout)
+        write("node_blocks", revision, ((b, blocks.encode_nodes(layout, graph, b)) for b in sorted(node_blocks)), layout)
+        size = layout.block_size
+        new_sets = layout.next_periods > periods_before
+        period_blocks = range(periods_before // size, (layout.next_periods - 1) // size + 1) if new_sets else range(0)
+        write("period_blocks", revision, ((b, blocks.encode_periods(layout, b)) for b in period_blocks), layout)
+        self._file.seal(layout, revision)
+
+    def _save_all(self, revision: int) -> None:
+        """Inside a transaction: every block of the graph in memory, numbered afresh (a new file, a
+        migration, :meth:`checkpoint`)."""
+        for table in blocks.TABLES:
+            self._db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+        self.layout = blocks.Layout(self.layout.block_size)
+        graph = self.state.graph
+        self.layout.give_numbers(graph._node)
+        every = set(range((self.layout.next_node + self.layout.block_size - 1) // self.layout.block_size))
+        self._write_blocks(revision, every, every)
+        self._file.set_meta(rewritten_at=revision)  # other processes read such a file whole again
 
     def write_log(self, *, after: int = 0, until: int | None = None) -> Iterator[WriteRecord]:
         """The change log after revision ``after`` (up to ``until``), oldest first (each entry's signature checked)."""
@@ -395,8 +392,8 @@ class EmbeddedStore(GraphReads):
 
     @property
     def revision(self) -> int:
-        """A number that grows whenever the graph changes (the journal sequence); refresh first."""
-        return self._seq
+        """A number that grows whenever the graph changes; refresh first."""
+        return self._revision
 
     def _insert_audit(self, kind: str, record: dict[str, Any]) -> None:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -427,24 +424,8 @@ class EmbeddedStore(GraphReads):
         ).fetchall()
         return [{"id": row_id, "at": at, **orjson.loads(record)} for row_id, at, record in rows]
 
-    def _persist(self, ops: list[Op], label: str, backward: Changes) -> None:
-        seq = self._seq + 1
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        packed = backward.packed()
-        self._db.execute("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", (seq, now, label, packed, self.pii_key.sign(packed)))
-        if self._journal_ops + len(ops) > SNAPSHOT_AFTER_OPS:
-            self._write_snapshot(seq)
-        else:
-            body = marshal.dumps(ops, _MARSHAL_VERSION)
-            self._db.execute(
-                "INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?)",
-                (seq, now, label, len(ops), body, self.pii_key.sign(body)),
-            )
-            self._set_meta(seq=seq)
-            self._journal_ops += len(ops)
-
     def load_graph(self, graph: nx.DiGraph, *, label: str = "migrate") -> None:
-        """Make this empty store hold a copy of ``graph``, as one snapshot (``orggraph migrate``)."""
+        """Make this empty store hold a copy of ``graph``, written whole (``orggraph migrate``)."""
         with self._lock:
             if self.state.graph.number_of_nodes():
                 raise StoreFormatError(
@@ -462,25 +443,34 @@ class EmbeddedStore(GraphReads):
             for u, targets in copy.graph._succ.items():
                 for v, data in targets.items():
                     copy.graph._pred[v][u] = data
+            previous, layout = self.state, self.layout
             with self._transaction():
-                previous, self.state = self.state, copy
+                self.state = copy
                 try:
-                    self._write_snapshot(self._seq + 1)
-                    self._insert_audit("write", {"label": label, "nodes": graph.number_of_nodes(), "revision": self._seq + 1})
+                    revision = self._revision + 1
+                    self._save_all(revision)
+                    self._insert_audit("write", {"label": label, "nodes": graph.number_of_nodes(), "revision": revision})
                 except BaseException:
-                    self.state = previous
+                    self.state, self.layout = previous, layout
                     raise
-            self._seq += 1
+            self._revision += 1
             self._data_version = self._current_data_version()
 
     def checkpoint(self) -> None:
-        """Fold the journal into a new snapshot (makes the next open faster)."""
+        """Write every block afresh, numbered densely and without the link histories no link uses any
+        more, and fold SQLite's write-ahead log into the file."""
         with self._lock:
+            layout = self.layout
             with self._transaction():
                 self._catch_up()
-                self._write_snapshot(self._seq + 1)
-            self._seq += 1
-        self._data_version = self._current_data_version()
+                try:
+                    self._save_all(self._revision + 1)
+                except BaseException:
+                    self.layout = layout
+                    raise
+            self._revision += 1
+            self._data_version = self._current_data_version()
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         with self._lock:
@@ -491,43 +481,3 @@ class EmbeddedStore(GraphReads):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-class _Transaction:
-    """``BEGIN IMMEDIATE`` (or ``BEGIN`` to read) … ``COMMIT``; as a context, rollback on any exception."""
-
-    def __init__(self, db: sqlite3.Connection, path: Path, *, read: bool = False) -> None:
-        self.db, self.path, self.read = db, path, read
-
-    def begin(self) -> None:
-        try:
-            self.db.execute("BEGIN" if self.read else "BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreUnavailableError(
-                f"{self.path} is busy (another process is writing): {exc}",
-                message_zh=f"{self.path} 正被其他进程写入",
-                path=str(self.path),
-            ) from exc
-
-    def commit(self) -> None:
-        try:
-            self.db.execute("COMMIT")
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"{self.path}: the write could not be committed: {error}") from error
-
-    def rollback(self) -> None:
-        if self.db.in_transaction:
-            self.db.execute("ROLLBACK")
-
-    def __enter__(self) -> None:
-        self.begin()
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
-        if exc_type is None:
-            try:
-                self.commit()
-            except BaseException:
-                self.rollback()
-                raise
-        else:
-            self.rollback()

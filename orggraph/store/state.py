@@ -7,8 +7,9 @@ serves every edge with the same content, which keeps a district of half a millio
 million and a half links well under a gigabyte. Because of this, edge data are never changed in
 place; a write puts a new (interned) dict. Treat the graph as read-only outside this module.
 
-Writes are applied op by op with an undo log; the first op that breaks a rule rolls the whole batch
-back and raises, so a refused batch leaves the graph exactly as it was.
+Writes are applied with an undo log — runs of ops of one verb as whole columns where the bulk path
+(:mod:`orggraph.store.bulk`) takes them, the rest op by op; the first op that breaks a rule rolls the
+whole batch back and raises, so a refused batch leaves the graph exactly as it was.
 
 Valid time (when a fact held) is kept normalised, so that a same-day correction leaves no trace in it:
 a period ended on the day it started never held and is dropped; a link started again on the day its
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from itertools import compress, groupby, repeat
+from operator import itemgetter, ne
 from typing import Any, NamedTuple
 
 import networkx as nx
@@ -38,12 +41,15 @@ from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.model.nodes import PREFIX
 from orggraph.model.schema import LINK_RULES, LinkRule, describe
 from orggraph.store.batch import Op
+from orggraph.store.bulk import BULK, MIN_RUN
 from orggraph.store.port import Outcome, WriteSummary
 
 EdgeData = dict[str, tuple[tuple[Any, ...], ...]]
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NODE_KINDS = {k.value: k for k in NodeKind}
 _RULES = {k.value: r for k, r in LINK_RULES.items()}
+#: The most ops of one run the bulk path takes at once (a run it cannot take goes op by op).
+CHUNK = 16_384
 
 
 def new_graph(node: dict[str, Any], succ: dict[str, Any], pred: dict[str, Any]) -> nx.DiGraph:
@@ -98,32 +104,63 @@ class GraphState:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def apply(self, ops: Iterable[Op], progress: Callable[[str, int, int], None] | None = None) -> Applied:
+    def apply(self, ops: Iterable[Op], progress: Callable[[str, int, int], None] | None = None, *, bulk: bool = True) -> Applied:
         """Apply every op or none; what is returned can still be rolled back (see :meth:`rollback`).
 
-        ``progress("apply", done, total)`` is called every few thousand ops (total: 0 unless a list)."""
+        Runs of ops of one verb go the bulk path (:mod:`orggraph.store.bulk`) where it takes them, the
+        rest op by op; both obey the same rules and refuse the same ops (``bulk=False``: every op alone,
+        the reference the bulk path is held to). ``progress("apply", done, total)`` is called every few
+        thousand ops."""
         summary = WriteSummary()
         undo: list[tuple[Any, ...]] = []
         effective: list[Op] = []
         self._dropped = set()
-        total = len(ops) if isinstance(ops, list) else 0
+        ops = ops if isinstance(ops, list) else list(ops)
+        total = len(ops)
         try:
-            for index, op in enumerate(ops):
-                if progress is not None and not index % 20_000:
-                    progress("apply", index, total)
-                try:
-                    outcome = self._apply_one(op, summary, undo)
-                except RefusedWriteError as exc:
-                    exc.context.setdefault("op_index", index)
-                    raise
-                summary.outcomes.append(outcome)
-                if outcome != "unchanged":
-                    effective.append(op)
+            index = 0
+            for verb, group in groupby(ops, key=itemgetter(0)):
+                run = list(group)
+                for start in range(0, len(run), CHUNK):
+                    chunk = run[start : start + CHUNK]
+                    take = BULK.get(verb) if bulk and len(chunk) >= MIN_RUN else None
+                    outcomes = take(self, chunk, summary, undo) if take is not None else None
+                    if outcomes is None:
+                        self._apply_ops(chunk, index, summary, undo, effective, progress, total)
+                    else:
+                        summary.outcomes.extend(outcomes)
+                        effective.extend(compress(chunk, map(ne, outcomes, repeat("unchanged"))))
+                    index += len(chunk)
+                    if progress is not None:
+                        progress("apply", index, total)
             self._sweep(summary, undo)
         except BaseException:
             self.rollback(undo)
             raise
         return Applied(summary, effective, undo)
+
+    def _apply_ops(
+        self,
+        ops: list[Op],
+        first: int,
+        summary: WriteSummary,
+        undo: list[tuple[Any, ...]],
+        effective: list[Op],
+        progress: Callable[[str, int, int], None] | None,
+        total: int,
+    ) -> None:
+        """Apply ops one at a time; ``first`` is the index of the first in the batch."""
+        for index, op in enumerate(ops, start=first):
+            if progress is not None and not index % 20_000:
+                progress("apply", index, total)
+            try:
+                outcome = self._apply_one(op, summary, undo)
+            except RefusedWriteError as exc:
+                exc.context.setdefault("op_index", index)
+                raise
+            summary.outcomes.append(outcome)
+            if outcome != "unchanged":
+                effective.append(op)
 
     def _sweep(self, summary: WriteSummary, undo: list[Any]) -> None:
         """Remove the nodes this batch left with nothing that ever held: a person, or an ended node, whose

@@ -1,4 +1,5 @@
-"""The embedded engine: durability, atomic batches, crash safety, format and key checks."""
+"""The embedded engine: durability, atomic batches, crash safety, format and key checks; only the
+blocks a write changed are rewritten."""
 
 from __future__ import annotations
 
@@ -23,16 +24,25 @@ from orggraph.errors import (
 from orggraph.model import Household, LinkKind
 from orggraph.pii import PiiKey
 from orggraph.store import Batch, EmbeddedStore
-from orggraph.store import embedded as embedded_module
 from orggraph.store.digest import graph_digest
 from tests.orggraph.conftest import START, tiny_district
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def journal_rows(path: Path) -> int:
+def file_revision(path: Path) -> int:
+    """The revision the file records (grows with every write that changed the graph)."""
     with sqlite3.connect(path) as db:
-        return int(db.execute("SELECT count(*) FROM journal").fetchone()[0])
+        return int(db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0])
+
+
+def rows_written_at(path: Path, revision: int) -> dict[str, int]:
+    """How many block rows of each table the write of ``revision`` wrote."""
+    with sqlite3.connect(path) as db:
+        return {
+            table: int(db.execute(f"SELECT count(*) FROM {table} WHERE revision = ?", (revision,)).fetchone()[0])
+            for table in ("node_blocks", "link_blocks", "period_blocks")
+        }
 
 
 def test_reopen_gives_back_the_same_graph(store: EmbeddedStore, key: PiiKey) -> None:
@@ -43,29 +53,29 @@ def test_reopen_gives_back_the_same_graph(store: EmbeddedStore, key: PiiKey) -> 
     store.close()
     with EmbeddedStore(store.path, key, create=False) as again:
         assert graph_digest(again.graph) == digest
-        again.checkpoint()  # folded into the snapshot: still the same graph
+        again.checkpoint()  # every block written afresh: still the same graph
     with EmbeddedStore(store.path, key, create=False) as third:
         assert graph_digest(third.graph) == digest
-        assert journal_rows(store.path) == 0
+        assert third.revision == file_revision(store.path)
 
 
 def test_unchanged_batch_writes_nothing(store: EmbeddedStore, key: PiiKey) -> None:
-    rows = journal_rows(store.path)
+    revision = file_revision(store.path)
     summary = store.write(tiny_district(key))
     assert summary.changed == 0
-    assert journal_rows(store.path) == rows
+    assert file_revision(store.path) == revision
 
 
 def test_refused_batch_leaves_memory_and_file_as_they_were(store: EmbeddedStore, key: PiiKey) -> None:
     digest = graph_digest(store.graph)
-    rows = journal_rows(store.path)
+    revision = file_revision(store.path)
     b = Batch()
     b.put(Household(code="H9", room="601"))
     b.link(LinkKind.MEMBER_OF, "household:H9", "org:O1", start=START)
     with pytest.raises(SchemaViolationError):
         store.write(b)
     assert graph_digest(store.graph) == digest
-    assert journal_rows(store.path) == rows
+    assert file_revision(store.path) == revision
     store.close()
     with EmbeddedStore(store.path, key, create=False) as again:
         assert graph_digest(again.graph) == digest
@@ -84,20 +94,34 @@ def test_failed_commit_rolls_memory_back(store: EmbeddedStore) -> None:
         store.write(b)
     assert graph_digest(store.graph) == digest
     store.before_commit = None
-    store.write(b)  # and the store still works afterwards
+    store.write(b)  # and the store still works afterwards, numbering the node as if nothing had failed
     assert "household:H9" in store.graph
-
-
-def test_a_big_batch_goes_to_the_snapshot(store: EmbeddedStore, key: PiiKey, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(embedded_module, "SNAPSHOT_AFTER_OPS", 3)
-    b = Batch()
-    for i in range(5):
-        b.put(Household(code=f"X{i}", room=str(i)))
-    store.write(b)
-    assert journal_rows(store.path) == 0
     digest = graph_digest(store.graph)
     store.close()
-    with EmbeddedStore(store.path, key, create=False) as again:
+    with EmbeddedStore(store.path, store.pii_key, create=False) as again:
+        assert graph_digest(again.graph) == digest
+
+
+def test_a_write_rewrites_only_the_blocks_it_changed(tmp_path: Path, key: PiiKey) -> None:
+    store = EmbeddedStore(tmp_path / "big.db", key)
+    store.write(tiny_district(key))
+    b = Batch()
+    for i in range(3000):  # about twelve blocks of nodes
+        b.put(Household(code=f"X{i:04d}", room=str(i)))
+        b.link(LinkKind.PART_OF, f"household:X{i:04d}", "area:P1/3号楼/2单元", start=START)
+    store.write(b)
+    assert rows_written_at(store.path, store.revision)["node_blocks"] >= 12
+    one = Batch()
+    one.put(Household(code="X2999", room="楼上"))
+    store.write(one)
+    assert rows_written_at(store.path, store.revision) == {"node_blocks": 1, "link_blocks": 0, "period_blocks": 0}
+    moved = Batch()
+    moved.unlink(LinkKind.PART_OF, "household:X0000", "area:P1/3号楼/2单元", end="2024-01-01")
+    store.write(moved)  # a new history: one link block and the period block it is added to
+    assert rows_written_at(store.path, store.revision) == {"node_blocks": 0, "link_blocks": 1, "period_blocks": 1}
+    digest = graph_digest(store.graph)
+    store.close()
+    with EmbeddedStore(tmp_path / "big.db", key, create=False) as again:
         assert graph_digest(again.graph) == digest
 
 
@@ -154,39 +178,73 @@ def test_wrong_key_is_refused(store: EmbeddedStore) -> None:
         EmbeddedStore(store.path, PiiKey(b"z" * 32), create=False)
 
 
-def test_tampered_snapshot_is_refused(store: EmbeddedStore, key: PiiKey) -> None:
-    store.checkpoint()
+def _tamper(path: Path, statement: str, *args: object) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute(statement, args)
+
+
+def test_a_tampered_block_is_refused(store: EmbeddedStore, key: PiiKey) -> None:
     store.close()
     with sqlite3.connect(store.path) as db:
-        body = db.execute("SELECT body FROM snapshot WHERE part = 0").fetchone()[0]
-        db.execute("UPDATE snapshot SET body = ? WHERE part = 0", (body[:-1] + b"\x00",))
+        body = db.execute("SELECT body FROM node_blocks WHERE block = 0").fetchone()[0]
+    _tamper(store.path, "UPDATE node_blocks SET body = ? WHERE block = 0", body.replace(b"501", b"509"))
+    with pytest.raises(StoreCorruptError, match="block 0 of node_blocks"):
+        EmbeddedStore(store.path, key, create=False)
+
+
+def test_a_block_put_back_to_an_older_signed_version_is_refused(store: EmbeddedStore, key: PiiKey) -> None:
+    with sqlite3.connect(store.path) as db:
+        old = db.execute("SELECT revision, body, digest FROM node_blocks WHERE block = 0").fetchone()
+    b = Batch()
+    b.put(Household(code="H1", room="501", residents=5))
+    store.write(b)
+    store.close()
+    _tamper(store.path, "UPDATE node_blocks SET revision = ?, body = ?, digest = ? WHERE block = 0", *old)
+    with pytest.raises(StoreCorruptError, match="list of blocks"):
+        EmbeddedStore(store.path, key, create=False)
+
+
+def test_a_dropped_block_is_refused(store: EmbeddedStore, key: PiiKey) -> None:
+    store.close()
+    _tamper(store.path, "DELETE FROM link_blocks WHERE block = 0")
     with pytest.raises(StoreCorruptError):
         EmbeddedStore(store.path, key, create=False)
+
+
+def test_a_foreign_file_signed_with_another_key_is_refused(store: EmbeddedStore, key: PiiKey) -> None:
+    """Someone else's store with our key's fingerprint written into it: the signatures give it away."""
+    other = PiiKey(b"z" * 32)
+    foreign = EmbeddedStore(store.path.with_name("foreign.db"), other)
+    foreign.write(tiny_district(other))
+    foreign.close()
+    _tamper(foreign.path, "UPDATE meta SET value = ? WHERE key = 'key_fingerprint'", key.fingerprint)
+    with pytest.raises(StoreCorruptError):
+        EmbeddedStore(foreign.path, key, create=False)
 
 
 _WRITER = textwrap.dedent(
     """
     import os, sys, time
-    from orggraph.model import Household
+    from orggraph.model import Household, LinkKind
     from orggraph.pii import PiiKey
     from orggraph.store import Batch, EmbeddedStore
-    from orggraph.store import embedded
-    embedded.SNAPSHOT_AFTER_OPS = int(sys.argv[2])
     store = EmbeddedStore(sys.argv[1], PiiKey(b"k" * 32), create=False)
     def hold():
         print("ready", flush=True)
         time.sleep(60)
     store.before_commit = hold
     b = Batch("killed")
-    for i in range(20000):
+    for i in range(int(sys.argv[2])):
         b.put(Household(code=f"K{i}", room=str(i)))
+        b.link(LinkKind.PART_OF, f"household:K{i}", "area:P1/3号楼/2单元", start="2021-03-01")
+    b.put(Household(code="H1", room="999"))  # and a change to a block already written
     store.write(b)
     """
 )
 
 
-@pytest.mark.parametrize("snapshot_after", [10**9, 10], ids=["journal", "snapshot"])
-def test_writer_killed_mid_batch_loses_nothing_and_leaves_nothing(store: EmbeddedStore, key: PiiKey, snapshot_after: int) -> None:
+@pytest.mark.parametrize("households", [3, 20000], ids=["small", "large"])
+def test_writer_killed_mid_batch_loses_nothing_and_leaves_nothing(store: EmbeddedStore, key: PiiKey, households: int) -> None:
     committed = Batch()
     committed.put(Household(code="H5", room="505"))
     store.write(committed)
@@ -194,7 +252,7 @@ def test_writer_killed_mid_batch_loses_nothing_and_leaves_nothing(store: Embedde
     store.close()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     writer = subprocess.Popen(
-        [sys.executable, "-c", _WRITER, str(store.path), str(snapshot_after)],
+        [sys.executable, "-c", _WRITER, str(store.path), str(households)],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
@@ -207,11 +265,12 @@ def test_writer_killed_mid_batch_loses_nothing_and_leaves_nothing(store: Embedde
         assert graph_digest(again.graph) == digest
         assert "household:H5" in again.graph
         assert "household:K0" not in again.graph
+        assert again.node("household:H1") == store.node("household:H1")
 
 
 def test_dry_run_counts_and_writes_nothing(store: EmbeddedStore) -> None:
     digest = graph_digest(store.graph)
-    rows = journal_rows(store.path)
+    revision = file_revision(store.path)
     b = Batch()
     b.put(Household(code="H9", room="601"))
     b.link(LinkKind.PART_OF, "household:H9", "area:P1/3号楼/2单元", start=START)
@@ -220,7 +279,7 @@ def test_dry_run_counts_and_writes_nothing(store: EmbeddedStore) -> None:
     assert summary.dry_run
     assert summary.outcomes == ["created", "created", "ended"]
     assert graph_digest(store.graph) == digest
-    assert journal_rows(store.path) == rows
+    assert file_revision(store.path) == revision
 
 
 def test_audit_is_written_with_the_batch_even_without_changes(store: EmbeddedStore, key: PiiKey) -> None:
