@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import and_, contains, delitem, eq, gt, is_, is_not, itemgetter, ne, not_, setitem
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from orggraph.model.kinds import NodeKind
 from orggraph.model.nodes import PREFIX
@@ -32,7 +32,23 @@ from orggraph.store.batch import Op
 from orggraph.store.port import Outcome, WriteSummary
 
 if TYPE_CHECKING:
-    from orggraph.store.state import EdgeData, GraphState
+    import networkx as nx
+
+#: A link's data: ``{link kind: periods}`` (as :mod:`orggraph.store.state` keeps it).
+EdgeData = dict[str, tuple[tuple[Any, ...], ...]]
+
+
+class GraphState(Protocol):
+    """What the bulk path uses of :class:`orggraph.store.state.GraphState` (named so, as a protocol,
+    for the state module imports this one)."""
+
+    graph: nx.DiGraph
+
+    def intern(self, data: EdgeData) -> EdgeData: ...
+
+    def open_target(self, source: str, kind: str) -> str | None: ...
+
+    def has_open_in(self, target: str, kind: str) -> bool: ...
 
 #: Runs shorter than this go op by op (the columns cost more than they save).
 MIN_RUN = 64

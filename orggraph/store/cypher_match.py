@@ -152,8 +152,13 @@ def _counted(writer: _Writer, spec: MatchSpec, carried: str) -> tuple[list[str],
         if spec.where is not None:
             conditions.append(writer.condition(spec.where))
         found = writer.fresh("c")
+        counted = f"{spec.count}.id"
+        if spec.count == carried:  # the focus itself, counted when a match was found (its path is not null)
+            if not match.startswith(f"{path} = "):
+                match = f"{path} = {match}"
+            counted = f"CASE WHEN {path} IS NULL THEN null ELSE {carried}.id END"
         parts.append(f"OPTIONAL MATCH {match}{_where(conditions)}")
-        parts.append(f"WITH {carried}{''.join(', ' + x for x in lists)}, collect(DISTINCT {spec.count}.id) AS {found}")
+        parts.append(f"WITH {carried}{''.join(', ' + x for x in lists)}, collect(DISTINCT {counted}) AS {found}")
         lists.append(found)
     union = lists[0]
     for other in lists[1:]:

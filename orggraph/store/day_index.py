@@ -64,6 +64,8 @@ class DayIndex:
         by_kind: dict[str, list[str]],
     ) -> None:
         self._nodes = nodes
+        #: the nodes live on the day (what :meth:`node` answers and patterns bind)
+        self._live = {node: nodes[node] for ids in by_kind.values() for node in ids}
         self.day = day
         self.revision = revision
         self.out_tables = out
@@ -113,17 +115,14 @@ class DayIndex:
     # -- nodes -----------------------------------------------------------------------------------
 
     def node(self, node: str) -> Mapping[str, Any] | None:
-        attrs = self._nodes.get(node)
-        if attrs is None:
-            return None
-        return attrs if is_live(attrs, self.day) else None
+        return self._live.get(node)
 
     def nodes(self, nodes: Iterable[str]) -> dict[str, Mapping[str, Any]]:
         found: dict[str, Mapping[str, Any]] = {}
-        table, day = self._nodes, self.day
+        live = self._live
         for node in nodes:
-            attrs = table.get(node)
-            if attrs is not None and is_live(attrs, day):
+            attrs = live.get(node)
+            if attrs is not None:
                 found[node] = attrs
         return found
 

@@ -49,7 +49,6 @@ from orggraph.patterns.syntax import (
     date_add,
 )
 from orggraph.store.view import Subtree
-from orggraph.timeline import is_live
 
 
 class DayIndex(Protocol):
@@ -57,6 +56,7 @@ class DayIndex(Protocol):
 
     day: str
     _nodes: dict[str, dict[str, Any]]
+    _live: dict[str, dict[str, Any]]
     out_tables: dict[str, dict[str, list[str]]]
     into_tables: dict[str, dict[str, list[str]]]
     attrs_out: dict[tuple[str, str, str], dict[str, Any]]
@@ -78,6 +78,7 @@ class _Run:
     def __init__(self, ix: DayIndex, params: Mapping[str, Any]) -> None:
         self.ix = ix
         self.nodes = ix._nodes
+        self.live = ix._live
         self.day = ix.day
         self.params = {**params, DAY: ix.day}
 
@@ -132,8 +133,8 @@ class _Run:
     # -- nodes and steps -------------------------------------------------------------------------
 
     def node_ok(self, node: str, pat: NodePat, bound: Bindings) -> bool:
-        attrs = self.nodes.get(node)
-        if attrs is None or not is_live(attrs, self.day):
+        attrs = self.live.get(node)
+        if attrs is None:
             return False
         if pat.kind is not None and attrs["kind"] != pat.kind:
             return False
@@ -184,6 +185,7 @@ class _Run:
     ) -> bool:
         """Add to ``found`` what ``count`` binds over the matches from ``start``; ``True`` once ``limit`` is reached."""
         bound: Bindings = {FOCUS: start}
+        last = len(pattern.rels) - 1
 
         def walk(index: int, node: str) -> bool:
             if index == len(pattern.rels):
@@ -192,6 +194,13 @@ class _Run:
                     return limit is not None and len(found) >= limit
                 return False
             pat = pattern.nodes[index + 1]
+            if index == last and where is None:  # the last step, no condition: count what it reaches
+                for other in self.step(node, pattern.rels[index]):
+                    if self.node_ok(other, pat, bound):
+                        found.add(other if pat.var == count else bound[count])
+                        if limit is not None and len(found) >= limit:
+                            return True
+                return False
             for other in self.step(node, pattern.rels[index]):
                 if not self.node_ok(other, pat, bound):
                     continue
@@ -254,14 +263,14 @@ def counter(ix: DayIndex, spec: MatchSpec) -> Callable[[str, int | None], set[st
     if simple is not None:
         direction, kinds, far_kind = simple
         tables = [(ix.out_tables if direction == "out" else ix.into_tables).get(kind, _EMPTY) for kind in kinds]
-        nodes, day = ix._nodes, ix.day
+        live = ix._live
 
         def plain(start: str, limit: int | None) -> set[str]:
             found: set[str] = set()
             for table in tables:
                 for other in table.get(start, ()):
-                    attrs = nodes.get(other)
-                    if attrs is not None and (far_kind is None or attrs["kind"] == far_kind) and is_live(attrs, day):
+                    attrs = live.get(other)
+                    if attrs is not None and (far_kind is None or attrs["kind"] == far_kind):
                         found.add(other)
                         if limit is not None and len(found) >= limit:
                             return found

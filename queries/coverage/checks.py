@@ -75,6 +75,16 @@ class _Run:
         self._orgs: dict[str | None, Assignee] = {None: NOBODY}
         self._responsible: dict[tuple[str, str | None], Assignee] = {}
         self._const: dict[int, str] = {}
+        self.param_names = frozenset(self.params)
+        #: whether a finding's words need the node's own values (else the rule's parameters do)
+        self.needs_scope = (
+            bool(check.cases)
+            or check.actual is not None
+            or check.required is not None
+            or bool(check.lets)
+            or not check.bounds_fixed
+            or not all(t.names <= self.param_names for t in (*check.gap, *check.norm))
+        )
 
     # -- where and who ---------------------------------------------------------------------------
 
@@ -147,7 +157,7 @@ class _Run:
 
     def text(self, template: Template, scope: dict[str, Any] | None, language: str) -> str:
         """A template's words; one whose places are all the rule's parameters is worked out once."""
-        if template.names <= set(self.params):
+        if template.names <= self.param_names:
             key = id(template) * 2 + (language == "zh")
             found = self._const.get(key)
             if found is None:
@@ -190,20 +200,29 @@ def run_check(view: DayView, check: Check, scope: Subtree | None, tally: Tally |
     run = _Run(view, check, atlas)
     focus = focus_in(check, scope)
     fixed = check.bounds_fixed
-    if fixed:
-        low, high = _fixed(check.low), _fixed(check.high)
-        hits = view.scan(focus, check.spec, low, high) if low is not None or high is not None or check.spec is None else []
-    else:
-        hits = view.scan(focus, check.spec, None, None)
+    low, high = (_fixed(check.low), _fixed(check.high)) if fixed else (None, None)
     everyone: list[str] | None = None
-    if tally is not None:
-        everyone = [node for node, _ in (hits if not fixed else view.scan(focus, None, None, None))]
-    nodes = [node for node, _ in hits]
-    needs_place = check.place or (scope is not None and check.focus.kind not in _IN_SUBTREE)
-    places: dict[str, str | None] = run.places(nodes) if needs_place else dict(zip(nodes, nodes, strict=True))
+    needs_place = bool(check.place) or (scope is not None and check.focus.kind not in _IN_SUBTREE)
     if scope is not None and check.focus.kind not in _IN_SUBTREE:
-        hits = [(node, n) for node, n in hits if places[node] is not None and places[node] in scope]
-        nodes = [node for node, _ in hits]
+        # a focus the scope's subtree does not hold (persons, orgs, units …): place every node of it
+        # first, then count only those placed in the scope
+        candidates = [node for node, _ in view.scan(focus, None, None, None)]
+        places: dict[str, str | None] = run.places(candidates)
+        inside = [node for node in candidates if (where := places[node]) is not None and where in scope]
+        everyone = inside if tally is not None else None
+        hits = _counted(view, check, inside, fixed, low, high)
+    else:
+        if not fixed:
+            hits = view.scan(focus, check.spec, None, None)
+        elif low is not None or high is not None or check.spec is None:
+            hits = view.scan(focus, check.spec, low, high)
+        else:
+            hits = []
+        if tally is not None:
+            everyone = [node for node, _ in (hits if not fixed else view.scan(focus, None, None, None))]
+        found_nodes = [node for node, _ in hits]
+        places = run.places(found_nodes) if needs_place else dict(zip(found_nodes, found_nodes, strict=True))
+    nodes = [node for node, _ in hits]
     atlas.read([*nodes, *(p for p in places.values() if p is not None)])
     lets = _let_values(view, check, nodes, atlas) if check.lets else {}
     counts = dict(hits)
@@ -217,17 +236,51 @@ def run_check(view: DayView, check: Check, scope: Subtree | None, tally: Tally |
         kind = check.focus.kind
         if check.place:
             atlas.read({p for p in all_places.values() if p is not None})
+        by_entrance: dict[str | None, tuple[str | None, str | None]] = {}
         for node in everyone:
             where = all_places.get(node)
             if node in tally.seen or (scope is not None and kind not in _IN_SUBTREE and (where is None or where not in scope)):
                 continue
             tally.seen.add(node)
-            tally.focus[_key(atlas, where, kind if where == node else None)] += 1
+            if where == node and kind == NodeKind.HOUSEHOLD.value:
+                tally.focus[_household_key(atlas, node, by_entrance)] += 1
+            else:
+                tally.focus[_key(atlas, where, kind if where == node else None)] += 1
         for node in nodes:
             if node not in tally.nodes:
                 tally.nodes.add(node)
                 tally.found[_key(atlas, places[node], kind if places[node] == node else None)] += 1
     return findings
+
+
+def _counted(
+    view: DayView, check: Check, nodes: list[str], fixed: bool, low: int | None, high: int | None
+) -> list[tuple[str, int]]:
+    """The (node, count) pairs of ``nodes`` a scan of the check would give: out of the fixed bounds,
+    or every one when the bounds are worked out per node."""
+    if check.spec is None:
+        return [(node, 0) for node in nodes]
+    if fixed and low is None and high is None:
+        return []
+    bound = view.bind(check.spec, nodes)
+    counted = [(node, len(bound.get(node, ()))) for node in nodes]
+    if not fixed:
+        return counted
+    return [(node, n) for node, n in counted if (low is not None and n < low) or (high is not None and n > high)]
+
+
+def _household_key(
+    atlas: Atlas, household: str, by_entrance: dict[str | None, tuple[str | None, str | None]]
+) -> tuple[str | None, str | None]:
+    """A household's (street, community): its entrance's, taken once per entrance (a household's own
+    grid changes its grid, not its community, when the entrance has a community)."""
+    entrance = atlas.parent(household)
+    found = by_entrance.get(entrance)
+    if found is None:
+        found = _key(atlas, household, NodeKind.HOUSEHOLD.value)
+        if entrance is not None and atlas.path(entrance).community is not None:
+            by_entrance[entrance] = found
+    return found
 
 
 def _key(atlas: Atlas, where: str | None, kind: str | None) -> tuple[str | None, str | None]:
@@ -272,9 +325,7 @@ def _finding(run: _Run, node: str, count: int, place: str | None, who: Assignee,
     check, atlas = run.check, run.atlas
     attrs = atlas.attrs(node)
     kind = str(attrs.get("kind"))
-    needs_scope = bool(check.cases) or check.actual is not None or check.required is not None or lets or not check.bounds_fixed
-    needs_scope = needs_scope or not all(t.names <= set(run.params) for t in (*check.gap, *check.norm))
-    scope = _scope(run, node, count, place, lets, atlas) if needs_scope else None
+    scope = _scope(run, node, count, place, lets, atlas) if run.needs_scope else None
     bounds = run.bounds.get(node)
     if bounds is not None and scope is not None:
         scope["min"], scope["max"] = bounds

@@ -28,6 +28,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from orggraph.errors import ConfigurationError, InvalidValueError
@@ -110,10 +111,12 @@ class Expression:
         _check(text, tree, where)
         return cls(text, tree)
 
-    @property
-    def names(self) -> set[str]:
+    @cached_property
+    def names(self) -> frozenset[str]:
         """The plain names it reads (parameters, lets, count …)."""
-        return {n.id for n in ast.walk(self.tree) if isinstance(n, ast.Name) and n.id not in FUNCTIONS and n.id not in _CONSTANTS}
+        return frozenset(
+            n.id for n in ast.walk(self.tree) if isinstance(n, ast.Name) and n.id not in FUNCTIONS and n.id not in _CONSTANTS
+        )
 
     def value(self, scope: Mapping[str, Any]) -> Any:
         """The value with the names of ``scope`` (``None`` where something it needs is missing)."""
@@ -264,9 +267,10 @@ class Template:
             at = closing + 1
         return cls(text, tuple(parts))
 
-    @property
-    def names(self) -> set[str]:
-        return set().union(*(p.names for p in self.parts if isinstance(p, Expression)))
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """The plain names its places read."""
+        return frozenset().union(*(p.names for p in self.parts if isinstance(p, Expression)))
 
     @property
     def plain(self) -> bool:

@@ -120,6 +120,15 @@ SPECS: list[tuple[list[str], str, str | None, dict[str, object]]] = [
         {},
     ),
     (["(focus)<-[:COMMUNITY_WORKER_OF|GRID_WORKER_OF]-(p:Person)"], "p", "NOT coalesce(p.party_member, false) = true", {}),
+    # the focus itself counted (once, when a match exists): on a Bolt server a bind once counted it
+    # whether or not the pattern matched, as the focus is bound before the optional match
+    (
+        ["(focus)-[:LIVES_IN]->(:Household)-[:PART_OF*1..6]->(c:Community)<-[:REGISTERED_WITH]-(focus)"],
+        "focus",
+        None,
+        {},
+    ),
+    (["(focus)-[:CONTACTS]->(:Household)"], "focus", None, {}),
 ]
 
 #: Focus kinds each spec is scanned over.
@@ -134,6 +143,8 @@ SPEC_FOCUS = [
     "unit",
     "person",
     "grid",
+    "person",
+    "person",
 ]
 
 
