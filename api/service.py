@@ -113,9 +113,11 @@ class Service:
         gc.freeze()
 
     def precompute(self, view: DayView) -> None:
-        """The coverage of the whole area tree and of each street (every rule, the view's day), made now
-        so the summaries planners ask most are answered from the cache; called after each new revision."""
-        for code in summary_areas(view):
+        """The coverage of the whole area tree (every rule, the view's day), made now so the summary
+        planners ask most is answered from the cache; called after each new revision. A street's run is
+        made when first asked: every street's run after each write held the interpreter from the
+        requests for tens of seconds on a district."""
+        for code in summary_areas(view, streets=False):
             self.coverage(view, code, None)
 
     def coverage(self, view: DayView, code: str, rules: tuple[str, ...] | None) -> CoverageResult:

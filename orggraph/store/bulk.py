@@ -50,6 +50,7 @@ class GraphState(Protocol):
 
     def has_open_in(self, target: str, kind: str) -> bool: ...
 
+
 #: Runs shorter than this go op by op (the columns cost more than they save).
 MIN_RUN = 64
 

@@ -195,7 +195,19 @@ class _Run:
                 return False
             pat = pattern.nodes[index + 1]
             if index == last and where is None:  # the last step, no condition: count what it reaches
-                for other in self.step(node, pattern.rels[index]):
+                rel = pattern.rels[index]
+                if pat.var in bound and rel.min_hops == rel.max_hops == 1 and not rel.props:
+                    # back to a node already bound (the focus): is it one step away? asked of the
+                    # link's source, whose few links are read rather than all of a busy node's
+                    target = bound[pat.var]
+                    source, dest = (target, node) if rel.direction == "in" else (node, target)
+                    out = self.ix.out_tables
+                    linked = any(dest in out.get(kind, _EMPTY).get(source, ()) for kind in rel.kinds)
+                    if linked and self.node_ok(target, pat, bound):
+                        found.add(bound[count])
+                        return limit is not None and len(found) >= limit
+                    return False
+                for other in self.step(node, rel):
                     if self.node_ok(other, pat, bound):
                         found.add(other if pat.var == count else bound[count])
                         if limit is not None and len(found) >= limit:

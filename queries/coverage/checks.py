@@ -236,15 +236,15 @@ def run_check(view: DayView, check: Check, scope: Subtree | None, tally: Tally |
         kind = check.focus.kind
         if check.place:
             atlas.read({p for p in all_places.values() if p is not None})
-        by_entrance: dict[str | None, tuple[str | None, str | None]] = {}
-        for node in everyone:
-            where = all_places.get(node)
-            if node in tally.seen or (scope is not None and kind not in _IN_SUBTREE and (where is None or where not in scope)):
-                continue
-            tally.seen.add(node)
-            if where == node and kind == NodeKind.HOUSEHOLD.value:
-                tally.focus[_household_key(atlas, node, by_entrance)] += 1
-            else:
+        if kind == NodeKind.HOUSEHOLD.value and not check.place:
+            _tally_households(atlas, tally, everyone)
+        else:
+            limit = scope if kind not in _IN_SUBTREE else None  # placed in the scope, or not counted
+            for node in everyone:
+                where = all_places.get(node)
+                if node in tally.seen or (limit is not None and (where is None or where not in limit)):
+                    continue
+                tally.seen.add(node)
                 tally.focus[_key(atlas, where, kind if where == node else None)] += 1
         for node in nodes:
             if node not in tally.nodes:
@@ -269,17 +269,31 @@ def _counted(
     return [(node, n) for node, n in counted if (low is not None and n < low) or (high is not None and n > high)]
 
 
-def _household_key(
-    atlas: Atlas, household: str, by_entrance: dict[str | None, tuple[str | None, str | None]]
-) -> tuple[str | None, str | None]:
-    """A household's (street, community): its entrance's, taken once per entrance (a household's own
-    grid changes its grid, not its community, when the entrance has a community)."""
-    entrance = atlas.parent(household)
-    found = by_entrance.get(entrance)
-    if found is None:
-        found = _key(atlas, household, NodeKind.HOUSEHOLD.value)
+def _tally_households(atlas: Atlas, tally: Tally, households: list[str]) -> None:
+    """Count households (each its own place) per (street, community), a whole entrance at a time:
+    a household's street and community are its entrance's when the entrance has a community (its own
+    grid changes its grid only); the others are placed one by one."""
+    fresh = [node for node in households if node not in tally.seen] if tally.seen else households
+    tally.seen.update(fresh)
+    household = NodeKind.HOUSEHOLD.value
+    for entrance, members in _by_parent(atlas, fresh).items():
         if entrance is not None and atlas.path(entrance).community is not None:
-            by_entrance[entrance] = found
+            tally.focus[_key(atlas, members[0], household)] += len(members)
+        else:
+            for node in members:
+                tally.focus[_key(atlas, node, household)] += 1
+
+
+def _by_parent(atlas: Atlas, nodes: list[str]) -> dict[str | None, list[str]]:
+    found: dict[str | None, list[str]] = {}
+    parent = atlas.parent
+    for node in nodes:
+        up = parent(node)
+        group = found.get(up)
+        if group is None:
+            found[up] = [node]
+        else:
+            group.append(node)
     return found
 
 

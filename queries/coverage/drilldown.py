@@ -101,11 +101,12 @@ def area_counts(view: DayView, area: str) -> dict[str, int]:
     return {kind: len(nodes) for kind, nodes in sorted(_subtree(view, root).by_kind.items()) if nodes}
 
 
-def summary_areas(view: DayView) -> list[str]:
-    """The codes of the areas planners ask about most: the top of the area tree and every street."""
+def summary_areas(view: DayView, *, streets: bool = True) -> list[str]:
+    """The codes of the areas planners ask about most: the top of the area tree and (``streets``) every street."""
     parents = view.out_many(view.of_kind(K.DISTRICT.value), "PART_OF")
     tops = [n for n in view.of_kind(K.DISTRICT.value) if n not in parents]
-    return [node.split(":", 1)[1] for node in (*tops, *view.of_kind(K.STREET.value))]
+    below = view.of_kind(K.STREET.value) if streets else ()
+    return [node.split(":", 1)[1] for node in (*tops, *below)]
 
 
 def _owners(kind: str | None, children: set[str], findings: Iterable[Any], view: DayView) -> Iterator[str | None]:

@@ -109,9 +109,9 @@ def find_gaps(
     with collector_paused():
 
         def run(rule: Rule) -> list[Finding]:
-            tally = Tally()
+            tally = Tally() if tallies is not None else None  # counted only for a summary's ratios
             found = [f for check in checks_of(rule) for f in run_check(view, check, scope, tally)]
-            if tallies is not None:
+            if tallies is not None and tally is not None:
                 tallies[rule.id] = tally
             return found
 
