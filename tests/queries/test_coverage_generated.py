@@ -158,6 +158,14 @@ def test_a_subtree_holds_its_nodes_by_kind(street: Street) -> None:
     community = street.result.summary.communities[5].code
     for area in ("area:130705001", f"area:{community}", f"area:{community}X02", f"area:{community}G01"):
         subtree = view.subtree(area)
+        walked, stack = set(), [area]  # the same tree walked link by link through the port
+        while stack:
+            node = stack.pop()
+            walked.add(node)
+            stack.extend(view.into(node, "PART_OF"))
+            if node.startswith("area:") and (view.node(node) or {}).get("kind") == "grid":
+                walked.update(view.into(node, "IN_GRID"))
+        assert set(subtree) == walked
         assert subtree == {n for nodes in subtree.by_kind.values() for n in nodes}
         assert sorted(subtree.of_kind(NodeKind.HOUSEHOLD.value)) == sorted(n for n in subtree if n.startswith("household:"))
 
