@@ -30,8 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import rounded
-from orggraph.generator import Scale, generate
+from benchmarks.measure import district_in_memory, rounded
+from orggraph.generator import Scale
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.pii import PiiKey
 from orggraph.store import EmbeddedStore, MemoryStore
@@ -84,9 +84,7 @@ def run(scale: Scale, repeat: int) -> dict[str, Any]:
 
 
 def _run(scale: Scale, repeat: int, connect: Any, server: LocalBoltServer | None) -> dict[str, Any]:
-    embedded = MemoryStore(KEY)
-    for batch in generate(scale, seed=1, key=KEY).batches:
-        embedded.write(batch)
+    embedded = district_in_memory(scale, KEY)
     graph = embedded.graph
     elements = graph.number_of_nodes() + sum(len(p) for _, _, d in graph.edges(data=True) for p in d.values())
     figures: dict[str, Any] = {"suite": "bolt", "scale": scale.value, "repeat": repeat, "elements": elements}

@@ -10,7 +10,12 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from orggraph.generator import Scale
+    from orggraph.pii import PiiKey
+    from orggraph.store import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,3 +42,17 @@ def in_subprocess(code: str, *args: str) -> dict[str, Any]:
 
 def rounded(value: float, places: int = 3) -> float:
     return round(value, places)
+
+
+def district_in_memory(scale: Scale, key: PiiKey) -> MemoryStore:
+    """The generated district (seed 1) written into a memory store, the generator's output let go."""
+    import gc
+
+    from orggraph.generator import generate
+    from orggraph.store import MemoryStore
+
+    store = MemoryStore(key)
+    for batch in generate(scale, seed=1, key=key).batches:
+        store.write(batch)
+    gc.collect()
+    return store

@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gc
 import statistics
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import rounded
-from orggraph.generator import Scale, generate
+from benchmarks.measure import district_in_memory, rounded
+from orggraph.generator import Scale
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.pii import PiiKey
-from orggraph.store import MemoryStore
 from orggraph.store.day_index import DayIndex
 from queries.coverage import find_gaps
 from queries.policy import load_policy
@@ -64,12 +62,7 @@ def _query(connection: Any) -> list[Any]:
 
 def run(scale: Scale, repeat: int) -> dict[str, Any]:
     key = PiiKey(b"benchmark-key-benchmark-key-0001")
-    district = generate(scale, seed=1, key=key)
-    store = MemoryStore(key)
-    for batch in district.batches:
-        store.write(batch)
-    del district
-    gc.collect()
+    store = district_in_memory(scale, key)
     day = dt.date.today().isoformat()
     rule = [load_policy(None).rule("household-uncontacted")]
     view = store.view(day)

@@ -17,17 +17,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import random
 import statistics
 import time
 from typing import Any
 
-from benchmarks.measure import median_time, rounded
-from orggraph.generator import Scale, generate
+from benchmarks.measure import district_in_memory, median_time, rounded
+from orggraph.generator import Scale
 from orggraph.model.kinds import NodeKind
 from orggraph.pii import PiiKey
-from orggraph.store import MemoryStore
 from orggraph.store.day_index import DayIndex
 from queries.coverage import find_gaps, run_coverage
 from queries.escalation import escalation_path
@@ -51,12 +49,7 @@ def _per_call_us(calls: list[Any]) -> float:
 
 def run(scale: Scale, repeat: int) -> dict[str, Any]:
     key = PiiKey(b"benchmark-key-benchmark-key-0001")
-    district = generate(scale, seed=1, key=key)
-    store = MemoryStore(key)
-    for batch in district.batches:
-        store.write(batch)
-    del district
-    gc.collect()
+    store = district_in_memory(scale, key)
     policy = load_policy(None)
     day = dt.date.today().isoformat()
     index_s, index_runs = median_time(lambda: DayIndex.build(store.graph, day=day), repeat)

@@ -59,6 +59,11 @@ def _check_params(needed: set[str], given: Mapping[str, Any], what: str) -> None
         )
 
 
+def _thawed(items: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    """Parameters as frozen (name, value) pairs, back as a dict (lists made lists again)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in items}
+
+
 @dataclass(frozen=True)
 class MatchSpec:
     """What to count from a focus node; see the module docstring. Make one with :meth:`of`."""
@@ -70,7 +75,7 @@ class MatchSpec:
 
     @property
     def params(self) -> dict[str, Any]:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.param_items}
+        return _thawed(self.param_items)
 
     @classmethod
     def of(
@@ -114,7 +119,7 @@ class Focus:
 
     @property
     def params(self) -> dict[str, Any]:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.param_items}
+        return _thawed(self.param_items)
 
     @classmethod
     def of(
