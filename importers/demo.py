@@ -7,6 +7,7 @@ said so.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -41,21 +42,27 @@ def beyond_rosters(scratch: MemoryStore, as_of: str) -> Batch:
 
 def load_demo(graph_store: GraphStore, district: Any, *, folder: Path, console: Console, run: Any = None) -> ImportReport:
     """Hook ``demo_loader``: write the generated district as rosters into ``folder``, import them, then
-    write what no roster carries."""
+    write what no roster carries.
+
+    The generated batches are used up as they are laid out, and the layout is let go before the
+    import: a city's batches, its layout and the store being imported into would not fit together in
+    24 GiB."""
     scratch = MemoryStore(graph_store.pii_key)
     with console.status("laying out the sample district …"):
-        for batch in district.batches:
-            scratch.write(batch)
+        while district.batches:
+            scratch.write(district.batches.pop(0))
     with console.status(f"writing rosters into {folder} …"):
         formats = {kind: RosterFormat.CSV for kind in DEMO_CSV}
         paths = write_rosters(scratch, folder, formats=formats, as_of=district.as_of, typed_phones=True)
+    extra = beyond_rosters(scratch, district.as_of)
+    del scratch
+    gc.collect()
     options = ImportOptions(date=district.as_of)
     result: ImportReport = run(graph_store, paths, options, console) if run else import_rosters(graph_store, paths, options)
     if result.rejections:
         raise RosterRejectedError(
             f"the demo's own rosters were rejected ({len(result.rejections)} rows)", message_zh="示例名册被拒绝"
         )
-    extra = beyond_rosters(scratch, district.as_of)
     summary = graph_store.write(extra)
     console.print(
         f"rosters kept in {folder} — edit them in a spreadsheet and run `orggraph import` again; "

@@ -6,7 +6,7 @@ from them what a rule asks an engine — :class:`Focus` (which nodes are checked
 :class:`~orggraph.store.view.DayView`: the embedded engine over its day index, the Neo4j engine as Cypher.
 """
 
-from orggraph.patterns.spec import DAY, FOCUS, Focus, MatchSpec
+from orggraph.patterns.spec import DAY, FOCUS, Focus, MatchSpec, backwards
 from orggraph.patterns.syntax import (
     MAX_HOPS,
     Condition,
@@ -31,6 +31,7 @@ __all__ = [
     "Pattern",
     "PatternError",
     "RelPat",
+    "backwards",
     "parse_condition",
     "parse_pattern",
 ]

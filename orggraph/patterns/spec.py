@@ -2,7 +2,8 @@
 
 A :class:`Focus` says which nodes are checked: the live nodes of one kind, filtered by a condition on
 ``focus``, that have at least one match of each ``requires`` pattern, below ``root`` when given (an
-area kind or households only: other kinds are placed by the rule, not by the engine). A
+area kind or households only: other kinds are placed by the rule, not by the engine), or among the
+nodes ``among`` names when given (a scoped run picks the persons or orgs placed near its areas). A
 :class:`MatchSpec` says what is counted from a focus node: the distinct nodes bound to ``count`` over
 the matches of its patterns (any of them) that satisfy ``where``. Both are checked when made: every
 pattern starts at ``(focus)``, the counted variable and those the condition reads are bound by every
@@ -21,8 +22,10 @@ from typing import Any
 
 from orggraph.patterns.syntax import (
     Condition,
+    NodePat,
     Pattern,
     PatternError,
+    RelPat,
     params_of,
     parse_condition,
     parse_pattern,
@@ -116,6 +119,7 @@ class Focus:
     requires: tuple[Pattern, ...] = ()
     root: str | None = None
     param_items: tuple[tuple[str, Any], ...] = field(default=())
+    among: tuple[str, ...] | None = None
 
     @property
     def params(self) -> dict[str, Any]:
@@ -148,3 +152,39 @@ class Focus:
     def within(self, root: str | None) -> Focus:
         """The same focus below ``root``."""
         return Focus(self.kind, self.where, self.requires, root, self.param_items)
+
+    def picking(self, nodes: Iterable[str]) -> Focus:
+        """The same focus, chosen among ``nodes`` only (those of its kind, live, meeting its condition)."""
+        return Focus(self.kind, self.where, self.requires, None, self.param_items, tuple(sorted(set(nodes))))
+
+
+#: The variable a spec read backwards counts (the focus of the spec read forwards).
+ORIGIN = "origin"
+
+
+def backwards(spec: MatchSpec, kind: str) -> MatchSpec | None:
+    """``spec`` read from its far end: from a node its counted variable can bind (the last node of its
+    one pattern), the nodes of ``kind`` from which the spec reaches it, counted as ``origin``. ``None``
+    when it cannot be read so (a condition, several patterns, a count in the middle).
+
+    >>> spec = MatchSpec.of(["(focus)-[:MEMBER_OF]->(o:PartyOrg)-[:RESPONSIBLE_FOR]->(area)"], "area")
+    >>> back = backwards(spec, "person")
+    >>> [(n.var, n.kind) for n in back.patterns[0].nodes], [r.direction for r in back.patterns[0].rels]
+    ([('focus', None), ('o', 'party_org'), ('origin', 'person')], ['in', 'in'])
+    """
+    if spec.where is not None or len(spec.patterns) != 1:
+        return None
+    pattern = spec.patterns[0]
+    if pattern.nodes[-1].var != spec.count or spec.count == FOCUS or ORIGIN in pattern.variables:
+        return None
+    names = {FOCUS: ORIGIN, spec.count: FOCUS}
+    nodes = []
+    for node in reversed(pattern.nodes):
+        var = names.get(node.var, node.var) if node.var is not None else None
+        nodes.append(NodePat(var, kind if var == ORIGIN and node.kind is None else node.kind, node.props))
+    rels = tuple(
+        RelPat(rel.kinds, "in" if rel.direction == "out" else "out", rel.min_hops, rel.max_hops, rel.props)
+        for rel in reversed(pattern.rels)
+    )
+    read = Pattern(tuple(nodes), rels, f"{pattern.text} (read backwards)")
+    return MatchSpec((read,), ORIGIN, None, spec.param_items)

@@ -43,13 +43,16 @@ class CypherDay:
         self.statements += 1
         return self.connection.run_rows(query, rows, day=self.day, **params)
 
-    def scoped(self, var: str, kind: str, root: str | None) -> list[str]:
-        """Statement openings binding ``var`` to each live node of ``kind`` in the scope (``None``: all).
+    def scoped(self, var: str, kind: str, root: str | None, *, among: bool = False) -> list[str]:
+        """Statement openings binding ``var`` to each live node of ``kind`` in the scope (``None``: all),
+        or (``among``) to those of the ids in ``$rows`` (run with :meth:`run_ids`).
 
         Households are found two ways (below an entrance, or IN_GRID a grid of the scope), so for them a
         scope gives two openings; run the rest of the statement after each and merge by node id.
         """
         node_label = label(kind)
+        if among:
+            return [f"UNWIND $rows AS fid MATCH ({var}:{NODE} {{id: fid}}) WHERE {var}:{node_label} AND {live(var)} WITH {var}"]
         if root is None:
             return [f"MATCH ({var}:{node_label}) WHERE {live(var)} WITH {var}"]
         walk = f"MATCH p = (:{NODE} {{id: $root}})<-[:{LinkKind.PART_OF.value}*0..{MAX_DEPTH}]-"

@@ -169,7 +169,7 @@ def _counted(writer: _Writer, spec: MatchSpec, carried: str) -> tuple[list[str],
 def _opening(cg: CypherDay, writer: _Writer, focus: Focus) -> list[str]:
     """The openings binding ``focus`` (one per way of reaching the scope), each ending ``WITH DISTINCT focus``."""
     openings = []
-    for opening in cg.scoped(FOCUS, focus.kind, focus.root):
+    for opening in cg.scoped(FOCUS, focus.kind, focus.root, among=focus.among is not None):
         text = opening
         if focus.where is not None:
             text += f" WHERE {writer.condition(focus.where)} WITH {FOCUS}"
@@ -205,7 +205,11 @@ def scan(cg: CypherDay, focus: Focus, spec: MatchSpec | None, low: int | None, h
                 bounds.append(f"n > {writer.value(high)}")
             where = f" WHERE {' OR '.join(bounds)}" if bounds else ""
             query = f"{opening} {' '.join(parts)} WITH {FOCUS}, size({union}) AS n{where} RETURN {FOCUS}.id AS id, n"
-        for row in cg.run(query, **params, **writer.params):
+        if focus.among is not None:  # the nodes to choose among, sent in batches the server takes
+            rows = cg.run_ids(query, focus.among, root=None, **writer.params)
+        else:
+            rows = cg.run(query, **params, **writer.params)
+        for row in rows:
             found.setdefault(row["id"], int(row["n"]))
     return sorted(found.items())
 

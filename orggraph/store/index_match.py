@@ -67,6 +67,8 @@ class DayIndex(Protocol):
 
     def subtree(self, area: str) -> Subtree: ...
 
+    def memo(self, name: str, build: Callable[[], Any]) -> Any: ...
+
 
 _EMPTY: Mapping[str, list[str]] = {}
 Bindings = dict[str, str]
@@ -143,16 +145,38 @@ class _Run:
                 return False
         return pat.var is None or pat.var not in bound or bound[pat.var] == node
 
-    def step(self, node: str, rel: RelPat) -> Iterable[str]:
-        """The nodes one relationship step (or a variable-length run of them) leads to from ``node``."""
+    def step(self, node: str, rel: RelPat, toward: str | None = None) -> Iterable[str]:
+        """The nodes one relationship step (or a variable-length run of them) leads to from ``node``;
+        a run looking for nodes of kind ``toward`` goes on only from nodes that can lead to one."""
         if rel.min_hops == rel.max_hops == 1:
             return self.hop(node, rel)
+        if any(isinstance(value, Param) for _, value in rel.props):
+            return self.run_of(node, rel, toward)
+        # a run's ends depend on the day's links only: kept on the index, for every rule that walks it
+        runs: dict[tuple[RelPat, str | None], dict[str, tuple[str, ...]]] = self.ix.memo("variable-length runs", dict)
+        ends = runs.get((rel, toward))
+        if ends is None:
+            ends = runs.setdefault((rel, toward), {})
+        found = ends.get(node)
+        if found is None:
+            found = ends[node] = tuple(self.run_of(node, rel, toward))
+        return found
+
+    def run_of(self, node: str, rel: RelPat, toward: str | None) -> Iterable[str]:
+        """The nodes a variable-length run of ``rel`` reaches from ``node``, breadth first."""
         found: dict[str, None] = {node: None} if rel.min_hops == 0 else {}
         frontier, seen = [node], {node}
+        useful = leading_to(self.ix, rel, toward) if toward is not None else None
+        nodes = self.nodes
+        tables = [(self.ix.out_tables if rel.direction == "out" else self.ix.into_tables).get(k, _EMPTY) for k in rel.kinds]
         for depth in range(1, rel.max_hops + 1):
             following = []
             for current in frontier:
-                for other in self.hop(current, rel):
+                if useful is not None:
+                    attrs = nodes.get(current)
+                    if attrs is not None and attrs["kind"] not in useful:
+                        continue
+                for other in self.hop(current, rel) if rel.props else (o for t in tables for o in t.get(current, ())):
                     if other not in seen:
                         seen.add(other)
                         following.append(other)
@@ -207,13 +231,13 @@ class _Run:
                         found.add(bound[count])
                         return limit is not None and len(found) >= limit
                     return False
-                for other in self.step(node, rel):
+                for other in self.step(node, rel, pat.kind):
                     if self.node_ok(other, pat, bound):
                         found.add(other if pat.var == count else bound[count])
                         if limit is not None and len(found) >= limit:
                             return True
                 return False
-            for other in self.step(node, pattern.rels[index]):
+            for other in self.step(node, pattern.rels[index], pat.kind):
                 if not self.node_ok(other, pat, bound):
                     continue
                 fresh = pat.var is not None and pat.var not in bound
@@ -227,6 +251,65 @@ class _Run:
             return False
 
         return walk(0, start)
+
+
+def kind_pairs(ix: DayIndex, link: str, direction: str) -> frozenset[tuple[str, str]]:
+    """The (kind, kind) pairs the day's ``link`` links join, read in ``direction`` (from, to)."""
+
+    def build() -> frozenset[tuple[str, str]]:
+        table = (ix.out_tables if direction == "out" else ix.into_tables).get(link, _EMPTY)
+        nodes = ix._nodes
+        pairs: set[tuple[str, str]] = set()
+        for node, others in table.items():
+            own = nodes[node]["kind"]
+            pairs.update((own, nodes[other]["kind"]) for other in others)
+        return frozenset(pairs)
+
+    found: frozenset[tuple[str, str]] = ix.memo(f"kind-pairs:{direction}:{link}", build)
+    return found
+
+
+def plain_counts(ix: DayIndex, link: str, direction: str, kind: str | None) -> dict[str, int]:
+    """How many live nodes (of ``kind``, when given) each node's day ``link`` links lead to, read in
+    ``direction``; nodes with none are left out. Kept on the index: one pass over the link's table
+    for every rule that counts one plain step of it."""
+
+    def build() -> dict[str, int]:
+        table = (ix.out_tables if direction == "out" else ix.into_tables).get(link, _EMPTY)
+        live = ix._live
+        counts: dict[str, int] = {}
+        for node, others in table.items():
+            n = 0
+            for other in others:
+                attrs = live.get(other)
+                if attrs is not None and (kind is None or attrs["kind"] == kind):
+                    n += 1
+            if n:
+                counts[node] = n
+        return counts
+
+    found: dict[str, int] = ix.memo(f"plain-counts:{direction}:{link}:{kind}", build)
+    return found
+
+
+def leading_to(ix: DayIndex, rel: RelPat, kind: str) -> frozenset[str]:
+    """The node kinds from which one or more of ``rel``'s steps can reach a node of ``kind`` on the
+    index's day (worked out from the kinds its links join, so a walk never leaves a path to one)."""
+
+    def build() -> frozenset[str]:
+        pairs = {pair for link in rel.kinds for pair in kind_pairs(ix, link, rel.direction)}
+        useful: set[str] = set()
+        grew = True
+        while grew:
+            grew = False
+            for own, other in pairs:
+                if own not in useful and (other == kind or other in useful):
+                    useful.add(own)
+                    grew = True
+        return frozenset(useful)
+
+    found: frozenset[str] = ix.memo(f"leading-to:{rel.direction}:{'|'.join(rel.kinds)}:{kind}", build)
+    return found
 
 
 def _compare(op: str, left: Any, right: Any) -> bool | None:
@@ -256,14 +339,17 @@ def _compare(op: str, left: Any, right: Any) -> bool | None:
 
 
 def _simple(spec: MatchSpec) -> tuple[str, tuple[str, ...], str | None] | None:
-    """(direction, link kinds, far kind) when the spec is one plain step counting its far node."""
+    """(direction, link kinds, far kind) when the spec is one plain step counting its far node, or
+    (asking only whether there is one) counting the focus."""
     if len(spec.patterns) != 1 or spec.where is not None:
         return None
     pattern = spec.patterns[0]
     if len(pattern.rels) != 1:
         return None
     rel, far = pattern.rels[0], pattern.nodes[1]
-    if rel.min_hops != 1 or rel.max_hops != 1 or rel.props or far.props or far.var != spec.count or far.var == FOCUS:
+    if rel.min_hops != 1 or rel.max_hops != 1 or rel.props or far.props or far.var == FOCUS:
+        return None
+    if far.var != spec.count and spec.count != FOCUS:
         return None
     return rel.direction, rel.kinds, far.kind
 
@@ -288,7 +374,15 @@ def counter(ix: DayIndex, spec: MatchSpec) -> Callable[[str, int | None], set[st
                             return found
             return found
 
-        return plain
+        def exists(start: str, limit: int | None) -> set[str]:
+            for table in tables:
+                for other in table.get(start, ()):
+                    attrs = live.get(other)
+                    if attrs is not None and (far_kind is None or attrs["kind"] == far_kind):
+                        return {start}
+            return set()
+
+        return exists if spec.count == FOCUS else plain
 
     def general(start: str, limit: int | None) -> set[str]:
         found: set[str] = set()
@@ -315,9 +409,14 @@ def bind(ix: DayIndex, spec: MatchSpec, nodes: Iterable[str]) -> dict[str, list[
 
 def focus_nodes(ix: DayIndex, focus: Focus) -> list[str]:
     """The nodes ``focus`` selects, in id order."""
-    nodes: Sequence[str] = ix.subtree(focus.root).of_kind(focus.kind) if focus.root is not None else ix.of_kind(focus.kind)
-    if focus.root is not None:
-        nodes = sorted(n for n in nodes if ix.node(n) is not None)
+    nodes: Sequence[str]
+    if focus.among is not None:
+        live = ix._live
+        nodes = [n for n in focus.among if (attrs := live.get(n)) is not None and attrs["kind"] == focus.kind]
+    elif focus.root is not None:
+        nodes = sorted(n for n in ix.subtree(focus.root).of_kind(focus.kind) if ix.node(n) is not None)
+    else:
+        nodes = ix.of_kind(focus.kind)
     if focus.where is not None:
         run = _Run(ix, focus.params)
         where = focus.where
@@ -333,10 +432,20 @@ def scan(ix: DayIndex, focus: Focus, spec: MatchSpec | None, low: int | None, hi
     nodes = focus_nodes(ix, focus)
     if spec is None:
         return [(node, 0) for node in nodes]
-    count = counter(ix, spec)
     limit = low if high is None else None  # below the least is all a rule with no most needs to know
     everything = low is None and high is None
     found: list[tuple[str, int]] = []
+    simple = _simple(spec)
+    if simple is not None and len(simple[1]) == 1 and spec.count != FOCUS:
+        # one plain step over one table: counted in this loop (a table lists each other end once)
+        direction, (link,), far_kind = simple
+        counts = plain_counts(ix, link, direction, far_kind)
+        for node in nodes:
+            n = counts.get(node, 0)
+            if everything or (low is not None and n < low) or (high is not None and n > high):
+                found.append((node, n))
+        return found
+    count = counter(ix, spec)
     for node in nodes:
         n = len(count(node, limit))
         if everything or (low is not None and n < low) or (high is not None and n > high):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orggraph.model.kinds import AREA_KINDS, NodeKind
-from orggraph.patterns import Focus, MatchSpec
+from orggraph.patterns import Focus, MatchSpec, backwards
 from orggraph.store.view import DayView, Subtree
 from queries.coverage.findings import KIND_EN, KIND_ZH, SECRETARY_POST, Finding
 from queries.coverage.places import Atlas, Place, atlas_for, code_of
@@ -76,6 +76,8 @@ class _Run:
         self._responsible: dict[tuple[str, str | None], Assignee] = {}
         self._const: dict[int, str] = {}
         self.param_names = frozenset(self.params)
+        #: the names the rule's words and bounds read: a finding's scope holds only those it needs
+        self.names = _names_read(check)
         #: whether a finding's words need the node's own values (else the rule's parameters do)
         self.needs_scope = (
             bool(check.cases)
@@ -174,7 +176,9 @@ def _let_values(view: DayView, check: Check, nodes: Sequence[str], atlas: Atlas)
     """The ``let`` quantities of each node: name → node → value."""
     values: dict[str, dict[str, Any]] = {}
     for let in check.lets:
-        bound = view.bind(let.spec, nodes)
+        # a node's own attribute answers for it (a community's 常住人口): the pattern is read for the others
+        asked = [n for n in nodes if atlas.attrs(n).get(let.attribute) is None] if let.attribute else nodes
+        bound = view.bind(let.spec, asked) if asked else {}
         found: dict[str, Any] = {}
         if let.mode == "sum":
             atlas.read(n for ids in bound.values() for n in ids)
@@ -204,9 +208,11 @@ def run_check(view: DayView, check: Check, scope: Subtree | None, tally: Tally |
     everyone: list[str] | None = None
     needs_place = bool(check.place) or (scope is not None and check.focus.kind not in _IN_SUBTREE)
     if scope is not None and check.focus.kind not in _IN_SUBTREE:
-        # a focus the scope's subtree does not hold (persons, orgs, units …): place every node of it
-        # first, then count only those placed in the scope
-        candidates = [node for node, _ in view.scan(focus, None, None, None)]
+        # a focus the scope's subtree does not hold (persons, orgs, units …): the nodes its place
+        # patterns, read backwards, reach from the scope (else every node of it), placed, and counted
+        # only when placed in the scope
+        near = _placed_near(view, check, scope)
+        candidates = [node for node, _ in view.scan(focus if near is None else focus.picking(near), None, None, None)]
         places: dict[str, str | None] = run.places(candidates)
         inside = [node for node in candidates if (where := places[node]) is not None and where in scope]
         everyone = inside if tally is not None else None
@@ -251,6 +257,19 @@ def run_check(view: DayView, check: Check, scope: Subtree | None, tally: Tally |
                 tally.nodes.add(node)
                 tally.found[_key(atlas, places[node], kind if places[node] == node else None)] += 1
     return findings
+
+
+def _placed_near(view: DayView, check: Check, scope: Subtree) -> set[str] | None:
+    """The nodes of the check's focus that some place pattern leads from into ``scope`` (a superset
+    of those placed there), or ``None`` when a place pattern cannot be read backwards."""
+    near: set[str] = set()
+    for spec in check.place:
+        back = backwards(spec, check.focus.kind)
+        if back is None:
+            return None
+        for found in view.bind(back, scope).values():
+            near.update(found)
+    return near
 
 
 def _counted(
@@ -304,16 +323,28 @@ def _key(atlas: Atlas, where: str | None, kind: str | None) -> tuple[str | None,
     return (path.street, path.community)
 
 
+def _names_read(check: Check) -> frozenset[str]:
+    """Every name the check's words, cases and bounds read."""
+    read: set[str] = set()
+    texts = [*check.norm, *check.gap, check.actual, check.required, check.low, check.high]
+    for case in check.cases:
+        read |= case.when.names
+        texts += [case.severity, case.gap_en, case.gap_zh, case.actual]
+    for text in texts:
+        if isinstance(text, Template | Expression):
+            read |= text.names
+    return frozenset(read)
+
+
 def _scope(run: _Run, node: str, count: int, place: str | None, lets: dict[str, dict[str, Any]], atlas: Atlas) -> dict[str, Any]:
-    attrs = atlas.attrs(node)
-    where = atlas.place(place)
-    path = atlas.path(place) if place is not None else None
-    return {
-        **run.params,
-        **{name: values.get(node) for name, values in lets.items()},
-        "count": count,
-        "focus": {**attrs, "id": node, "code": code_of(node), "name": attrs.get("name")},
-        "place": {
+    scope = {**run.params, **{name: values.get(node) for name, values in lets.items()}, "count": count}
+    if "focus" in run.names:
+        attrs = atlas.attrs(node)
+        scope["focus"] = {**attrs, "id": node, "code": code_of(node), "name": attrs.get("name")}
+    if "place" in run.names:
+        where = atlas.place(place)
+        path = atlas.path(place) if place is not None else None
+        scope["place"] = {
             "id": place,
             "code": code_of(place),
             "street": path.street if path else None,
@@ -321,8 +352,8 @@ def _scope(run: _Run, node: str, count: int, place: str | None, lets: dict[str, 
             "community": path.community if path else None,
             "community_name": where.community_name,
             "grid": path.grid if path else None,
-        },
-    }
+        }
+    return scope
 
 
 def _out_of_bounds(

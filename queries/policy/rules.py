@@ -133,9 +133,24 @@ def _params(rule: Rule) -> dict[str, Any]:
     return params
 
 
+#: Checks read before, by the rule they were read from (a rule is read once per policy, not per run).
+_READ: dict[int, tuple[Rule, list[Check]]] = {}
+
+
 def checks_of(rule: Rule) -> list[Check]:
     """The checks of ``rule`` (see the module docstring); :class:`~orggraph.errors.ConfigurationError`
     naming the table and key of anything that cannot be read."""
+    known = _READ.get(id(rule))
+    if known is not None and known[0] is rule:
+        return known[1]
+    checks = _read_checks(rule)
+    if len(_READ) >= 512:
+        _READ.clear()
+    _READ[id(rule)] = (rule, checks)
+    return checks
+
+
+def _read_checks(rule: Rule) -> list[Check]:
     table = rule.params
     params = _params(rule)
     each = table.get("each")

@@ -179,3 +179,17 @@ def test_a_focus_with_a_scope_a_condition_and_required_patterns(engines: Engines
     assert views[1].scan(households, None, None, None)  # the community has care-tagged households
     everything = {n for n, _ in views[1].scan(Focus.of("household", root=community), None, None, None)}
     assert everything == set(views[1].subtree(community).of_kind("household"))
+
+
+def test_a_focus_chosen_among_given_nodes(engines: Engines) -> None:
+    views = _views(engines, AS_OF)
+    persons = list(views[1].of_kind("person"))
+    given = [*persons[::3], *views[1].of_kind("household")[:5], "person:none"]
+    focus = Focus.of("person", where="focus.status = 'in_service'", requires=["(focus)-[:MEMBER_OF]->(:PartyOrg)"])
+    spec = MatchSpec.of(["(focus)-[:CONTACTS]->(h:Household)"], "h")
+    for counted, low, high in ((None, None, None), (spec, 1, None), (spec, None, 0)):
+        scans = [view.scan(focus.picking(given), counted, low, high) for view in views]
+        assert scans[0] == scans[1] == scans[2]
+        whole = {node for node, _ in views[1].scan(focus, counted, low, high)}
+        assert [node for node, _ in scans[1]] == sorted(whole & set(given))
+        assert scans[1] or low == 1  # (every in-service member here contacts some household)
