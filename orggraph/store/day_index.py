@@ -41,6 +41,8 @@ _EMPTY: Mapping[str, list[str]] = {}
 _HOUSEHOLD = "household"
 _ENTRANCE = "entrance"
 _GRID = "grid"
+#: How many subtrees an index keeps.
+_SUBTREES_KEPT = 64
 
 
 class DayIndex:
@@ -179,8 +181,19 @@ class DayIndex:
     # -- areas -----------------------------------------------------------------------------------
 
     def subtree(self, area: str) -> Subtree:
-        """One walk down the area tree; an entrance's children are households only (the schema allows
-        nothing else), so they are taken in bulk, and a grid brings the households IN_GRID it."""
+        """One walk down the area tree (the last few kept: every rule of a scoped run asks for it)."""
+        kept: dict[str, Subtree] = self.memo("subtrees", dict)
+        found = kept.get(area)
+        if found is None:
+            found = self._subtree(area)
+            if len(kept) >= _SUBTREES_KEPT:
+                kept.pop(next(iter(kept)), None)
+            kept[area] = found
+        return found
+
+    def _subtree(self, area: str) -> Subtree:
+        """An entrance's children are households only (the schema allows nothing else), so they are
+        taken in bulk, and a grid brings the households IN_GRID it."""
         attrs = self._nodes
         children = self.into_tables.get("PART_OF", _EMPTY)
         in_grids = self.into_tables.get("IN_GRID", _EMPTY)

@@ -398,13 +398,35 @@ def bind(ix: DayIndex, spec: MatchSpec, nodes: Iterable[str]) -> dict[str, list[
     """What ``spec``'s counted variable binds from each of ``nodes`` (see :meth:`DayView.bind`)."""
     count = counter(ix, spec)
     found: dict[str, list[str]] = {}
+    starts = _start_kinds(ix, spec)
+    live = ix._live
     for node in nodes:
-        if ix.node(node) is None:
+        attrs = live.get(node)
+        if attrs is None or (starts is not None and attrs["kind"] not in starts):
             continue
         bound = count(node, None)
         if bound:
             found[node] = sorted(bound)
     return found
+
+
+def _start_kinds(ix: DayIndex, spec: MatchSpec) -> frozenset[str] | None:
+    """The kinds of node a match of ``spec`` can start from on the index's day (those with a link of
+    each pattern's first step), or ``None`` when any kind can (a first step of zero hops)."""
+    kinds: set[str] = set()
+    for pattern in spec.patterns:
+        if not pattern.rels or pattern.rels[0].min_hops == 0:
+            return None
+        rel = pattern.rels[0]
+        for link in rel.kinds:
+
+            def build(link: str = link, direction: str = rel.direction) -> frozenset[str]:
+                table = (ix.out_tables if direction == "out" else ix.into_tables).get(link, _EMPTY)
+                nodes = ix._nodes
+                return frozenset(nodes[node]["kind"] for node in table)
+
+            kinds.update(ix.memo(f"start-kinds:{rel.direction}:{link}", build))
+    return frozenset(kinds)
 
 
 def focus_nodes(ix: DayIndex, focus: Focus) -> list[str]:
