@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 from typing import Self
 
 from orggraph.errors import InvalidValueError
@@ -32,6 +33,12 @@ class ZhEnum(StrEnum):
     def parse(cls, text: str) -> Self:
         """The member named by ``text``: its value, its upper-case name, its Chinese term or another
         word rosters use for it (:data:`ALIASES`: 已结束 for 已完成 …)."""
+        if isinstance(text, str):
+            return _parsed(cls, text)  # type: ignore[return-value]  # the same few words, parsed again and again
+        return cls._parse(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Self:
         key = to_halfwidth(str(text)).strip()
         for member in cls:
             if key in (member.value, member.zh, member.name) or key.lower() == member.value:
@@ -46,6 +53,11 @@ class ZhEnum(StrEnum):
             message_zh=f"“{text}”不是有效取值（{choices}）",
             value=str(text),
         )
+
+
+@lru_cache(maxsize=4096)
+def _parsed(cls: type[ZhEnum], text: str) -> ZhEnum:
+    return cls._parse(text)
 
 
 #: Other words districts' rosters use for a member, by enumeration: text → the member's value.

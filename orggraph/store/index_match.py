@@ -83,54 +83,96 @@ class _Run:
         self.live = ix._live
         self.day = ix.day
         self.params = {**params, DAY: ix.day}
+        self._tests: dict[int, tuple[Condition, Callable[[Bindings], bool | None]]] = {}
 
     # -- values ----------------------------------------------------------------------------------
 
     def value(self, value: Value) -> Any:
         return self.params[value.name] if isinstance(value, Param) else value
 
-    def operand(self, operand: Operand, bound: Bindings) -> Any:
-        if isinstance(operand, Prop):
-            node = bound.get(operand.var)
-            return None if node is None else self.nodes[node].get(operand.key)
-        if isinstance(operand, Param):
-            return self.params[operand.name]
-        if isinstance(operand, Func):
-            if operand.name == "date_add":
-                return date_add(*(self.operand(arg, bound) for arg in operand.args))
-            for arg in operand.args:  # coalesce: the first argument that is not null
-                found = self.operand(arg, bound)
-                if found is not None:
-                    return found
-            return None
-        return operand.value
+    def test(self, condition: Condition) -> Callable[[Bindings], bool | None]:
+        """The condition's value on the bindings — ``True``, ``False`` or ``None`` (unknown) — as a
+        function made once of closures (a condition is asked per node, not read again each time)."""
+        found = self._tests.get(id(condition))
+        if found is None or found[0] is not condition:
+            found = self._tests[id(condition)] = (condition, self._made(condition))
+        return found[1]
 
-    def holds(self, condition: Condition, bound: Bindings) -> bool | None:
-        """The condition's value on the bindings: ``True``, ``False`` or ``None`` (unknown)."""
+    def _made(self, condition: Condition) -> Callable[[Bindings], bool | None]:
         if isinstance(condition, Compare):
-            return _compare(condition.op, self.operand(condition.left, bound), self.operand(condition.right, bound))
+            left, right, op = self._read(condition.left), self._read(condition.right), condition.op
+            return lambda bound: _compare(op, left(bound), right(bound))
         if isinstance(condition, IsNull):
-            missing = self.operand(condition.operand, bound) is None
-            return not missing if condition.negated else missing
+            read, negated = self._read(condition.operand), condition.negated
+            return lambda bound: (read(bound) is None) != negated
         if isinstance(condition, InList):
-            found = self.operand(condition.operand, bound)
-            items = (
-                self.params[condition.items.name]
-                if isinstance(condition.items, Param)
-                else [self.operand(item, bound) for item in condition.items]
-            )
-            if found is None:
-                return None
-            inside = any(_compare("=", found, item) for item in items)
-            return not inside if condition.negated else inside
+            read, negated = self._read(condition.operand), condition.negated
+            if isinstance(condition.items, Param):
+                given = list(self.params[condition.items.name])
+                items: Callable[[Bindings], list[Any]] = lambda bound: given  # noqa: E731
+            else:
+                readers = [self._read(item) for item in condition.items]
+                items = lambda bound: [r(bound) for r in readers]  # noqa: E731
+
+            def inside(bound: Bindings) -> bool | None:
+                found = read(bound)
+                if found is None:
+                    return None
+                hit = any(_compare("=", found, item) for item in items(bound))
+                return not hit if negated else hit
+
+            return inside
         if isinstance(condition, Not):
-            inner = self.holds(condition.inner, bound)
-            return None if inner is None else not inner
-        values = [self.holds(part, bound) for part in condition.parts]
+            inner = self._made(condition.inner)
+            return lambda bound: None if (value := inner(bound)) is None else not value
+        parts = [self._made(part) for part in condition.parts]
         if isinstance(condition, AllOf):
-            return False if False in values else (None if None in values else True)
+
+            def every(bound: Bindings) -> bool | None:
+                unknown = False
+                for part in parts:
+                    value = part(bound)
+                    if value is False:
+                        return False
+                    unknown = unknown or value is None
+                return None if unknown else True
+
+            return every
         assert isinstance(condition, AnyOf)
-        return True if True in values else (None if None in values else False)
+
+        def some(bound: Bindings) -> bool | None:
+            unknown = False
+            for part in parts:
+                value = part(bound)
+                if value is True:
+                    return True
+                unknown = unknown or value is None
+            return None if unknown else False
+
+        return some
+
+    def _read(self, operand: Operand) -> Callable[[Bindings], Any]:
+        if isinstance(operand, Prop):
+            nodes, var, key = self.nodes, operand.var, operand.key
+            return lambda bound: None if (node := bound.get(var)) is None else nodes[node].get(key)
+        if isinstance(operand, Param):
+            given = self.params[operand.name]
+            return lambda bound: given
+        if isinstance(operand, Func):
+            args = [self._read(arg) for arg in operand.args]
+            if operand.name == "date_add":
+                return lambda bound: date_add(*(arg(bound) for arg in args))
+
+            def coalesce(bound: Bindings) -> Any:  # the first argument that is not null
+                for arg in args:
+                    found = arg(bound)
+                    if found is not None:
+                        return found
+                return None
+
+            return coalesce
+        constant = operand.value
+        return lambda bound: constant
 
     # -- nodes and steps -------------------------------------------------------------------------
 
@@ -213,7 +255,7 @@ class _Run:
 
         def walk(index: int, node: str) -> bool:
             if index == len(pattern.rels):
-                if where is None or self.holds(where, bound) is True:
+                if where is None or self.test(where)(bound) is True:
                     found.add(bound[count])
                     return limit is not None and len(found) >= limit
                 return False
@@ -440,9 +482,8 @@ def focus_nodes(ix: DayIndex, focus: Focus) -> list[str]:
     else:
         nodes = ix.of_kind(focus.kind)
     if focus.where is not None:
-        run = _Run(ix, focus.params)
-        where = focus.where
-        nodes = [n for n in nodes if run.holds(where, {FOCUS: n}) is True]
+        holds = _Run(ix, focus.params).test(focus.where)
+        nodes = [n for n in nodes if holds({FOCUS: n}) is True]
     for pattern in focus.requires:
         exists = counter(ix, MatchSpec(patterns=(pattern,), count=FOCUS, param_items=focus.param_items))
         nodes = [n for n in nodes if exists(n, 1)]
