@@ -50,6 +50,7 @@ def create_app(settings: Settings, *, store: GraphStore | None = None, tokens: T
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store if store is not None else open_store(settings, create=False)
         service = Service(settings, opened, tokens if tokens is not None else TokenBook(settings.tokens_path()))
+        service.own_store = store is None  # opened from the settings: a child process can open it too
         app.state.service = service
         service.start()
         try:

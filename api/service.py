@@ -55,6 +55,8 @@ class Service:
         self.guard = StoreGuard(store)
         self.store = self.guard.store
         self.tokens = tokens
+        #: whether the store was opened from the settings (so that a child process can open it too)
+        self.own_store = False
         self.policy: Policy = load_policy(settings.policy)
         self.audit = AccessAudit(self.store)
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()

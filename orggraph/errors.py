@@ -60,6 +60,10 @@ class OrgGraphError(Exception):
         self.message_zh = message_zh or f"{self.title_zh}：{message}"
         self.context = context
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled whole (messages and context), as an import run in a child process sends it back
+        return (_rebuilt, (type(self), self.args), self.__dict__)
+
     def to_dict(self) -> dict[str, Any]:
         """The error as plain data: code, both messages and the context it names."""
         return {
@@ -68,6 +72,12 @@ class OrgGraphError(Exception):
             "message_zh": self.message_zh,
             "context": {k: v for k, v in self.context.items() if v is not None},
         }
+
+
+def _rebuilt(cls: type[OrgGraphError], args: tuple[Any, ...]) -> OrgGraphError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    return error
 
 
 class ConfigurationError(OrgGraphError, ValueError):

@@ -18,6 +18,7 @@ command, after applying ``--store``).
 ``ORGGRAPH_TOKENS_FILE``       the API's bearer tokens (hashes only); default ``<store>.tokens``
 ``ORGGRAPH_UPLOAD_MAX_BYTES``  the largest roster upload the API takes (bytes; default 64 MiB)
 ``ORGGRAPH_UPLOAD_MAX_ROWS``   the most roster rows one upload may hold (default 500,000)
+``ORGGRAPH_UPLOAD_CHILD_BYTES``  an upload this large or larger is imported in a child process (default 1 MiB)
 ``ORGGRAPH_IMPORT_MAX_BYTES``  the largest a roster workbook may unpack to (bytes; default 2 GiB)
 ``ORGGRAPH_IMPORT_MAX_CELLS``  the most cells (last row × last column) of one worksheet (40 million)
 ``ORGGRAPH_IMPORT_MAX_COLUMNS``  the most columns of one worksheet (default 1,000)
@@ -53,6 +54,9 @@ class Settings(BaseSettings):
     tokens_file: Path | None = Field(default=None, description="the API's token file (default <store>.tokens)")
     upload_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1, description="largest roster upload (bytes)")
     upload_max_rows: int = Field(default=500_000, ge=1, description="most roster rows in one upload")
+    upload_child_bytes: int = Field(
+        default=1 << 20, ge=0, description="uploads this large or larger are imported in a child process (bytes)"
+    )
     import_max_bytes: int = Field(default=2 << 30, ge=1, description="largest decompressed size of a roster workbook (bytes)")
     import_max_cells: int = Field(default=40_000_000, ge=1, description="most cells (rows × columns) in one worksheet")
     import_max_columns: int = Field(default=1_000, ge=1, description="most columns in one worksheet")

@@ -28,6 +28,8 @@ from api.replies import FILE_CONTENT, file_reply, json_reply
 from api.routes.coverage import area_in_scope
 from api.schemas import ImportReportOut, UndoReportOut
 from api.scope import Scope
+from api.service import Service
+from importers.child import import_in_child
 from importers.report import ImportReport
 from importers.rosters import RosterKind
 from importers.rows import Rejection
@@ -149,7 +151,7 @@ def upload(
                 change_lines=1000 if report is ReportFormat.json else 1_000_000,
             )
             try:
-                result = _renamed(import_rosters(service.store, paths, options), folder, names)
+                result = _renamed(_imported(service, paths, options), folder, names)
             except OrgGraphError as error:  # refused whole (too large, …): named by the client's file names
                 raise _refused(error, folder, names) from None
             if result.written:
@@ -159,6 +161,18 @@ def upload(
         saved = FilePath(folder) / f"import-report.{report.value}"
         result.save(saved)
         return file_reply(saved.read_bytes(), f"导入报告-{result.date}.{report.value}")
+
+
+def _imported(service: Service, paths: list[FilePath], options: ImportOptions) -> ImportReport:
+    """The import, run in a child process when the upload is large and the store is one a child can
+    open (the server's requests go on meanwhile), else here; what a child wrote is taken in at once."""
+    size = sum(path.stat().st_size for path in paths)
+    if not service.own_store or size < service.settings.upload_child_bytes:
+        return import_rosters(service.store, paths, options)
+    try:
+        return import_in_child(service.settings, paths, options, timeout=service.settings.import_timeout)
+    finally:
+        service.store.refresh()
 
 
 @router.post(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -18,10 +19,12 @@ from python_calamine import CalamineWorkbook
 from api.app import create_app
 from api.guard import StoreGuard
 from api.tokens import Role, TokenBook
+from importers.child import import_in_child
 from importers.sync import ImportOptions, import_rosters
+from orggraph.errors import RosterHeaderError, StoreError
 from orggraph.model import NodeKind
 from orggraph.settings import Settings
-from orggraph.store import EmbeddedStore, MemoryStore
+from orggraph.store import EmbeddedStore, MemoryStore, open_store
 from orggraph.store.digest import graph_digest
 from tests.api.conftest import KEY, api_world
 
@@ -314,3 +317,49 @@ def test_an_upload_refused_whole_names_the_client_file_not_the_servers(
     _no_server_path(json.dumps(problem, ensure_ascii=False))
     assert "太多行.csv" in str(problem["message_en"])
     assert "太多行.csv" in str(problem["message_zh"])
+
+
+def _served_from_file(tmp_path: Path, child_bytes: int) -> tuple[FastAPI, TokenBook, Settings]:
+    settings = Settings(store=str(tmp_path / "s.db"), upload_child_bytes=child_bytes)
+    with open_store(settings, create=True) as store:
+        api_world(store)
+    tokens = TokenBook(None)
+    return create_app(settings, tokens=tokens), tokens, settings
+
+
+def test_a_large_upload_is_imported_in_a_child_process_like_a_small_one_here(tmp_path: Path) -> None:
+    reports, digests = [], []
+    for folder, child_bytes in (("child", 0), ("here", 1 << 30)):
+        (tmp_path / folder).mkdir()
+        app, tokens, settings = _served_from_file(tmp_path / folder, child_bytes)
+        with TestClient(app):
+            importer, viewer = _client(app, tokens), _client(app, tokens, Role.VIEWER)
+            status, report = upload(importer, households(1, 40))
+            assert status == 200
+            assert viewer.get("/v1/stats").json()["areas"]["household"] == 43  # served at once, not on the next refresh
+            status, refused = upload(importer, HEADER.encode() + "N1,G1,P1,5号楼,1单元,1,两\n".encode())
+            assert status == 200
+            assert refused["written"] is False
+            assert refused["rejections"][0]["file"] == "住户.csv"  # the client's name, from the child too
+        for key in ("import_id", "started", "elapsed_s", "finished"):
+            report.pop(key, None)
+        reports.append(report)
+        with open_store(settings) as store:
+            digests.append(store.view().nodes(f"household:N{i}" for i in range(1, 41)))
+    assert reports[0] == reports[1]
+    assert digests[0].keys() == digests[1].keys()
+    assert len(digests[0]) == 40
+
+
+def test_an_error_comes_back_from_a_child_process_whole(tmp_path: Path) -> None:
+    settings = Settings(store=str(tmp_path / "missing.db"))
+    with pytest.raises(StoreError) as raised:
+        import_in_child(settings, [tmp_path / "住户.csv"], ImportOptions(), timeout=60)
+    assert raised.value.message_zh
+    error = pickle.loads(pickle.dumps(RosterHeaderError("no 户编码 column", message_zh="缺少户编码列", file="住户.csv")))
+    assert (type(error), error.message, error.message_zh, error.context) == (
+        RosterHeaderError,
+        "no 户编码 column",
+        "缺少户编码列",
+        {"file": "住户.csv"},
+    )
