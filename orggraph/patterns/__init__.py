@@ -6,7 +6,7 @@ from them what a rule asks an engine — :class:`Focus` (which nodes are checked
 :class:`~orggraph.store.view.DayView`: the embedded engine over its day index, the Neo4j engine as Cypher.
 """
 
-from orggraph.patterns.spec import DAY, FOCUS, Focus, MatchSpec, backwards
+from orggraph.patterns.spec import DAY, FOCUS, Focus, MatchSpec, backwards, kind_steps, leading_to, start_kinds
 from orggraph.patterns.syntax import (
     MAX_HOPS,
     Condition,
@@ -32,6 +32,9 @@ __all__ = [
     "PatternError",
     "RelPat",
     "backwards",
+    "kind_steps",
+    "leading_to",
     "parse_condition",
     "parse_pattern",
+    "start_kinds",
 ]

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from orggraph.model.kinds import LinkKind
+from orggraph.model.schema import LINK_RULES
 from orggraph.patterns.syntax import (
     Condition,
     NodePat,
@@ -188,3 +191,53 @@ def backwards(spec: MatchSpec, kind: str) -> MatchSpec | None:
     )
     read = Pattern(tuple(nodes), rels, f"{pattern.text} (read backwards)")
     return MatchSpec((read,), ORIGIN, None, spec.param_items)
+
+
+@lru_cache(maxsize=256)
+def _steps(links: tuple[str, ...], direction: str) -> frozenset[tuple[str, str]]:
+    pairs: set[tuple[str, str]] = set()
+    for link in links:
+        rule = LINK_RULES[LinkKind(link)]
+        joined = rule.pairs if rule.pairs is not None else {(s, t) for s in rule.sources for t in rule.targets}
+        pairs.update((s.value, t.value) if direction == "out" else (t.value, s.value) for s, t in joined)
+    return frozenset(pairs)
+
+
+def kind_steps(rel: RelPat) -> frozenset[tuple[str, str]]:
+    """The (from, to) node kinds one step of ``rel`` may join, as the schema allows its links.
+
+    >>> sorted(kind_steps(parse_pattern("(focus)<-[:LIVES_IN]-(p)").rels[0]))
+    [('household', 'person')]
+    """
+    return _steps(rel.kinds, rel.direction)
+
+
+def start_kinds(spec: MatchSpec) -> frozenset[str] | None:
+    """The node kinds a match of ``spec`` can start from (those its patterns' first steps may leave),
+    or ``None`` when any can (a first step of zero hops)."""
+    kinds: set[str] = set()
+    for pattern in spec.patterns:
+        if not pattern.rels or pattern.rels[0].min_hops == 0:
+            return None
+        kinds.update(own for own, _ in kind_steps(pattern.rels[0]))
+    return frozenset(kinds)
+
+
+@lru_cache(maxsize=256)
+def leading_to(rel: RelPat, kind: str) -> frozenset[str]:
+    """The node kinds from which one or more of ``rel``'s steps can reach a node of ``kind``, as the
+    schema allows (a walk pruned to them never leaves a path to one).
+
+    >>> sorted(leading_to(parse_pattern("(focus)<-[:PART_OF*1..6]-(g:Grid)").rels[0], "grid"))
+    ['community', 'district', 'grid', 'street']
+    """
+    pairs = kind_steps(rel)
+    useful: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for own, other in pairs:
+            if own not in useful and (other == kind or other in useful):
+                useful.add(own)
+                grew = True
+    return frozenset(useful)

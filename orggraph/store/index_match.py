@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from orggraph.patterns.spec import DAY, FOCUS, Focus, MatchSpec
+from orggraph.patterns.spec import DAY, FOCUS, Focus, MatchSpec, leading_to, start_kinds
 from orggraph.patterns.syntax import (
     AllOf,
     AnyOf,
@@ -126,30 +126,20 @@ class _Run:
             inner = self._made(condition.inner)
             return lambda bound: None if (value := inner(bound)) is None else not value
         parts = [self._made(part) for part in condition.parts]
-        if isinstance(condition, AllOf):
+        assert isinstance(condition, AllOf | AnyOf)
+        # AND is settled by a false part, OR by a true one; otherwise unknown if any part is
+        settles = not isinstance(condition, AllOf)
 
-            def every(bound: Bindings) -> bool | None:
-                unknown = False
-                for part in parts:
-                    value = part(bound)
-                    if value is False:
-                        return False
-                    unknown = unknown or value is None
-                return None if unknown else True
-
-            return every
-        assert isinstance(condition, AnyOf)
-
-        def some(bound: Bindings) -> bool | None:
+        def joined(bound: Bindings) -> bool | None:
             unknown = False
             for part in parts:
                 value = part(bound)
-                if value is True:
-                    return True
+                if value is settles:
+                    return settles
                 unknown = unknown or value is None
-            return None if unknown else False
+            return None if unknown else not settles
 
-        return some
+        return joined
 
     def _read(self, operand: Operand) -> Callable[[Bindings], Any]:
         if isinstance(operand, Prop):
@@ -208,7 +198,7 @@ class _Run:
         """The nodes a variable-length run of ``rel`` reaches from ``node``, breadth first."""
         found: dict[str, None] = {node: None} if rel.min_hops == 0 else {}
         frontier, seen = [node], {node}
-        useful = leading_to(self.ix, rel, toward) if toward is not None else None
+        useful = leading_to(rel, toward) if toward is not None else None
         nodes = self.nodes
         tables = [(self.ix.out_tables if rel.direction == "out" else self.ix.into_tables).get(k, _EMPTY) for k in rel.kinds]
         for depth in range(1, rel.max_hops + 1):
@@ -295,22 +285,6 @@ class _Run:
         return walk(0, start)
 
 
-def kind_pairs(ix: DayIndex, link: str, direction: str) -> frozenset[tuple[str, str]]:
-    """The (kind, kind) pairs the day's ``link`` links join, read in ``direction`` (from, to)."""
-
-    def build() -> frozenset[tuple[str, str]]:
-        table = (ix.out_tables if direction == "out" else ix.into_tables).get(link, _EMPTY)
-        nodes = ix._nodes
-        pairs: set[tuple[str, str]] = set()
-        for node, others in table.items():
-            own = nodes[node]["kind"]
-            pairs.update((own, nodes[other]["kind"]) for other in others)
-        return frozenset(pairs)
-
-    found: frozenset[tuple[str, str]] = ix.memo(f"kind-pairs:{direction}:{link}", build)
-    return found
-
-
 def plain_counts(ix: DayIndex, link: str, direction: str, kind: str | None) -> dict[str, int]:
     """How many live nodes (of ``kind``, when given) each node's day ``link`` links lead to, read in
     ``direction``; nodes with none are left out. Kept on the index: one pass over the link's table
@@ -331,26 +305,6 @@ def plain_counts(ix: DayIndex, link: str, direction: str, kind: str | None) -> d
         return counts
 
     found: dict[str, int] = ix.memo(f"plain-counts:{direction}:{link}:{kind}", build)
-    return found
-
-
-def leading_to(ix: DayIndex, rel: RelPat, kind: str) -> frozenset[str]:
-    """The node kinds from which one or more of ``rel``'s steps can reach a node of ``kind`` on the
-    index's day (worked out from the kinds its links join, so a walk never leaves a path to one)."""
-
-    def build() -> frozenset[str]:
-        pairs = {pair for link in rel.kinds for pair in kind_pairs(ix, link, rel.direction)}
-        useful: set[str] = set()
-        grew = True
-        while grew:
-            grew = False
-            for own, other in pairs:
-                if own not in useful and (other == kind or other in useful):
-                    useful.add(own)
-                    grew = True
-        return frozenset(useful)
-
-    found: frozenset[str] = ix.memo(f"leading-to:{rel.direction}:{'|'.join(rel.kinds)}:{kind}", build)
     return found
 
 
@@ -440,7 +394,7 @@ def bind(ix: DayIndex, spec: MatchSpec, nodes: Iterable[str]) -> dict[str, list[
     """What ``spec``'s counted variable binds from each of ``nodes`` (see :meth:`DayView.bind`)."""
     count = counter(ix, spec)
     found: dict[str, list[str]] = {}
-    starts = _start_kinds(ix, spec)
+    starts = start_kinds(spec)
     live = ix._live
     for node in nodes:
         attrs = live.get(node)
@@ -450,25 +404,6 @@ def bind(ix: DayIndex, spec: MatchSpec, nodes: Iterable[str]) -> dict[str, list[
         if bound:
             found[node] = sorted(bound)
     return found
-
-
-def _start_kinds(ix: DayIndex, spec: MatchSpec) -> frozenset[str] | None:
-    """The kinds of node a match of ``spec`` can start from on the index's day (those with a link of
-    each pattern's first step), or ``None`` when any kind can (a first step of zero hops)."""
-    kinds: set[str] = set()
-    for pattern in spec.patterns:
-        if not pattern.rels or pattern.rels[0].min_hops == 0:
-            return None
-        rel = pattern.rels[0]
-        for link in rel.kinds:
-
-            def build(link: str = link, direction: str = rel.direction) -> frozenset[str]:
-                table = (ix.out_tables if direction == "out" else ix.into_tables).get(link, _EMPTY)
-                nodes = ix._nodes
-                return frozenset(nodes[node]["kind"] for node in table)
-
-            kinds.update(ix.memo(f"start-kinds:{rel.direction}:{link}", build))
-    return frozenset(kinds)
 
 
 def focus_nodes(ix: DayIndex, focus: Focus) -> list[str]:

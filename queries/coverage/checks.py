@@ -18,9 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from orggraph.model.kinds import AREA_KINDS, LinkKind, NodeKind
-from orggraph.model.schema import LINK_RULES
-from orggraph.patterns import Focus, MatchSpec, backwards
+from orggraph.model.kinds import AREA_KINDS, NodeKind
+from orggraph.patterns import Focus, MatchSpec, backwards, start_kinds
 from orggraph.store.view import DayView, Subtree
 from queries.coverage.findings import KIND_EN, KIND_ZH, SECRETARY_POST, Finding
 from queries.coverage.places import Atlas, Place, atlas_for, code_of
@@ -268,24 +267,11 @@ def _placed_near(view: DayView, check: Check, scope: Subtree) -> set[str] | None
         back = backwards(spec, check.focus.kind)
         if back is None:
             return None
-        starts = _start_kinds(back)
+        starts = start_kinds(back)
         nodes = scope if starts is None else [node for kind in starts for node in scope.of_kind(kind)]
         for found in view.bind(back, nodes).values():
             near.update(found)
     return near
-
-
-def _start_kinds(spec: MatchSpec) -> set[str] | None:
-    """The kinds of node the schema lets ``spec``'s one pattern start from (the ends its first step's
-    links may have on that side), or ``None`` for any."""
-    rel = spec.patterns[0].rels[0]
-    if rel.min_hops == 0:
-        return None
-    kinds: set[str] = set()
-    for link in rel.kinds:
-        rule = LINK_RULES[LinkKind(link)]
-        kinds.update(kind.value for kind in (rule.targets if rel.direction == "in" else rule.sources))
-    return kinds
 
 
 def _counted(

@@ -1,9 +1,9 @@
 """Patterns over the embedded engine's day index: the shortcuts it takes give what a plain walk gives.
 
 A variable-length run looking for one kind goes on only from the kinds that can lead to it (worked
-out from the day's links), one plain step is counted from a table kept on the index, a run's ends are
+out from the schema), one plain step is counted from a table kept on the index, a run's ends are
 kept for the next rule: each is checked here against the plain walk, and on a graph whose shape the
-generator never makes (grids nested in grids, a grid added after the index's kinds were read).
+generator never makes (grids nested in grids, a grid added to a store already read).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from orggraph.generator import Scale, generate
-from orggraph.model import Community, Grid, LinkKind, Street
+from orggraph.model import Building, Community, Compound, Grid, LinkKind, Street
 from orggraph.patterns import Focus, MatchSpec, backwards
 from orggraph.pii import PiiKey
 from orggraph.store import Batch, MemoryStore
@@ -81,6 +81,14 @@ def test_nested_grids_and_a_grid_added_later_are_found() -> None:
     store.write(b)
     assert store.view(DAY).bind(spec, ["area:S"]) == {"area:S": ["area:G1", "area:G2", "area:G3"]}
     assert store.view(DAY).bind(MatchSpec.of(["(focus)<-[:PART_OF*1..2]-(g:Grid)"], "g"), ["area:S"]) == {"area:S": ["area:G1"]}
+    b = Batch()  # a compound placed in a grid, its building found from the street through both
+    b.put(Compound(code="P", name="幸福里"))
+    b.put(Building.of("P", "1号楼"))
+    b.link(LinkKind.PART_OF, "area:P", "area:G3", start="2020-01-01")
+    b.link(LinkKind.PART_OF, "area:P/1号楼", "area:P", start="2020-01-01")
+    store.write(b)
+    found = store.view(DAY).bind(MatchSpec.of(["(focus)<-[:PART_OF*1..8]-(b:Building)"], "b"), ["area:S", "area:G1"])
+    assert found == {"area:S": ["area:P/1号楼"], "area:G1": ["area:P/1号楼"]}
 
 
 @pytest.mark.parametrize(
