@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from orggraph.errors import (
+    CaseStateError,
     ConfigurationError,
     InvalidValueError,
     NotFoundError,
@@ -90,7 +91,7 @@ def status_of(error: OrgGraphError) -> int:
         return 413
     if isinstance(error, NotFoundError):
         return 404
-    if isinstance(error, RefusedWriteError | StaleRevisionError | UndoError):
+    if isinstance(error, RefusedWriteError | StaleRevisionError | UndoError | CaseStateError):
         return 409
     if isinstance(error, ConfigurationError | InvalidValueError | RosterError):
         return 422

@@ -36,6 +36,7 @@ and a Chinese message. Leaves also subclass the builtin that fits, so ``except L
     │   ├── RosterHeaderError                      roster.header
     │   ├── RosterRejectedError                    roster.rejected
     │   └── RosterTooLargeError                    roster.too-large
+    ├── CaseStateError (ValueError)                case.state
     └── NotFoundError (LookupError)                not-found
 
 Driver and file-system errors are translated into this tree at the adapter boundary with
@@ -298,6 +299,14 @@ class RosterTooLargeError(RosterError):
 
     code = "roster.too-large"
     title_zh = "名册行数超限"
+
+
+class CaseStateError(OrgGraphError, ValueError):
+    """An event a case cannot take in its status (事件状态不允许此操作): accepting a closed case, resolving
+    one nobody accepted, rating one twice; the message says the status and what it allows."""
+
+    code = "case.state"
+    title_zh = "事件状态不允许此操作"
 
 
 class NotFoundError(OrgGraphError, LookupError):

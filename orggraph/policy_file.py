@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from orggraph.errors import ConfigurationError
 
 #: The tables a policy file may have.
-TABLES = ("coverage", "ratio", "escalation", "import")
+TABLES = ("coverage", "ratio", "escalation", "import", "cases")
 
 
 class ImportPolicy(BaseModel):
@@ -67,7 +67,9 @@ def layered(path: Path | None) -> tuple[dict[str, Any], str]:
         raise bad(path, "", str(exc)) from exc
     unknown = sorted(set(own) - set(TABLES))
     if unknown:
-        raise bad(path, unknown[0], "unknown table; a policy has [coverage.<rule>], [ratio.<name>], [escalation] and [import]")
+        raise bad(
+            path, unknown[0], "unknown table; a policy has [coverage.<rule>], [ratio.<name>], [escalation], [import] and [cases]"
+        )
     return merge(data, own), str(path)
 
 

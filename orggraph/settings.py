@@ -10,6 +10,8 @@ command, after applying ``--store``).
                                ``<store>.key``, created with mode 0600 with a new store
 ``ORGGRAPH_KEY``               the personal-data key itself, as hex (instead of a key file)
 ``ORGGRAPH_POLICY``            the policy file (coverage norms, escalation); default: the shipped one
+``ORGGRAPH_TIMEZONE``          the district's time zone for case deadlines and dates (default ``Asia/Shanghai``)
+``ORGGRAPH_WEBHOOK_SECRET``    the key (a secret) that signs case webhooks with HMAC-SHA256
 ``ORGGRAPH_LOG_LEVEL``         ``WARNING`` by default
 ``ORGGRAPH_NEO4J_USER``        user for a Bolt store
 ``ORGGRAPH_NEO4J_PASSWORD``    password for a Bolt store (a secret; never logged)
@@ -46,6 +48,8 @@ class Settings(BaseSettings):
     key_file: Path | None = Field(default=None, description="personal-data key file (default <store>.key)")
     key: SecretStr | None = Field(default=None, description="personal-data key as hex, instead of a file")
     policy: Path | None = Field(default=None, description="policy file laid over the shipped defaults")
+    timezone: str = Field(default="Asia/Shanghai", description="the district's time zone: case deadlines and dates")
+    webhook_secret: SecretStr | None = Field(default=None, description="HMAC key that signs case webhooks")
     log_level: str = Field(default="WARNING", description="logging level of the orggraph.* loggers")
     neo4j_user: str = Field(default="neo4j", description="user for a Bolt store")
     neo4j_password: SecretStr = Field(default=SecretStr(""), description="password for a Bolt store")

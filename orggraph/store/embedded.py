@@ -52,6 +52,7 @@ from typing import Any
 import networkx as nx
 import orjson
 
+from orggraph.cases.sqlite_ledger import SqliteLedger
 from orggraph.errors import (
     StaleRevisionError,
     StoreCorruptError,
@@ -95,6 +96,7 @@ class EmbeddedStore(GraphReads):
         self.state = GraphState()
         self.layout = blocks.Layout()
         self._lock = threading.RLock()
+        self._ledger: SqliteLedger | None = None
         self._revision = 0
         self._data_version = -1
         #: Called after a batch is written and before it commits (tests use it to kill the writer there).
@@ -472,8 +474,17 @@ class EmbeddedStore(GraphReads):
             self._data_version = self._current_data_version()
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def case_ledger(self) -> SqliteLedger:
+        """The case ledger (:mod:`orggraph.cases.sqlite_ledger`), opened when first asked."""
+        with self._lock:
+            if self._ledger is None:
+                self._ledger = SqliteLedger(self.path)
+            return self._ledger
+
     def close(self) -> None:
         with self._lock:
+            if self._ledger is not None:
+                self._ledger.close()
             self._db.close()
 
     def __enter__(self) -> EmbeddedStore:

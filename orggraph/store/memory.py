@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from orggraph.cases.sqlite_ledger import SqliteLedger
 from orggraph.errors import StaleRevisionError
 from orggraph.pii import PiiKey
 from orggraph.store.batch import Batch
@@ -39,6 +40,7 @@ class MemoryStore(GraphReads):
         self._log: list[WriteRecord] = []
         self._revision = 0
         self._lock = threading.RLock()
+        self._ledger: SqliteLedger | None = None
 
     @property
     def revision(self) -> int:
@@ -105,8 +107,16 @@ class MemoryStore(GraphReads):
     def stale(self) -> bool:
         return False
 
+    def case_ledger(self) -> SqliteLedger:
+        """The case ledger (:mod:`orggraph.cases.sqlite_ledger`), opened when first asked."""
+        with self._lock:
+            if self._ledger is None:
+                self._ledger = SqliteLedger(None)
+            return self._ledger
+
     def close(self) -> None:
-        return None
+        if self._ledger is not None:
+            self._ledger.close()
 
     def __enter__(self) -> MemoryStore:
         return self

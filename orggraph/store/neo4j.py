@@ -43,6 +43,7 @@ from typing import Any
 import networkx as nx
 import orjson
 
+from orggraph.cases.bolt_ledger import BoltLedger
 from orggraph.errors import StaleRevisionError, StoreError, StoreFormatError, StoreKeyMismatchError, StoreUnavailableError
 from orggraph.pii import PiiKey
 from orggraph.stats import StreetSummary
@@ -117,6 +118,7 @@ class Neo4jStore(GraphReads):
         self.location = connection.uri
         self.pii_key = key
         self._lock = threading.RLock()
+        self._ledger: BoltLedger | None = None
         self._cypher_shared: CypherShared | None = None
         self._cypher_views: dict[str, CypherView] = {}
         self._state: GraphState | None = None
@@ -676,6 +678,13 @@ class Neo4jStore(GraphReads):
         """Every node id on the server (ended nodes too)."""
         for row in self.connection.run(f"MATCH (n:{NODE}) RETURN n.id AS id"):
             yield str(row["id"])
+
+    def case_ledger(self) -> BoltLedger:
+        """The case ledger (:mod:`orggraph.cases.bolt_ledger`), opened when first asked."""
+        with self._lock:
+            if self._ledger is None:
+                self._ledger = BoltLedger(self.connection)
+            return self._ledger
 
     def close(self) -> None:
         self.connection.close()

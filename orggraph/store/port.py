@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, Protocol, runtime_checkable
 
+from orggraph.cases.ledger import CaseLedger
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.pii import PiiKey
 from orggraph.stats import StreetSummary
@@ -195,6 +196,11 @@ class GraphStore(Protocol):
 
     def stale(self) -> bool:
         """Whether other processes wrote since the last :meth:`refresh` (cheap; changes nothing)."""
+        ...
+
+    def case_ledger(self) -> CaseLedger:
+        """The store's case ledger (事件台账, :mod:`orggraph.cases`): in the same file on the embedded
+        engine, as nodes on the server on the Neo4j engine; opened when first asked, closed with the store."""
         ...
 
     def close(self) -> None: ...

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from orggraph.errors import ConfigurationError
 from orggraph.policy_file import ImportPolicy, bad, import_policy, layered, shipped
+from queries.policy.cases import CasePolicy
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -173,6 +174,7 @@ class Policy(BaseModel):
     ratios: dict[str, RatioDecl] = Field(default_factory=dict)
     escalation: Escalation
     imports: ImportPolicy = Field(default_factory=ImportPolicy)
+    cases: CasePolicy = Field(default_factory=CasePolicy)
 
     def rule(self, rule_id: str) -> Rule:
         return self.coverage[rule_id]
@@ -213,9 +215,19 @@ def read_policy(path: Path | None) -> Policy:
     escalation = dict(data.get("escalation", {}))
     escalation["level"] = {k: {"id": k, **v} for k, v in escalation.get("level", {}).items()}
     try:
-        return Policy(source=source, coverage=rules, ratios=ratios, escalation=Escalation(**escalation), imports=imports)
+        checked = Escalation(**escalation)
     except ValidationError as exc:
         raise _bad(path, "escalation", _first(exc)) from exc
+    try:
+        cases = CasePolicy(**data.get("cases", {}))
+    except (ValidationError, TypeError) as exc:
+        raise _bad(path, "cases", _first(exc) if isinstance(exc, ValidationError) else str(exc)) from exc
+    named = [*cases.clock.level, *(lv for c in cases.clock.category.values() for lv in c.level)]
+    named += [lv for hook in cases.webhooks.values() for lv in hook.levels]
+    unknown = sorted(set(named) - set(checked.level))
+    if unknown:
+        raise _bad(path, "cases", f"no escalation level {unknown[0]!r}; the levels are {', '.join(checked.levels)}")
+    return Policy(source=source, coverage=rules, ratios=ratios, escalation=checked, imports=imports, cases=cases)
 
 
 def _first(exc: ValidationError) -> str:
