@@ -55,6 +55,10 @@ def add(
         typer.Option("--expires", help=f"A date, an ISO time, a span (30d, 12h), or never. Default: {DEFAULT_EXPIRY_DAYS} days."),
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="Who or what the token is for.")] = None,
+    person: Annotated[
+        str | None,
+        typer.Option("--person", help="The person (node id, person:…) the token acts for on cases: a grid worker's app."),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Make a token; it is printed once, alone on the last line, and kept nowhere."""
@@ -66,8 +70,12 @@ def add(
             raise NotFoundError(
                 f"there is no area {scope!r} in {settings.store}", message_zh=f"{settings.store} 中不存在区域“{scope}”"
             )
+        if person is not None and graph_store.kind_of(person) != "person":
+            raise NotFoundError(f"there is no person {person!r} in {settings.store}", message_zh=f"{settings.store} 中不存在人员“{person}”")
     now = dt.datetime.now(dt.UTC)
-    whole, token = TokenBook(settings.tokens_path()).add(role, scope, expires=expiry_of(expires, now), note=note, now=now)
+    whole, token = TokenBook(settings.tokens_path()).add(
+        role, scope, expires=expiry_of(expires, now), note=note, now=now, person=person
+    )
     console.print(f"token {token.id}: {token.role.value}, scope {token.scope}, expires {token.expires or 'no expiry'}")
     console.print("shown this once; keep it as a secret:")
     print(whole)

@@ -432,6 +432,7 @@ class TokenOut(BaseModel):
     expires: str | None
     note: str | None
     revoked: str | None
+    person: str | None = None
 
 
 class MeOut(BaseModel):

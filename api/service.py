@@ -37,12 +37,16 @@ from orggraph.store import GraphStore
 from orggraph.store.view import DayView
 from orggraph.timeline import today
 from queries.coverage import CoverageResult, run_coverage
+from queries.cases.clock import zone_of
+from queries.cases.desk import CaseDesk, Moved
 from queries.coverage.drilldown import summary_areas
 from queries.policy import Policy, load_policy
 
 log = logging.getLogger("orggraph.api")
 T = TypeVar("T")
 
+#: Seconds between two ticks of the case clock (escalations, closings): every minute.
+TICK_EVERY = 60
 #: Seconds between two freezes of what outlived the collector's young generations (see :meth:`Service.warm`).
 FREEZE_EVERY = 10
 
@@ -66,6 +70,8 @@ class Service:
         self._thresholds = gc.get_threshold()
         #: The view of today requests read (see the module docstring); ``None`` until warmed.
         self._published: DayView | None = None
+        #: The case desk (事件): reports, events and the clock over the store's ledger.
+        self.cases = CaseDesk(self.store.case_ledger(), self.policy, zone_of(settings.timezone), key=self.store.pii_key)
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -83,6 +89,8 @@ class Service:
         ticks = 0
         while not self._stop.wait(1.0):
             ticks += 1
+            if ticks % TICK_EVERY == 0:
+                self.tick()
             try:
                 if self.guard.take_in_others_writes() or (self._published is not None and self._published.day != today()):
                     self.warm()  # a new revision, or a new day: its view is built here, not by a request
@@ -91,6 +99,18 @@ class Service:
                     gc.freeze()  # what lived through the young collections: caches, mostly
             except Exception:
                 log.exception("could not take in other processes' writes")
+
+    def tick(self, now: dt.datetime | None = None) -> list[Moved]:
+        """Move on every case whose deadline passed (:meth:`CaseDesk.tick`); several servers may tick
+        at once, each case moves once. Failures are logged, never raised into the refresh loop."""
+        try:
+            moved = self.cases.tick(now)
+        except Exception:
+            log.exception("the case tick failed; the next one tries again")
+            return []
+        for item in moved:
+            log.info("case %s: %s", item.case.id, ", ".join(e.type for e in item.events))
+        return moved
 
     def warm(self) -> None:
         """Build the view of today at the store's revision now (in this thread), publish it, and make

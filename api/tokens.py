@@ -76,6 +76,10 @@ class Token:
     note: str | None
     secret_sha256: str
     revoked: str | None = None
+    #: The person (node id) the token acts for — a grid worker's app, a secretary's: accepting, acting
+    #: on and resolving a case needs the case to be theirs, and a resident's contact on their cases is
+    #: shown whole to them. ``None``: a desk token, acting for whoever holds the case.
+    person: str | None = None
 
     def active(self, now: dt.datetime) -> bool:
         """Neither revoked nor expired at ``now``."""
@@ -213,13 +217,20 @@ class TokenBook:
     # -- writing -----------------------------------------------------------------------------------
 
     def add(
-        self, role: Role, scope: str, *, expires: str | None, note: str | None, now: dt.datetime | None = None
+        self,
+        role: Role,
+        scope: str,
+        *,
+        expires: str | None,
+        note: str | None,
+        now: dt.datetime | None = None,
+        person: str | None = None,
     ) -> tuple[str, Token]:
         """Make a token; returns the whole token (to show once) and what is kept of it."""
         now = now or dt.datetime.now(dt.UTC)
         token_id = secrets.token_hex(4)
         whole = f"{PREFIX}_{token_id}_{secrets.token_urlsafe(32).replace('_', '-')}"
-        token = Token(token_id, role, scope, now.isoformat(timespec="seconds"), expires, note, _digest(whole))
+        token = Token(token_id, role, scope, now.isoformat(timespec="seconds"), expires, note, _digest(whole), person=person)
         with self._lock:
             self._load()
             self._tokens[token_id] = token

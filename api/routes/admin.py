@@ -18,6 +18,7 @@ from api.problems import responses
 from api.replies import json_reply
 from api.routes.coverage import area_in_scope
 from api.schemas import AuditEntryOut, MeOut, NewTokenOut, TokenOut
+from orggraph.model.kinds import NodeKind
 from api.tokens import DEFAULT_EXPIRY_DAYS, Role, Token, expiry_of
 from orggraph.errors import NotFoundError
 
@@ -33,6 +34,9 @@ class NewToken(BaseModel):
         description=f"a date, an ISO time, a span such as 30d or 12h, or `never`; default {DEFAULT_EXPIRY_DAYS} days",
     )
     note: str | None = Field(default=None, max_length=200, description="who or what the token is for")
+    person: str | None = Field(
+        default=None, max_length=100, description="the person (person:…) the token acts for on cases, within the scope"
+    )
 
 
 def _mine(caller: Caller, token: Token) -> bool:
@@ -74,10 +78,13 @@ def add_token(caller: Admin, body: NewToken) -> Response:
     """Make a token; the whole token is in the answer this once and kept nowhere."""
     service = caller.service
     with service.reading():
-        _, code = area_in_scope(caller, service.reader(), body.scope)
+        reader = service.reader()
+        _, code = area_in_scope(caller, reader, body.scope)
+        if body.person is not None:
+            service.named(caller.scope(reader), reader, body.person, NodeKind.PERSON)
     now = dt.datetime.now(dt.UTC)
     expires = expiry_of(body.expires, now)
-    whole, token = service.tokens.add(body.role, code, expires=expires, note=body.note, now=now)
+    whole, token = service.tokens.add(body.role, code, expires=expires, note=body.note, now=now, person=body.person)
     return json_reply({**token.public(), "token": whole}, status=201)
 
 

@@ -1,0 +1,221 @@
+"""Cases (事件): report one, move it on, read it, list them, measure how they are answered.
+
+A token sees the cases of its scope area (a case lies in its household's areas); any other case
+answers 404 like one that does not exist. A dispatcher reports and moves cases; a token that acts for
+a person (``orggraph tokens add --person``) may accept, act on, resolve and hand on only the cases it
+holds, and sees the resident's whole contact only on cases whose path it is on up to the current step.
+The assignee's whole phone goes to a dispatcher and above, as on every route (:mod:`api.masking`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Query
+from starlette.responses import Response
+
+from api.auth import Caller, Dispatcher, Viewer
+from api.case_schemas import CaseIn, CaseMetricsOut, CaseOut, CasePageOut, EventIn
+from api.params import Area, BadRequestError, one_start
+from api.problems import ForbiddenError, responses
+from api.routes.coverage import area_in_scope
+from api.scope import reader_within
+from orggraph.cases import Case, utc_text
+from orggraph.cases.model import OPEN_STATUSES, STATUSES
+from orggraph.errors import NotFoundError
+from orggraph.store.view import DayView
+from queries.cases.metrics import case_metrics
+from queries.cases.present import case_dict, case_row
+from queries.reading.address import resolve_start
+
+router = APIRouter(prefix="/v1", tags=["cases"])
+
+CaseId = Annotated[str, Path(min_length=1, max_length=40, description="the case id, e.g. E20261207-000001")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", min_length=1, max_length=200, description="a retry with the same key returns the same case"),
+]
+#: The events a token acting for a person may send only on the cases it holds.
+_HOLDERS_ONLY = ("accept", "act", "resolve", "hand_on")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _visible(caller: Caller, reader: DayView, case: Case) -> None:
+    scope = caller.scope(reader)
+    if not (scope.everything or scope.area in case.areas):
+        raise NotFoundError(f"no case {case.id!r}", message_zh=f"没有事件“{case.id}”", case=case.id)
+
+
+def _answer(caller: Caller, reader: DayView, case: Case, *, status: int = 200) -> Response:
+    """The case whole, persons revealed as the caller's role allows, the contact as its person may see it."""
+    service = caller.service
+    desk = service.cases
+    payload = case_dict(case, desk.events(case.id), desk.zone, utc_text(_now()))
+    persons: list[dict[str, Any] | None] = [s["person"] for s in payload["path"]]
+    if payload["assignee"] is not None and payload["assignee"]["kind"] == "person":
+        persons.append(payload["assignee"])
+    asked = [case.household]
+    person = caller.token.person
+    chain = {s["person"]["id"] for s in case.path[: case.step + 1] if s["person"]} | {(case.assignee or {}).get("id")}
+    if person is not None and person in chain and case.contact_sealed is not None:
+        payload["contact"]["phone"] = service.store.pii_key.unseal("phone", bytes.fromhex(case.contact_sealed))
+    response = caller.respond(payload, reader, asked=asked, persons=persons, status=status)
+    return response
+
+
+@router.post(
+    "/cases",
+    response_model=CaseOut,
+    status_code=201,
+    responses={**responses(409), 200: {"model": CaseOut, "description": "the case an earlier request with this Idempotency-Key made"}},
+    summary="Report a case",
+)
+def report_case(caller: Dispatcher, body: CaseIn, idempotency_key: IdempotencyKey = None) -> Response:
+    """Report a case (立案) at a household or address; it is dispatched (派单) at once to the first step of
+    the escalation path computed now, which is kept with the case. 201 with the case; 200 with the same
+    case when a request with the same `Idempotency-Key` made it before."""
+    service = caller.service
+    start = one_start(body.household, body.address)
+    with service.reading():
+        reader = service.reader()
+        node, _ = resolve_start(reader_within(reader, caller.scope(reader)), start)
+        key = f"{caller.token.id}:{idempotency_key}" if idempotency_key else None
+        case, created = service.cases.report(
+            reader,
+            node,
+            body.category,
+            description=body.description,
+            source=body.source,
+            reported_at=body.reported_at,
+            contact=body.contact,
+            idempotency_key=key,
+            by=f"token:{caller.token.id}",
+        )
+        return _answer(caller, reader, case, status=201 if created else 200)
+
+
+@router.get("/cases/metrics", response_model=CaseMetricsOut, responses=responses(), summary="How cases are answered")
+def metrics(
+    caller: Viewer,
+    area: Area = None,
+    since: Annotated[dt.date | None, Query(alias="from", description="first day (YYYY-MM-DD); default the 1st of this month")] = None,
+    until: Annotated[dt.date | None, Query(alias="to", description="last day (YYYY-MM-DD), included; default today")] = None,
+) -> Response:
+    """The cases of an area reported in a period: received, responded and resolved on time, closed,
+    overdue now, medians, 响应率 · 解决率 · 满意率 and the score by the policy's weights; the communities
+    ranked by score; per person, cases answered and on time."""
+    service = caller.service
+    desk = service.cases
+    with service.reading():
+        reader = service.reader()
+        scope, code = area_in_scope(caller, reader, area)
+        node = f"area:{code}"
+        today = _now().astimezone(desk.zone).date()
+        first = since or today.replace(day=1)
+        last = until or today
+        if last < first:
+            raise BadRequestError("`to` is before `from`", message_zh="结束日期早于开始日期")
+        start = dt.datetime.combine(first, dt.time(0), tzinfo=desk.zone)
+        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=desk.zone)
+        everything = scope.everything and area is None
+        facts = desk.ledger.facts(area=None if everything else node, since=utc_text(start), until=utc_text(end))
+        names: dict[str, str] = {}
+        for f in facts:
+            for key in ("community", "accepted_by"):
+                if f[key] and f[key] not in names:
+                    names[f[key]] = str((reader.node(f[key]) or {}).get("name") or f[key])
+        payload = case_metrics(facts, now=utc_text(_now()), rates=service.policy.cases.rates, names=names)
+        payload.update(
+            area=code, area_name=(reader.node(node) or {}).get("name"), since=first.isoformat(), until=last.isoformat()
+        )
+        return caller.respond(payload, reader, persons=())
+
+
+@router.get("/cases", response_model=CasePageOut, responses=responses(), summary="List cases")
+def list_cases(
+    caller: Dispatcher,
+    area: Area = None,
+    status: Annotated[
+        list[str] | None, Query(max_length=5, description="dispatched, accepted, acting, resolved, closed; or `open`")
+    ] = None,
+    overdue: Annotated[bool, Query(description="only cases whose current deadline has passed")] = False,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Response:
+    """The cases of an area (default the token's scope), newest first, by status and overdue."""
+    service = caller.service
+    desk = service.cases
+    statuses: list[str] | None = None
+    if status:
+        statuses = []
+        for s in status:
+            if s == "open":
+                statuses.extend(OPEN_STATUSES)
+            elif s in STATUSES:
+                statuses.append(s)
+            else:
+                raise BadRequestError(
+                    f"unknown status {s!r}; one of {', '.join(STATUSES)} or open",
+                    message_zh=f"未知的状态“{s}”；可选：{'、'.join(STATUSES)} 或 open",
+                )
+    with service.reading():
+        reader = service.reader()
+        scope, code = area_in_scope(caller, reader, area)
+        everything = scope.everything and area is None
+        now = _now()
+        cases, total = desk.find(
+            area=None if everything else f"area:{code}",
+            statuses=statuses,
+            overdue=overdue,
+            now=now,
+            offset=(page - 1) * per_page,
+            limit=per_page,
+        )
+        rows = [case_row(c, desk.zone, utc_text(now)) for c in cases]
+        return caller.respond({"total": total, "page": page, "per_page": per_page, "cases": rows}, reader, persons=())
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut, responses=responses(), summary="A case")
+def get_case(caller: Dispatcher, case_id: CaseId) -> Response:
+    """A case with the path kept with it, its deadlines and its timeline (办理记录)."""
+    service = caller.service
+    with service.reading():
+        reader = service.reader()
+        case = service.cases.get(case_id)
+        _visible(caller, reader, case)
+        return _answer(caller, reader, case)
+
+
+@router.post("/cases/{case_id}/events", response_model=CaseOut, responses=responses(409), summary="Move a case on")
+def case_event(caller: Dispatcher, case_id: CaseId, body: EventIn) -> Response:
+    """Accept (受理), act (处置), resolve (办结), hand on (流转交办: to the next step, or `to` a department),
+    reopen (重新派单), close (结案) or rate (评价) a case; the case as it is after."""
+    service = caller.service
+    with service.reading():
+        reader = service.reader()
+
+        def check(case: Case) -> None:
+            _visible(caller, reader, case)
+            person = caller.token.person
+            if person is not None and body.type in _HOLDERS_ONLY and (case.assignee or {}).get("id") != person:
+                raise ForbiddenError(
+                    f"case {case.id} is not held by the person this token acts for",
+                    message_zh=f"事件 {case.id} 不由本令牌对应人员承办",
+                )
+
+        case = service.cases.event(
+            reader,
+            case_id,
+            body.type,
+            by=f"token:{caller.token.id}",
+            at=body.at,
+            note=body.note,
+            rating=body.rating,
+            to=body.to,
+            check=check,
+        )
+        return _answer(caller, reader, case)
