@@ -22,10 +22,14 @@ class CaseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     household: str | None = Field(default=None, min_length=1, max_length=200, description="a household code (户编码) or id")
-    address: str | None = Field(default=None, min_length=1, max_length=200, description="or an address, e.g. 幸福里小区3号楼2单元502室")
+    address: str | None = Field(
+        default=None, min_length=1, max_length=200, description="or an address, e.g. 幸福里小区3号楼2单元502室"
+    )
     category: str = Field(min_length=1, max_length=50, description="the issue category (事项类别), e.g. 物业纠纷")
     description: str = Field(min_length=1, max_length=2000, description="what the resident reports")
-    source: Source = Field(default="hotline", description="hotline (热线), mini_program (小程序), grid_app (网格员 App), walk_in (来访)")
+    source: Source = Field(
+        default="hotline", description="hotline (热线), mini_program (小程序), grid_app (网格员 App), walk_in (来访)"
+    )
     reported_at: dt.datetime | None = Field(default=None, description="when it was reported (ISO); default now")
     contact: str | None = Field(default=None, min_length=3, max_length=40, description="the resident's phone, as they give it")
 
@@ -38,7 +42,9 @@ class EventIn(BaseModel):
 
     type: EventKind
     note: str | None = Field(default=None, max_length=500)
-    rating: Rating | None = Field(default=None, description="with rate: satisfied (满意), basically (基本满意), unsatisfied (不满意)")
+    rating: Rating | None = Field(
+        default=None, description="with rate: satisfied (满意), basically (基本满意), unsatisfied (不满意)"
+    )
     to: str | None = Field(default=None, max_length=200, description="with hand_on: `next` (default) or a functional department")
     at: dt.datetime | None = Field(default=None, description="when it happened (ISO); default now")
 
@@ -99,9 +105,11 @@ class CaseEventOut(BaseModel):
     status: str
     step: int
     assignee: str | None
+    assignee_name: str | None = None
     note: str | None
     rating: str | None
     to: str | None
+    to_name: str | None = None
 
 
 class DeadlinesOut(BaseModel):

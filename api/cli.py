@@ -71,7 +71,9 @@ def add(
                 f"there is no area {scope!r} in {settings.store}", message_zh=f"{settings.store} 中不存在区域“{scope}”"
             )
         if person is not None and graph_store.kind_of(person) != "person":
-            raise NotFoundError(f"there is no person {person!r} in {settings.store}", message_zh=f"{settings.store} 中不存在人员“{person}”")
+            raise NotFoundError(
+                f"there is no person {person!r} in {settings.store}", message_zh=f"{settings.store} 中不存在人员“{person}”"
+            )
     now = dt.datetime.now(dt.UTC)
     whole, token = TokenBook(settings.tokens_path()).add(
         role, scope, expires=expiry_of(expires, now), note=note, now=now, person=person

@@ -36,9 +36,10 @@ from orggraph.settings import Settings
 from orggraph.store import GraphStore
 from orggraph.store.view import DayView
 from orggraph.timeline import today
-from queries.coverage import CoverageResult, run_coverage
 from queries.cases.clock import zone_of
 from queries.cases.desk import CaseDesk, Moved
+from queries.cases.notify import notifier_of
+from queries.coverage import CoverageResult, run_coverage
 from queries.coverage.drilldown import summary_areas
 from queries.policy import Policy, load_policy
 
@@ -71,7 +72,17 @@ class Service:
         #: The view of today requests read (see the module docstring); ``None`` until warmed.
         self._published: DayView | None = None
         #: The case desk (事件): reports, events and the clock over the store's ledger.
-        self.cases = CaseDesk(self.store.case_ledger(), self.policy, zone_of(settings.timezone), key=self.store.pii_key)
+        #: The district's time zone (``ORGGRAPH_TIMEZONE``): deadlines are shown in it.
+        self.zone = zone_of(settings.timezone)
+        #: Webhooks of the policy told of dispatches and escalations (``None``: the policy has none).
+        self.webhooks = notifier_of(self.policy, settings)
+        self.cases = CaseDesk(
+            self.store.case_ledger(),
+            self.policy,
+            self.zone,
+            key=self.store.pii_key,
+            notify=self.webhooks.send if self.webhooks is not None else None,
+        )
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -153,6 +164,8 @@ class Service:
         self._stop.set()
         if self._refresher is not None:
             self._refresher.join(timeout=10)
+        if self.webhooks is not None:
+            self.webhooks.close(timeout=5)
         self.audit.stop()
         gc.unfreeze()
         gc.set_threshold(*self._thresholds)

@@ -18,9 +18,9 @@ from api.problems import responses
 from api.replies import json_reply
 from api.routes.coverage import area_in_scope
 from api.schemas import AuditEntryOut, MeOut, NewTokenOut, TokenOut
-from orggraph.model.kinds import NodeKind
 from api.tokens import DEFAULT_EXPIRY_DAYS, Role, Token, expiry_of
 from orggraph.errors import NotFoundError
+from orggraph.model.kinds import NodeKind
 
 router = APIRouter(prefix="/v1", tags=["admin"])
 

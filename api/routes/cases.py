@@ -71,7 +71,10 @@ def _answer(caller: Caller, reader: DayView, case: Case, *, status: int = 200) -
     "/cases",
     response_model=CaseOut,
     status_code=201,
-    responses={**responses(409), 200: {"model": CaseOut, "description": "the case an earlier request with this Idempotency-Key made"}},
+    responses={
+        **responses(409),
+        200: {"model": CaseOut, "description": "the case an earlier request with this Idempotency-Key made"},
+    },
     summary="Report a case",
 )
 def report_case(caller: Dispatcher, body: CaseIn, idempotency_key: IdempotencyKey = None) -> Response:
@@ -102,7 +105,9 @@ def report_case(caller: Dispatcher, body: CaseIn, idempotency_key: IdempotencyKe
 def metrics(
     caller: Viewer,
     area: Area = None,
-    since: Annotated[dt.date | None, Query(alias="from", description="first day (YYYY-MM-DD); default the 1st of this month")] = None,
+    since: Annotated[
+        dt.date | None, Query(alias="from", description="first day (YYYY-MM-DD); default the 1st of this month")
+    ] = None,
     until: Annotated[dt.date | None, Query(alias="to", description="last day (YYYY-MM-DD), included; default today")] = None,
 ) -> Response:
     """The cases of an area reported in a period: received, responded and resolved on time, closed,

@@ -48,7 +48,8 @@ async def escalation(
         reader = service.reader(day_of(as_of))
         scope = caller.scope(reader)
         node, read_as = resolve_start(reader_within(reader, scope), start)
-        path = escalation_path(reader, node, category, at=at, policy=service.policy)
+        reported = at.replace(tzinfo=service.zone) if at is not None and at.tzinfo is None else at
+        path = escalation_path(reader, node, category, at=reported, policy=service.policy, zone=service.zone)
         payload = path.to_dict()
         reasons = (*(s["reason"] for s in payload["steps"]), *(h["reason"] for h in payload["helpers"]))
         hide_outside(reasons, scope, reader, near=node)

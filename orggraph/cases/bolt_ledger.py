@@ -123,7 +123,8 @@ class BoltLedger:
             f"{guard}MERGE (s:{SEQ} {{id: 'cases'}}) ON CREATE SET s.n = 0 "
             "SET s.n = s.n + 1 "
             f"CREATE (c:{CASE} {{number: s.n, version: 1, event_count: 1, areas: $areas}}) "
-            "SET c += $facts, c.id = $prefix + CASE WHEN s.n < 1000000 THEN right('00000' + toString(s.n), 6) ELSE toString(s.n) END, "
+            "SET c += $facts, "
+            "c.id = $prefix + CASE WHEN s.n < 1000000 THEN right('00000' + toString(s.n), 6) ELSE toString(s.n) END, "
             f"c.body = {body} "
             f"CREATE (c)-[:HAS_EVENT]->(:{EVENT} {{case: c.id, seq: 1, at: $at, type: $type, body: {event_body}}}) "
             "WITH c "
@@ -179,7 +180,8 @@ class BoltLedger:
             text = _parts(orjson.dumps(event.to_dict()).decode(), f"e{i}_", params)
             params[f"at{i}"], params[f"type{i}"] = event.at, event.type
             creates.append(
-                f"CREATE (c)-[:HAS_EVENT]->(:{EVENT} {{case: c.id, seq: base + {i + 1}, at: $at{i}, type: $type{i}, body: {text}}}) "
+                f"CREATE (c)-[:HAS_EVENT]->(:{EVENT} "
+                f"{{case: c.id, seq: base + {i + 1}, at: $at{i}, type: $type{i}, body: {text}}}) "
             )
         query = (
             f"MATCH (c:{CASE} {{id: $id}}) WHERE c.version = $expected "

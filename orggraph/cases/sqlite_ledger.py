@@ -35,11 +35,19 @@ SCHEMA = [
     + ", idempotency_key TEXT UNIQUE, body BLOB NOT NULL)",
     "CREATE INDEX IF NOT EXISTS cases_tick ON cases (tick_at) WHERE tick_at IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS cases_reported ON cases (reported_at)",
-    "CREATE TABLE IF NOT EXISTS case_areas (area TEXT NOT NULL, number INTEGER NOT NULL, PRIMARY KEY (area, number)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS case_areas (area TEXT NOT NULL, number INTEGER NOT NULL, "
+    "PRIMARY KEY (area, number)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS case_events (number INTEGER NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL, "
     "type TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (number, seq)) WITHOUT ROWID",
 ]
 _SET = ", ".join(f'"{c}" = ?' for c in _COLUMNS) + ", body = ?"
+#: The statements built from :data:`FACTS` (fixed names, never input).
+_INSERT = (
+    f"INSERT INTO cases (number, id, {', '.join(chr(34) + c + chr(34) for c in _COLUMNS)}, body) "  # noqa: S608 - fixed names
+    f"VALUES (?, ?, {', '.join('?' for _ in _COLUMNS)}, ?)"
+)
+_UPDATE = f"UPDATE cases SET {_SET} WHERE number = ?"  # noqa: S608 - fixed names
+_FACT_COLUMNS = ", ".join(f'c."{f}"' for f in FACTS)
 
 
 def _fact_values(case: Case) -> list[Any]:
@@ -111,8 +119,7 @@ class SqliteLedger:
             number = int(db.execute("SELECT coalesce(max(number), 0) + 1 FROM cases").fetchone()[0])
             case.id = f"{prefix}{number:06d}"
             db.execute(
-                f"INSERT INTO cases (number, id, {', '.join(chr(34) + c + chr(34) for c in _COLUMNS)}, body) "
-                f"VALUES (?, ?, {', '.join('?' for _ in _COLUMNS)}, ?)",
+                _INSERT,
                 [number, case.id, *_fact_values(case), orjson.dumps(case.to_dict())],
             )
             db.executemany("INSERT OR IGNORE INTO case_areas (area, number) VALUES (?, ?)", [(a, number) for a in case.areas])
@@ -132,9 +139,7 @@ class SqliteLedger:
                     done.append(False)
                     continue
                 number = int(row[0])
-                db.execute(
-                    f"UPDATE cases SET {_SET} WHERE number = ?", [*_fact_values(case), orjson.dumps(case.to_dict()), number]
-                )
+                db.execute(_UPDATE, [*_fact_values(case), orjson.dumps(case.to_dict()), number])
                 seq = int(db.execute("SELECT coalesce(max(seq), 0) FROM case_events WHERE number = ?", (number,)).fetchone()[0])
                 db.executemany(
                     "INSERT INTO case_events (number, seq, at, type, body) VALUES (?, ?, ?, ?, ?)",
@@ -192,8 +197,10 @@ class SqliteLedger:
         limit: int = 50,
     ) -> tuple[list[Case], int]:
         where, params = self._where(area, statuses, overdue_at)
-        total = int(self._read(f"SELECT count(*) FROM cases AS c{where}", params)[0][0])
-        rows = self._read(f"SELECT body FROM cases AS c{where} ORDER BY c.number DESC LIMIT ? OFFSET ?", [*params, limit, offset])
+        count = f"SELECT count(*) FROM cases AS c{where}"  # noqa: S608 - fixed clauses
+        page = f"SELECT body FROM cases AS c{where} ORDER BY c.number DESC LIMIT ? OFFSET ?"  # noqa: S608 - fixed clauses
+        total = int(self._read(count, params)[0][0])
+        rows = self._read(page, [*params, limit, offset])
         return [Case.from_dict(orjson.loads(r[0])) for r in rows], total
 
     def due(self, now: str, *, limit: int = 10_000) -> list[Case]:
@@ -204,7 +211,8 @@ class SqliteLedger:
 
     def facts(self, *, area: str | None = None, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
         where, params = self._where(area, None, None, since, until)
-        rows = self._read(f"SELECT {', '.join('c.' + chr(34) + f + chr(34) for f in FACTS)} FROM cases AS c{where}", params)
+        query = f"SELECT {_FACT_COLUMNS} FROM cases AS c{where}"  # noqa: S608 - fixed names
+        rows = self._read(query, params)
         out = []
         for row in rows:
             item = dict(zip(FACTS, row, strict=True))

@@ -314,7 +314,7 @@ class CaseDesk:
                 )
             return case.step + 1, None
         assert to is not None
-        found = []
+        found: list[tuple[str, Any]] = []
         for units in handled_categories(view).values():
             for unit in units:
                 attrs = view.node(unit) or {}

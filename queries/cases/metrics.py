@@ -69,11 +69,17 @@ def summarise(facts: Iterable[dict[str, Any]], *, now: str, rates: Rates) -> dic
         if f["rating"]:
             rated += 1
             satisfied += 1.0 if f["rating"] == "satisfied" else rates.basically if f["rating"] == "basically" else 0.0
-    three = {"response": _rate(on_time, received), "resolution": _rate(resolved, received), "satisfaction": _rate(satisfied, rated)}
+    three = {
+        "response": _rate(on_time, received),
+        "resolution": _rate(resolved, received),
+        "satisfaction": _rate(satisfied, rated),
+    }
     weights = rates.weights()
     score = None
     if received:
-        score = round(100 * sum(w * (three[k] or 0.0) for w, k in zip(weights, ("response", "resolution", "satisfaction"), strict=True)), 2)
+        score = round(
+            100 * sum(w * (three[k] or 0.0) for w, k in zip(weights, ("response", "resolution", "satisfaction"), strict=True)), 2
+        )
     return {
         "received": received,
         "responded_on_time": on_time,
@@ -90,9 +96,7 @@ def summarise(facts: Iterable[dict[str, Any]], *, now: str, rates: Rates) -> dic
     }
 
 
-def case_metrics(
-    facts: list[dict[str, Any]], *, now: str, rates: Rates, names: dict[str, str] | None = None
-) -> dict[str, Any]:
+def case_metrics(facts: list[dict[str, Any]], *, now: str, rates: Rates, names: dict[str, str] | None = None) -> dict[str, Any]:
     """The summary of ``facts``, the communities ranked by score (best first, then by cases), and per person."""
     names = names or {}
     by_community: dict[str, list[dict[str, Any]]] = {}

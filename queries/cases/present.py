@@ -43,16 +43,34 @@ def case_row(case: Case, zone: dt.tzinfo, now: str) -> dict[str, Any]:
     }
 
 
-def event_dict(event: CaseEvent, zone: dt.tzinfo) -> dict[str, Any]:
+def holder_names(case: Case) -> dict[str, str]:
+    """The names of everyone who may hold the case: its path's persons and units, its holder now."""
+    names = {who["id"]: who["name"] for step in case.path for who in (step["person"], step["unit"]) if who}
+    if case.assignee is not None and case.assignee.get("name"):
+        names[case.assignee["id"]] = case.assignee["name"]
+    return names
+
+
+def event_dict(event: CaseEvent, zone: dt.tzinfo, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """One entry of the timeline, named in both languages, its instants in ``zone``, its holders named."""
     zh, en = EVENT_NAMES.get(event.type, (event.type, event.type))
+    names = names or {}
     out = event.to_dict()
-    out.update(type_zh=zh, type_en=en, at=local(event.at, zone), recorded_at=local(event.recorded_at, zone))
+    out.update(
+        type_zh=zh,
+        type_en=en,
+        at=local(event.at, zone),
+        recorded_at=local(event.recorded_at, zone),
+        assignee_name=names.get(event.assignee or ""),
+        to_name=names.get(event.to or ""),
+    )
     return out
 
 
 def case_dict(case: Case, events: list[CaseEvent], zone: dt.tzinfo, now: str) -> dict[str, Any]:
     """A case whole: its row, the path kept with it, the clock and the timeline."""
     row = case_row(case, zone, now)
+    names = holder_names(case)
     return {
         **row,
         "description": case.description,
@@ -70,5 +88,5 @@ def case_dict(case: Case, events: list[CaseEvent], zone: dt.tzinfo, now: str) ->
             {**step, "person": {**step["person"], "phone": None, "id_number": None} if step["person"] else None}
             for step in case.path
         ],
-        "events": [event_dict(e, zone) for e in events],
+        "events": [event_dict(e, zone, names) for e in events],
     }

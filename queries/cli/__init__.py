@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from queries.cli import cases as cli_cases
 from queries.cli import coverage as cli_coverage
 from queries.cli import escalate as cli_escalate
 from queries.cli import policy as cli_policy
@@ -21,3 +22,4 @@ def register(app: typer.Typer) -> None:
     app.command("propose")(cli_propose.propose_command)
     app.command("whatif")(cli_propose.whatif)
     cli_policy.register(app)
+    cli_cases.register(app)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from orggraph.cli.common import AsOfOption, StoreOption, console, open_existing, reports_errors, settings_for
 from orggraph.errors import ConfigurationError, InvalidValueError
+from queries.cases.clock import zone_of
 from queries.cli.policy import PolicyOption, effective_policy
 from queries.escalation import escalation_path
 from queries.lookups import community_links, household_liaison, member_links
@@ -49,9 +50,12 @@ def escalate(
             reported = dt.datetime.fromisoformat(at)
         except ValueError:
             raise InvalidValueError(f"--at {at!r} is not an ISO date-time", message_zh=f"--at {at} 不是日期时间") from None
+    zone = zone_of(settings.timezone)
+    if reported is not None and reported.tzinfo is None:
+        reported = reported.replace(tzinfo=zone)  # a time without an offset is the district's
     with open_existing(settings) as graph_store:
         view = graph_store.view(as_of, lazy=True)
-        path = escalation_path(view, start, category, at=reported, policy=effective_policy(policy))
+        path = escalation_path(view, start, category, at=reported, policy=effective_policy(policy), zone=zone)
         data = path.to_dict()
     if as_json:
         _json(data)

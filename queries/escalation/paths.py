@@ -78,6 +78,7 @@ def escalation_path(
     *,
     at: dt.datetime | None = None,
     policy: Policy | None = None,
+    zone: dt.tzinfo | None = None,
 ) -> EscalationPath:
     """Who answers an issue of ``category`` reported at ``start``, who next, and by when (逐级响应).
 
@@ -94,6 +95,9 @@ def escalation_path(
         When the issue was reported; deadlines count from it. Default: now, to the minute (local time).
     policy
         The escalation policy (default: the shipped one).
+    zone
+        The district's time zone (``ORGGRAPH_TIMEZONE``): the deadlines of a path reported now are
+        shown in it (default: the machine's, which on a server is often UTC).
 
     Returns
     -------
@@ -113,7 +117,7 @@ def escalation_path(
     state = _state(view)
     if at is None:
         minute = int(time.time()) // 60
-        at_key: Any = minute
+        at_key: Any = (minute, zone)
     else:
         at_key = (at, at.utcoffset())  # equal instants in other zones are reported in their own zone
     key = (start, category, id(policy), at_key)
@@ -131,7 +135,7 @@ def escalation_path(
         if len(state.cores) >= _MAX_CACHED:
             state.cores.clear()
         state.cores[core_key] = core
-    reported = at if at is not None else dt.datetime.fromtimestamp(minute * 60).astimezone()
+    reported = at if at is not None else dt.datetime.fromtimestamp(minute * 60, tz=zone).astimezone(zone)
     path = EscalationPath(core, start, reported)
     if len(state.paths) >= _MAX_CACHED:
         state.paths.clear()

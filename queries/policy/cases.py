@@ -40,6 +40,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 TimeMode = Literal["calendar", "working"]
+Notice = Literal["dispatch", "escalate", "hand_on", "reopen"]
+NOTICES: tuple[Notice, ...] = ("dispatch", "escalate", "hand_on", "reopen")
 _SPAN = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 
@@ -170,9 +172,7 @@ class Webhook(BaseModel):
     url: str = Field(pattern=r"^https?://")
     categories: list[str] = Field(default_factory=list)
     levels: list[str] = Field(default_factory=list)
-    events: list[Literal["dispatch", "escalate", "hand_on", "reopen"]] = Field(
-        default_factory=lambda: ["dispatch", "escalate", "hand_on", "reopen"]
-    )
+    events: list[Notice] = Field(default_factory=lambda: list(NOTICES))
 
     def hears(self, event: str, category: str, level: str) -> bool:
         return (

@@ -29,7 +29,9 @@ def setup() -> Iterator[tuple[FastAPI, TokenBook, MemoryStore]]:
         yield app, tokens, store
 
 
-def client_of(setup: tuple[FastAPI, TokenBook, MemoryStore], role: Role = Role.DISPATCHER, scope: str = "D", person: str | None = None) -> TestClient:
+def client_of(
+    setup: tuple[FastAPI, TokenBook, MemoryStore], role: Role = Role.DISPATCHER, scope: str = "D", person: str | None = None
+) -> TestClient:
     app, tokens, _ = setup
     whole, _ = tokens.add(role, scope, expires=None, note=None, person=person)
     made = TestClient(app)
@@ -42,16 +44,21 @@ def test_report_dispatches_to_the_first_step_and_a_retry_returns_the_same_case(s
     first = desk.post("/v1/cases", json=BODY, headers={"Idempotency-Key": "r-1"})
     assert first.status_code == 201, first.text
     case = first.json()
-    assert case["status"] == "dispatched" and case["status_zh"] == "派单"
-    assert case["assignee"]["name"] == "王芳" and case["assignee"]["role"] == "contacting_member"
+    assert case["status"] == "dispatched"
+    assert case["status_zh"] == "派单"
+    assert case["assignee"]["name"] == "王芳"
+    assert case["assignee"]["role"] == "contacting_member"
     assert case["assignee"]["phone"] == ALL_PEOPLE["王芳"][1]  # a dispatcher may call the assignee
-    assert case["due_at"].endswith("+08:00") and case["reported_at"].endswith("+08:00")
+    assert case["due_at"].endswith("+08:00")
+    assert case["reported_at"].endswith("+08:00")
     assert [e["type"] for e in case["events"]] == ["report"]
     assert case["contact"] == {"masked": "139****5678", "phone": None}
     again = desk.post("/v1/cases", json=BODY, headers={"Idempotency-Key": "r-1"})
-    assert again.status_code == 200 and again.json()["id"] == case["id"]
+    assert again.status_code == 200
+    assert again.json()["id"] == case["id"]
     other = desk.post("/v1/cases", json=BODY, headers={"Idempotency-Key": "r-2"})
-    assert other.status_code == 201 and other.json()["id"] != case["id"]
+    assert other.status_code == 201
+    assert other.json()["id"] != case["id"]
 
 
 def test_a_viewer_may_not_report_and_bad_bodies_say_where(setup) -> None:  # type: ignore[no-untyped-def]
@@ -60,9 +67,11 @@ def test_a_viewer_may_not_report_and_bad_bodies_say_where(setup) -> None:  # typ
     missing = desk.post("/v1/cases", json={k: v for k, v in BODY.items() if k != "category"})
     assert missing.status_code == 422
     both = desk.post("/v1/cases", json={**BODY, "address": "幸福里小区3号楼2单元502室"})
-    assert both.status_code == 422 and both.json()["code"] == "request.invalid"
+    assert both.status_code == 422
+    assert both.json()["code"] == "request.invalid"
     unknown = desk.post("/v1/cases", json={**BODY, "category": "不存在"})
-    assert unknown.status_code == 422 and "不存在" in unknown.json()["message_zh"]
+    assert unknown.status_code == 422
+    assert "不存在" in unknown.json()["message_zh"]
     phone = desk.post("/v1/cases", json={**BODY, "contact": "12"})
     assert phone.status_code == 422
     assert desk.get("/v1/cases").json()["total"] == 0
@@ -86,14 +95,17 @@ def test_the_lifecycle_over_the_api_and_a_wrong_move_is_409(setup) -> None:  # t
     case = desk.post("/v1/cases", json=BODY).json()
     url = f"/v1/cases/{case['id']}/events"
     wrong = desk.post(url, json={"type": "resolve"})
-    assert wrong.status_code == 409 and wrong.json()["code"] == "case.state"
+    assert wrong.status_code == 409
+    assert wrong.json()["code"] == "case.state"
     assert desk.post(url, json={"type": "accept", "note": "收到"}).json()["status"] == "accepted"
     assert desk.post(url, json={"type": "act"}).json()["status"] == "acting"
     assert desk.post(url, json={"type": "resolve"}).json()["status"] == "resolved"
     rated = desk.post(url, json={"type": "rate", "rating": "satisfied"}).json()
-    assert rated["status"] == "closed" and rated["rating"] == "satisfied"
+    assert rated["status"] == "closed"
+    assert rated["rating"] == "satisfied"
     assert [e["type"] for e in rated["events"]] == ["report", "accept", "act", "resolve", "rate"]
-    assert rated["events"][1]["note"] == "收到" and rated["events"][1]["type_zh"] == "受理"
+    assert rated["events"][1]["note"] == "收到"
+    assert rated["events"][1]["type_zh"] == "受理"
     assert desk.post(url, json={"type": "fly"}).status_code == 422
     assert desk.post("/v1/cases/E19990101-000001/events", json={"type": "accept"}).status_code == 404
 
@@ -118,7 +130,8 @@ def test_list_filters_and_pages(setup) -> None:  # type: ignore[no-untyped-def]
     ids = [desk.post("/v1/cases", json={**BODY, "household": h}).json()["id"] for h in ("H1", "H2", "H4", "H9")]
     desk.post(f"/v1/cases/{ids[0]}/events", json={"type": "accept"})
     listed = desk.get("/v1/cases", params={"per_page": 2}).json()
-    assert listed["total"] == 4 and [c["id"] for c in listed["cases"]] == [ids[3], ids[2]]
+    assert listed["total"] == 4
+    assert [c["id"] for c in listed["cases"]] == [ids[3], ids[2]]
     assert desk.get("/v1/cases", params={"status": "accepted"}).json()["total"] == 1
     assert desk.get("/v1/cases", params={"status": "open"}).json()["total"] == 4
     assert desk.get("/v1/cases", params={"area": "C2"}).json()["total"] == 1
@@ -135,10 +148,13 @@ def test_metrics_and_the_clock(setup) -> None:  # type: ignore[no-untyped-def]
     moved = app.state.service.tick()
     assert [m.case.id for m in moved] == [case["id"]]
     now = desk.get(f"/v1/cases/{case['id']}").json()
-    assert now["escalations"] >= 1 and now["events"][1]["type"] == "escalate"
+    assert now["escalations"] >= 1
+    assert now["events"][1]["type"] == "escalate"
     viewer = client_of(setup, Role.VIEWER)
     m = viewer.get("/v1/cases/metrics").json()
-    assert m["received"] == 1 and m["overdue_now"] >= 0 and m["communities"][0]["name"] == "幸福社区"
+    assert m["received"] == 1
+    assert m["overdue_now"] >= 0
+    assert m["communities"][0]["name"] == "幸福社区"
     assert m["weights"] == {"response": 0.1, "resolution": 0.5, "satisfaction": 0.4}
     assert viewer.get("/v1/cases/metrics", params={"from": "2020-01-01", "to": "2020-01-31"}).json()["received"] == 0
     assert viewer.get("/v1/cases/metrics", params={"from": "2020-02-01", "to": "2020-01-31"}).status_code == 422

@@ -43,7 +43,9 @@ def desk_of(store: MemoryStore, policy: Policy | None = None, heard: list[tuple[
 
 def report(desk: CaseDesk, store: MemoryStore, **options: object) -> Case:
     fields: dict = {"description": "楼道漏水", "source": "hotline", "reported_at": AT, "now": NOW} | options
-    case, created = desk.report(store.view(lazy=True), str(fields.pop("start", "H2")), str(fields.pop("category", "物业纠纷")), **fields)
+    case, created = desk.report(
+        store.view(lazy=True), str(fields.pop("start", "H2")), str(fields.pop("category", "物业纠纷")), **fields
+    )
     assert created
     return case
 
@@ -53,12 +55,18 @@ def test_a_report_is_dispatched_to_the_first_step_with_the_136_clock(store: Memo
     desk = desk_of(store, heard=heard)
     case = report(desk, store)
     assert case.id == "E20250630-000001"
-    assert case.status == "dispatched" and case.step == 0
-    assert case.assignee is not None and case.assignee["name"] == "王芳" and case.assignee["role"] == "contacting_member"
+    assert case.status == "dispatched"
+    assert case.step == 0
+    assert case.assignee is not None
+    assert case.assignee["name"] == "王芳"
+    assert case.assignee["role"] == "contacting_member"
     assert case.due == {"reply": "2025-06-30T02:00:00Z", "act": "2025-06-30T04:00:00Z", "result": "2025-06-30T07:00:00Z"}
     assert case.promise == case.due
-    assert case.areas[0] == "household:H2" and "area:C1" in case.areas and "area:S1" in case.areas
-    assert case.community == "area:C1" and case.grid == "area:G1"
+    assert case.areas[0] == "household:H2"
+    assert "area:C1" in case.areas
+    assert "area:S1" in case.areas
+    assert case.community == "area:C1"
+    assert case.grid == "area:G1"
     assert [s["person"]["name"] if s["person"] else s["unit"]["name"] for s in case.path][:3] == ["王芳", "李强", "郑丽"]
     assert heard == [("dispatch", "王芳")]
     assert [e.type for e in desk.events(case.id)] == ["report"]
@@ -72,7 +80,8 @@ def test_the_path_is_kept_with_the_case_when_the_rosters_change(store: MemorySto
     store.write(batch)
     assert desk.get(case.id).path == case.path
     later = report(desk, store)
-    assert later.path[0]["role"] == "central_household" and case.path[0]["role"] == "contacting_member"
+    assert later.path[0]["role"] == "central_household"
+    assert case.path[0]["role"] == "contacting_member"
 
 
 def test_an_address_is_read_as_the_escalation_path_reads_it(store: MemoryStore) -> None:
@@ -83,8 +92,11 @@ def test_an_address_is_read_as_the_escalation_path_reads_it(store: MemoryStore) 
 def test_idempotency_key_gives_the_same_case_once(store: MemoryStore) -> None:
     desk = desk_of(store)
     first = report(desk, store, idempotency_key="abc")
-    again, created = desk.report(store.view(lazy=True), "H2", "物业纠纷", description="x", source="hotline", idempotency_key="abc")
-    assert not created and again.id == first.id
+    again, created = desk.report(
+        store.view(lazy=True), "H2", "物业纠纷", description="x", source="hotline", idempotency_key="abc"
+    )
+    assert not created
+    assert again.id == first.id
     assert store.case_ledger().count() == 1
 
 
@@ -94,19 +106,26 @@ def test_the_lifecycle_and_its_refusals(store: MemoryStore) -> None:
     case = report(desk, store)
     with pytest.raises(CaseStateError) as refused:
         desk.event(view, case.id, "resolve", by="t", now=minutes(5))
-    assert "dispatched" in str(refused.value) and "受理" in refused.value.message_zh
+    assert "dispatched" in str(refused.value)
+    assert "受理" in refused.value.message_zh
     case = desk.event(view, case.id, "accept", by="t", now=minutes(10))
-    assert case.status == "accepted" and case.accepted_on_time and case.accepted_by == pid("王芳")
+    assert case.status == "accepted"
+    assert case.accepted_on_time
+    assert case.accepted_by == pid("王芳")
     assert case.due_at() == case.due["act"]
     case = desk.event(view, case.id, "act", by="t", now=minutes(20), note="已联系物业")
     case = desk.event(view, case.id, "resolve", by="t", now=minutes(100))
-    assert case.status == "resolved" and case.tick_at is not None
+    assert case.status == "resolved"
+    assert case.tick_at is not None
     case = desk.event(view, case.id, "rate", by="t", rating="basically", now=minutes(200))
-    assert case.status == "closed" and case.rating == "basically"
+    assert case.status == "closed"
+    assert case.rating == "basically"
     with pytest.raises(CaseStateError):
         desk.event(view, case.id, "rate", by="t", rating="satisfied", now=minutes(201))
     case = desk.event(view, case.id, "reopen", by="t", now=minutes(300))
-    assert case.status == "dispatched" and case.rating is None and case.resolved_at is None
+    assert case.status == "dispatched"
+    assert case.rating is None
+    assert case.resolved_at is None
     types = [e.type for e in desk.events(case.id)]
     assert types == ["report", "accept", "act", "resolve", "rate", "reopen"]
     assert desk.events(case.id)[2].note == "已联系物业"
@@ -142,9 +161,12 @@ def test_hand_on_to_the_next_step_or_a_named_department(store: MemoryStore) -> N
     view = store.view(lazy=True)
     case = report(desk, store)
     case = desk.event(view, case.id, "hand_on", by="t", now=minutes(5))
-    assert case.step == 1 and case.assignee["name"] == "李强" and case.status == "dispatched"
+    assert case.step == 1
+    assert case.assignee["name"] == "李强"
+    assert case.status == "dispatched"
     case = desk.event(view, case.id, "hand_on", by="t", to="下花园区住房和城乡建设局", now=minutes(6))
-    assert case.assignee["id"] == "unit:U2" and case.assignee["role"] == "department"
+    assert case.assignee["id"] == "unit:U2"
+    assert case.assignee["role"] == "department"
     assert heard[-2:] == [("hand_on", "李强"), ("hand_on", "下花园区住房和城乡建设局")]
     with pytest.raises(NotFoundError):
         desk.event(view, case.id, "hand_on", by="t", to="不存在的局")
@@ -158,10 +180,14 @@ def test_the_tick_escalates_a_step_whose_reply_deadline_passed(store: MemoryStor
     moved = desk.tick(minutes(61))
     assert [m.case.id for m in moved] == [case.id]
     now = desk.get(case.id)
-    assert now.step == 1 and now.assignee["name"] == "李强" and now.escalations == 1
+    assert now.step == 1
+    assert now.assignee["name"] == "李强"
+    assert now.escalations == 1
     assert now.due["reply"] == "2025-06-30T03:00:00Z"  # counted from the deadline that passed, not from the tick
     escalate = desk.events(case.id)[-1]
-    assert escalate.type == "escalate" and escalate.to == pid("王芳") and escalate.at == "2025-06-30T02:00:00Z"
+    assert escalate.type == "escalate"
+    assert escalate.to == pid("王芳")
+    assert escalate.at == "2025-06-30T02:00:00Z"
     assert heard[-1] == ("escalate", "李强")
     assert desk.tick(minutes(61)) == []  # nothing twice
 
@@ -171,9 +197,12 @@ def test_a_late_tick_climbs_every_step_whose_deadline_passed_then_says_none_is_l
     case = report(desk, store)
     desk.tick(minutes(60 * 24 * 30))
     now = desk.get(case.id)
-    assert now.step == len(now.path) - 1 and now.exhausted and now.tick_at is None
+    assert now.step == len(now.path) - 1
+    assert now.exhausted
+    assert now.tick_at is None
     types = [e.type for e in desk.events(case.id)]
-    assert types.count("escalate") == len(now.path) - 1 and types[-1] == "exhausted"
+    assert types.count("escalate") == len(now.path) - 1
+    assert types[-1] == "exhausted"
 
 
 def test_a_resolved_case_nobody_rates_is_closed_by_the_clock(store: MemoryStore) -> None:
@@ -184,7 +213,8 @@ def test_a_resolved_case_nobody_rates_is_closed_by_the_clock(store: MemoryStore)
     desk.event(view, case.id, "resolve", by="t", now=minutes(30))
     assert desk.tick(minutes(30 + 4319)) == []
     [moved] = desk.tick(minutes(30 + 4321))
-    assert moved.case.status == "closed" and moved.events[0].note == "timeout"
+    assert moved.case.status == "closed"
+    assert moved.events[0].note == "timeout"
 
 
 def test_working_time_categories_count_working_hours(store: MemoryStore, tmp_path: Path) -> None:
@@ -199,7 +229,8 @@ def test_working_time_categories_count_working_hours(store: MemoryStore, tmp_pat
 def test_a_contact_phone_is_kept_sealed_and_masked(store: MemoryStore) -> None:
     case = report(desk_of(store), store, contact="+86 139-1234-5678")
     assert case.contact_masked == "139****5678"
-    assert case.contact_sealed is not None and "13912345678" not in str(case.to_dict())
+    assert case.contact_sealed is not None
+    assert "13912345678" not in str(case.to_dict())
     assert KEY.unseal("phone", bytes.fromhex(case.contact_sealed)) == "13912345678"
 
 
@@ -220,10 +251,15 @@ def test_metrics_count_rates_and_rank_by_the_policys_weights(store: MemoryStore,
     m = case_metrics(facts, now="2025-06-30T05:00:00Z", rates=rates)
     assert (m["received"], m["responded_on_time"], m["resolved"], m["resolved_on_time"], m["closed"]) == (3, 1, 2, 1, 2)
     assert m["overdue_now"] == 1  # the third, still dispatched past its reply deadline
-    assert m["rates"] == {"response": pytest.approx(1 / 3, abs=1e-4), "resolution": pytest.approx(2 / 3, abs=1e-4), "satisfaction": 0.95}
+    assert m["rates"] == {
+        "response": pytest.approx(1 / 3, abs=1e-4),
+        "resolution": pytest.approx(2 / 3, abs=1e-4),
+        "satisfaction": 0.95,
+    }
     assert m["score"] == pytest.approx(100 * (0.1 / 3 + 0.5 * 2 / 3 + 0.4 * 0.95), abs=0.01)
     assert m["median_reply_minutes"] == 49.5  # (10 + 89) / 2
-    assert m["communities"][0]["community"] == "area:C1" and m["communities"][0]["rank"] == 1
+    assert m["communities"][0]["community"] == "area:C1"
+    assert m["communities"][0]["rank"] == 1
     file = tmp_path / "policy.toml"
     file.write_text("[cases.rates]\nresponse = 30\nresolution = 35\nsatisfaction = 35\nbasically = 1.0\n", encoding="utf-8")
     other = case_metrics(facts, now="2025-06-30T05:00:00Z", rates=load_policy(file).cases.rates)
