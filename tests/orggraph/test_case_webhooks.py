@@ -91,13 +91,13 @@ def serve() -> Iterator[Callable[[], Receiver]]:
                     answer = receiver.script.pop(0) if receiver.script else Answer()
                 receiver.got.set()
                 receiver.go.wait(5)
+                with receiver.lock:  # counted before the answer leaves: the client may go on at once
+                    receiver.answered += 1
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
-                with receiver.lock:
-                    receiver.answered += 1
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
