@@ -6,10 +6,24 @@
 numbers the cases. The relationships carry no ``start``, so the graph's own reads (which ask for
 periods) never see them; Cypher can ask "which grid has most overdue cases" across both.
 
-Every change is one statement — all or nothing on FalkorDB, which runs a graph's writes one at a time —
-and, on Neo4j, one transaction that first takes the case's (or the sequence's) write lock, so that the
-version it checks is the last committed one: of two servers changing a case at once, one wins. Texts
-longer than the FalkorDB Bolt endpoint takes in one parameter are sent as several, joined in Cypher.
+The FalkorDB Bolt endpoint pastes parameters into the statement and crashes on a statement of a few
+kilobytes, and does not roll back; a case's body (its path kept with it) is larger than that. So a
+change is written in small statements under a claim, the same on both engines:
+
+1. **claim** — the case (or, for a new case, a new node marked ``pending``) gets ``writing = <token>`` and
+   ``writing_until`` (60 s on); a change claims only a case still at its expected version that nobody
+   is writing (or whose writer's claim ran out: a process that died mid-write). On Neo4j the claim first
+   sets a property of the node, taking its write lock, so that the version it then checks is the last
+   committed one (under read-committed, a check in ``WHERE`` alone takes no lock);
+2. **stage** — the body and each event's body are appended to staging properties of the claimed node in
+   parts of :data:`PART_BYTES`;
+3. **finish** — one statement, only while the claim is still ours: the facts set, the staged texts moved
+   in place, the events created, the holder relinked, the claim and ``pending`` cleared.
+
+On Neo4j all three run in one transaction (rolled back on any failure); on FalkorDB each statement is
+all or nothing, FalkorDB runs a graph's writes one at a time, and readers never see a ``pending`` case
+nor a half-written body: until step 3 they read the case as it was. Of two servers changing a case at
+once, one claims it and the other reads it again.
 """
 
 from __future__ import annotations
@@ -29,28 +43,29 @@ CASE = "OrgGraphCase"
 EVENT = "OrgGraphCaseEvent"
 SEQ = "OrgGraphCaseSeq"
 NODE = "OrgNode"
-#: Bytes of one text parameter (the FalkorDB Bolt endpoint crashes on parameters of about 4 KB).
-PART_BYTES = 1_500
+#: Bytes of one staged part (the FalkorDB Bolt endpoint crashes on statements of a few kilobytes).
+PART_BYTES = 1_200
+#: Milliseconds a claim holds before another writer may take the case over.
+CLAIM_MS = 60_000
 _RETURN = "c.id AS id, c.body AS body"
+_VISIBLE = "c.pending IS NULL"
+_FINISHED = "c.stage_body = null, c.writing = null, c.writing_until = null, c.pending = null"
 
 
-def _parts(text: str, name: str, params: dict[str, Any]) -> str:
-    """Put ``text`` into parameters ``name0``, ``name1`` … of at most :data:`PART_BYTES` bytes each;
-    the Cypher expression that joins them."""
+def _chunks(text: str) -> list[str]:
+    """``text`` in parts of at most :data:`PART_BYTES` bytes as the server receives them (quotes escaped)."""
     parts: list[str] = []
     current: list[str] = []
     size = 0
     for char in text:
         width = len(char.encode()) + (1 if char in "'\\" else 0)
-        if size + width > PART_BYTES:
+        if size + width > PART_BYTES and current:
             parts.append("".join(current))
             current, size = [], 0
         current.append(char)
         size += width
     parts.append("".join(current))
-    for i, part in enumerate(parts):
-        params[f"{name}{i}"] = part
-    return " + ".join(f"${name}{i}" for i in range(len(parts)))
+    return parts
 
 
 def _body(case: Case) -> str:
@@ -63,25 +78,29 @@ def _case(row: dict[str, Any]) -> Case:
     return case
 
 
+def _relink(kind: str, param: str) -> str:
+    return (
+        f"WITH DISTINCT c OPTIONAL MATCH (x:{NODE} {{id: ${param}}}) "
+        f"FOREACH (_ IN CASE WHEN x IS NULL THEN [] ELSE [1] END | CREATE (c)-[:{kind}]->(x)) "
+    )
+
+
 class BoltLedger:
     """Cases on a Bolt server; see the module docstring."""
 
     def __init__(self, connection: BoltConnection) -> None:
         self.connection = connection
-        self._token = uuid.uuid4().hex
         neo4j = connection.dialect.name == "neo4j"
         statements = [
             connection.dialect.index_statement(CASE, "id"),
             connection.dialect.index_statement(SEQ, "id"),
         ]
-        for label, prop in ((CASE, "tick_at"), (CASE, "reported_at"), (EVENT, "case")):
+        for label, prop in ((CASE, "tick_at"), (CASE, "reported_at"), (CASE, "idempotency_key"), (EVENT, "case")):
             statements.append(
                 f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
                 if neo4j
                 else f"CREATE INDEX FOR (n:{label}) ON (n.{prop})"
             )
-        if neo4j:
-            statements.append(connection.dialect.index_statement(CASE, "idempotency_key"))
         for statement in statements:
             try:
                 connection.run(statement)
@@ -91,119 +110,123 @@ class BoltLedger:
 
     @property
     def _locks(self) -> bool:
+        """Whether the claim must take the node's write lock first (a server with transactions: Neo4j)."""
         return self.connection.dialect.rolls_back
 
     # -- writes -----------------------------------------------------------------------------------
+
+    def _stage(self, tx: Any, case_id: str, token: str, name: str, text: str) -> None:
+        """Append ``text`` to the staging property ``name`` (a fixed name) of the case claimed by ``token``."""
+        for i, part in enumerate(_chunks(text)):
+            value = "$part" if i == 0 else f"c.{name} + $part"
+            self.connection.run_in(
+                tx,
+                f"MATCH (c:{CASE} {{id: $id}}) WHERE c.writing = $token SET c.{name} = {value}",
+                id=case_id,
+                token=token,
+                part=part,
+            )
+
+    def _events(self, tx: Any, case_id: str, token: str, events: Sequence[CaseEvent]) -> tuple[str, dict[str, Any]]:
+        """Stage the events' bodies; the Cypher that creates them (after ``WITH c, base``) and its parameters."""
+        creates: list[str] = []
+        params: dict[str, Any] = {}
+        for i, event in enumerate(events):
+            self._stage(tx, case_id, token, f"stage_e{i}", orjson.dumps(event.to_dict()).decode())
+            params[f"at{i}"], params[f"type{i}"] = event.at, event.type
+            creates.append(
+                f"CREATE (c)-[:HAS_EVENT]->(:{EVENT} "
+                f"{{case: c.id, seq: base + {i + 1}, at: $at{i}, type: $type{i}, body: c.stage_e{i}}}) "
+                f"SET c.stage_e{i} = null "
+            )
+        return "".join(creates), params
 
     def create(self, case: Case, event: CaseEvent, *, prefix: str) -> tuple[Case, bool]:
         if case.idempotency_key is not None:
             found = self._by_key(case.idempotency_key)
             if found is not None:
                 return found, False
-        params: dict[str, Any] = {
-            "prefix": prefix,
-            "facts": {k: v for k, v in case.facts().items() if k not in ("id", "version")},
-            "areas": list(case.areas),
-            "household": case.household,
-            "assignee": (case.assignee or {}).get("id"),
-            "at": event.at,
-            "type": event.type,
-            "token": self._token,
-        }
-        body = _parts(_body(case), "b", params)
-        event_body = _parts(orjson.dumps(event.to_dict()).decode(), "e", params)
-        guard = (
-            "OPTIONAL MATCH (old:OrgGraphCase {idempotency_key: $key}) WITH old WHERE old IS NULL "
-            if case.idempotency_key
-            else ""
-        )
-        if case.idempotency_key:
-            params["key"] = case.idempotency_key
-        query = (
-            f"{guard}MERGE (s:{SEQ} {{id: 'cases'}}) ON CREATE SET s.n = 0 "
+        token = uuid.uuid4().hex
+        guard = f"OPTIONAL MATCH (old:{CASE} {{idempotency_key: $key}}) WHERE old.pending IS NULL WITH old WHERE old IS NULL "
+        claim = (
+            f"{guard if case.idempotency_key else ''}"
+            f"MERGE (s:{SEQ} {{id: 'cases'}}) ON CREATE SET s.n = 0 "
             "SET s.n = s.n + 1 "
-            f"CREATE (c:{CASE} {{number: s.n, version: 1, event_count: 1, areas: $areas}}) "
-            "SET c += $facts, "
-            "c.id = $prefix + CASE WHEN s.n < 1000000 THEN right('00000' + toString(s.n), 6) ELSE toString(s.n) END, "
-            f"c.body = {body} "
-            f"CREATE (c)-[:HAS_EVENT]->(:{EVENT} {{case: c.id, seq: 1, at: $at, type: $type, body: {event_body}}}) "
-            "WITH c "
-            f"OPTIONAL MATCH (h:{NODE} {{id: $household}}) "
-            "FOREACH (_ IN CASE WHEN h IS NULL THEN [] ELSE [1] END | CREATE (c)-[:REPORTED_AT]->(h)) "
-            "WITH c "
-            f"OPTIONAL MATCH (p:{NODE} {{id: $assignee}}) "
-            "FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | CREATE (c)-[:ASSIGNED_TO]->(p)) "
+            f"CREATE (c:{CASE} {{number: s.n, version: 1, event_count: 0, pending: true, writing: $token, "
+            "writing_until: timestamp() + $claim_ms}) "
+            "SET c.id = $prefix + CASE WHEN s.n < 1000000 THEN right('00000' + toString(s.n), 6) ELSE toString(s.n) END "
             "RETURN c.id AS id"
         )
-        try:
-            with self.connection.transaction() as tx:
-                if self._locks:
-                    self.connection.run_in(tx, f"MERGE (s:{SEQ} {{id: 'cases'}}) SET s.lock = $token", token=self._token)
-                rows = self.connection.run_in(tx, query, **params)
-        except StoreError:
-            if case.idempotency_key is not None:  # Neo4j: another server took the key first (the constraint)
-                found = self._by_key(case.idempotency_key)
-                if found is not None:
-                    return found, False
-            raise
-        if not rows:  # FalkorDB: the key was taken between the look-up and the statement
+        with self.connection.transaction() as tx:
+            if self._locks:  # the sequence's write lock first: numbers are then given one at a time
+                self.connection.run_in(tx, f"MERGE (s:{SEQ} {{id: 'cases'}}) SET s.lock = $token", token=token)
+            rows = self.connection.run_in(tx, claim, token=token, prefix=prefix, key=case.idempotency_key, claim_ms=CLAIM_MS)
+            if rows:
+                case.id = rows[0]["id"]
+                self._finish(tx, case, token, [event], base_version=None)
+        if not rows:  # the key was taken between the look-up and the claim
             assert case.idempotency_key is not None
             found = self._by_key(case.idempotency_key)
             if found is None:
                 raise StoreError("the case could not be created", message_zh="未能创建事件")
             return found, False
-        case.id = rows[0]["id"]
         return case, True
 
+    def _finish(self, tx: Any, case: Case, token: str, events: Sequence[CaseEvent], *, base_version: int | None) -> bool:
+        """Stage the body and the events of the claimed case, then put them in place in one statement."""
+        self._stage(tx, case.id, token, "stage_body", _body(case))
+        creates, params = self._events(tx, case.id, token, events)
+        facts = {k: v for k, v in case.facts().items() if k != "id"}
+        query = (
+            f"MATCH (c:{CASE} {{id: $id}}) WHERE c.writing = $token "
+            f"WITH c, c.event_count AS base SET c += $facts, c.areas = $areas, c.body = c.stage_body, "
+            f"c.event_count = base + $n, {_FINISHED} "
+            + creates
+            + "WITH DISTINCT c OPTIONAL MATCH (c)-[a:ASSIGNED_TO]->() DELETE a "
+            + (_relink("REPORTED_AT", "household") if base_version is None else "")
+            + _relink("ASSIGNED_TO", "assignee")
+            + "RETURN c.version AS v"
+        )
+        rows = self.connection.run_in(
+            tx,
+            query,
+            id=case.id,
+            token=token,
+            facts=facts,
+            areas=list(case.areas),
+            n=len(events),
+            household=case.household,
+            assignee=(case.assignee or {}).get("id"),
+            **params,
+        )
+        return bool(rows)
+
     def _by_key(self, key: str) -> Case | None:
-        rows = self.connection.run(f"MATCH (c:{CASE} {{idempotency_key: $key}}) RETURN {_RETURN}", key=key)
+        rows = self.connection.run(f"MATCH (c:{CASE} {{idempotency_key: $key}}) WHERE {_VISIBLE} RETURN {_RETURN}", key=key)
         return _case(rows[0]) if rows else None
 
     def apply(self, changes: Sequence[Change]) -> list[bool]:
-        done: list[bool] = []
-        for change in changes:
-            done.append(self._apply(change))
-        return done
+        return [self._apply(change) for change in changes]
 
     def _apply(self, change: Change) -> bool:
         case = change.case
-        params: dict[str, Any] = {
-            "id": case.id,
-            "expected": change.expected,
-            "facts": {k: v for k, v in case.facts().items() if k != "id"},
-            "assignee": (case.assignee or {}).get("id"),
-            "n": len(change.events),
-        }
-        body = _parts(_body(case), "b", params)
-        creates = []
-        for i, event in enumerate(change.events):
-            text = _parts(orjson.dumps(event.to_dict()).decode(), f"e{i}_", params)
-            params[f"at{i}"], params[f"type{i}"] = event.at, event.type
-            creates.append(
-                f"CREATE (c)-[:HAS_EVENT]->(:{EVENT} "
-                f"{{case: c.id, seq: base + {i + 1}, at: $at{i}, type: $type{i}, body: {text}}}) "
-            )
-        query = (
-            f"MATCH (c:{CASE} {{id: $id}}) WHERE c.version = $expected "
-            f"WITH c, c.event_count AS base SET c += $facts, c.body = {body}, c.event_count = base + $n "
-            + "".join(creates)
-            + "WITH DISTINCT c "
-            "OPTIONAL MATCH (c)-[a:ASSIGNED_TO]->() DELETE a "
-            "WITH DISTINCT c "
-            f"OPTIONAL MATCH (p:{NODE} {{id: $assignee}}) "
-            "FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | CREATE (c)-[:ASSIGNED_TO]->(p)) "
-            "RETURN c.version AS v"
+        token = uuid.uuid4().hex
+        claim = (
+            f"MATCH (c:{CASE} {{id: $id}}) WHERE c.version = $expected AND {_VISIBLE} "
+            "AND (c.writing IS NULL OR c.writing_until < timestamp()) "
+            "SET c.writing = $token, c.writing_until = timestamp() + $claim_ms RETURN c.id AS id"
         )
         with self.connection.transaction() as tx:
             if self._locks:  # the case's write lock first: the version checked is then the last committed
-                self.connection.run_in(tx, f"MATCH (c:{CASE} {{id: $id}}) SET c.lock = $token", id=case.id, token=self._token)
-            rows = self.connection.run_in(tx, query, **params)
-        return bool(rows)
+                self.connection.run_in(tx, f"MATCH (c:{CASE} {{id: $id}}) SET c.claim_lock = $token", id=case.id, token=token)
+            if not self.connection.run_in(tx, claim, id=case.id, expected=change.expected, token=token, claim_ms=CLAIM_MS):
+                return False
+            return self._finish(tx, case, token, change.events, base_version=change.expected)
 
     # -- reads ------------------------------------------------------------------------------------
 
     def get(self, case_id: str) -> Case | None:
-        rows = self.connection.run(f"MATCH (c:{CASE} {{id: $id}}) RETURN {_RETURN}", id=case_id)
+        rows = self.connection.run(f"MATCH (c:{CASE} {{id: $id}}) WHERE {_VISIBLE} RETURN {_RETURN}", id=case_id)
         return _case(rows[0]) if rows else None
 
     def events(self, case_id: str) -> list[CaseEvent]:
@@ -219,7 +242,7 @@ class BoltLedger:
         since: str | None = None,
         until: str | None = None,
     ) -> str:
-        clauses = []
+        clauses = [_VISIBLE]
         if area is not None:
             clauses.append("$area IN c.areas")
             params["area"] = area
@@ -235,7 +258,7 @@ class BoltLedger:
         if until is not None:
             clauses.append("c.reported_at < $until")
             params["until"] = until
-        return (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        return " WHERE " + " AND ".join(clauses)
 
     def find(
         self,
@@ -259,7 +282,9 @@ class BoltLedger:
 
     def due(self, now: str, *, limit: int = 10_000) -> list[Case]:
         rows = self.connection.run(
-            f"MATCH (c:{CASE}) WHERE c.tick_at <= $now RETURN {_RETURN} ORDER BY c.tick_at LIMIT $limit", now=now, limit=limit
+            f"MATCH (c:{CASE}) WHERE c.tick_at <= $now AND {_VISIBLE} RETURN {_RETURN} ORDER BY c.tick_at LIMIT $limit",
+            now=now,
+            limit=limit,
         )
         return [_case(r) for r in rows]
 
@@ -270,7 +295,7 @@ class BoltLedger:
         return [dict(r) for r in self.connection.run(f"MATCH (c:{CASE}){where} RETURN {columns}", **params)]
 
     def count(self) -> int:
-        return int(self.connection.run(f"MATCH (c:{CASE}) RETURN count(c) AS n")[0]["n"])
+        return int(self.connection.run(f"MATCH (c:{CASE}) WHERE {_VISIBLE} RETURN count(c) AS n")[0]["n"])
 
     def close(self) -> None:
         """Nothing to close: the store owns the connection."""
