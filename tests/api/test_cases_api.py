@@ -160,3 +160,21 @@ def test_metrics_and_the_clock(setup) -> None:  # type: ignore[no-untyped-def]
     assert viewer.get("/v1/cases/metrics", params={"from": "2020-02-01", "to": "2020-01-31"}).status_code == 422
     assert client_of(setup, Role.VIEWER, scope="C2").get("/v1/cases/metrics").json()["received"] == 0
     assert viewer.get(f"/v1/cases/{case['id']}").status_code == 403
+
+
+def test_escalation_deadlines_are_in_the_districts_time_zone(setup) -> None:  # type: ignore[no-untyped-def]
+    desk = client_of(setup)
+    path = desk.get("/v1/escalation", params={"household": "H2", "category": "物业纠纷"}).json()
+    assert path["reported_at"].endswith("+08:00")  # not the machine's zone (UTC on a server)
+    assert path["steps"][0]["deadline"].endswith("+08:00")
+    naive = desk.get("/v1/escalation", params={"household": "H2", "category": "物业纠纷", "at": "2025-06-30T09:00:00"}).json()
+    assert naive["steps"][0]["deadline"] == "2025-06-30T10:00:00+08:00"  # a time without an offset is the district's
+    store = MemoryStore(KEY)
+    api_world(store)
+    tokens = TokenBook(None)
+    whole, _ = tokens.add(Role.DISPATCHER, "D", expires=None, note=None)
+    with TestClient(create_app(Settings(store=":memory:", timezone="Asia/Urumqi"), store=store, tokens=tokens)) as other:
+        answer = other.get(
+            "/v1/escalation", params={"household": "H2", "category": "物业纠纷"}, headers={"Authorization": f"Bearer {whole}"}
+        )
+        assert answer.json()["reported_at"].endswith("+06:00")
