@@ -208,15 +208,15 @@ def visible_tabs(driver: WebDriver) -> list[str]:
     return found
 
 
-def test_a_viewer_is_offered_the_overview_only(browser: WebDriver, base_url: str) -> None:
+def test_a_viewer_is_offered_the_overview_and_the_cases_metrics_only(browser: WebDriver, base_url: str) -> None:
     sign_in(browser, base_url, Role.VIEWER, "S1")
-    assert visible_tabs(browser) == ["overview"]
+    assert visible_tabs(browser) == ["overview", "cases"]
     assert "查看" in browser.find_element(By.ID, "whoami").text
 
 
 def test_liaison_search_draws_who_serves_a_household(browser: WebDriver, base_url: str) -> None:
     sign_in(browser, base_url, Role.DISPATCHER, "C1")
-    assert visible_tabs(browser) == ["overview", "escalation", "liaison"]
+    assert visible_tabs(browser) == ["overview", "escalation", "liaison", "cases"]
     browser.find_element(By.CSS_SELECTOR, '#tabs button[data-view="liaison"]').click()
     browser.find_element(By.ID, "liaison-what").send_keys("H2")
     browser.find_element(By.CSS_SELECTOR, "#liaison-form button").click()

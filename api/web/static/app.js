@@ -1,5 +1,6 @@
 // The planners' page: sign in with a token, see coverage by place, drill down, read and export the
-// findings, follow an escalation path. Plain JavaScript over the /v1 API; no build step.
+// findings, follow an escalation path, report cases and move them on. Plain JavaScript over the /v1 API;
+// no build step.
 "use strict";
 
 const I18N = {
@@ -20,6 +21,22 @@ const I18N = {
     apply: "确认导入", report: "下载报告", rejected: "被拒绝的行", file: "文件", row: "行", column: "列", reason: "原因",
     roster: "名册", running: "处理中…", sort: "排序", colour_by: "着色依据", node_needs_planner: "查看节点详情需要规划人员或更高角色", vacant: "空缺", role_viewer: "查看", role_dispatcher: "调度", role_planner: "规划",
     role_importer: "导入", role_admin: "管理",
+    tab_cases: "事件", from: "从", to: "至", refresh: "刷新", cases_by_community: "各社区（超时多、得分低者在前）",
+    col_community: "社区", col_overdue_now: "当前超时", col_received: "受理量", col_score: "得分", rate_response: "响应率",
+    rate_resolution: "解决率", rate_satisfaction: "满意率", on_time: "按时响应", resolved: "办结",
+    weights: "权重（响应率/解决率/满意率）", period: "{since} 至 {until}", report_title: "登记事件", case_where: "户编码或地址",
+    case_source: "来源", source_hotline: "热线", source_mini_program: "小程序", source_grid_app: "网格员 App", source_walk_in: "来访",
+    case_contact: "联系电话（可选）", case_description: "事件描述", report_button: "登记并派单", open_cases: "在办事件",
+    overdue_only: "只看超时", col_case: "编号", col_status: "状态", col_address: "地址", col_holder: "承办人", col_due: "时限",
+    col_reported: "登记时间", overdue: "超时", cases_count: "共 {n} 件", no_cases: "没有事件", community_filter: "社区：{name}",
+    show_all: "显示全部", reported: "已登记 {id}，已派单", reported_before: "此前已登记为 {id}（同一次提交，未重复登记）",
+    deadlines: "各项时限", due_reply: "受理", due_act: "处置", due_result: "办结", contact: "联系电话", escalations: "超时升级",
+    exhausted: "已无上级可升级", unassigned: "无人承办", path_title: "响应路径（随事件保存）", current_step: "当前",
+    timeline: "办理记录", col_time: "时间", col_event: "事件", col_note: "说明", note: "说明（可选）",
+    hand_to: "流转至：默认下一级，或职能部门名称", rating: "评价", rating_satisfied: "满意", rating_basically: "基本满意",
+    rating_unsatisfied: "不满意", ev_accept: "受理", ev_act: "处置", ev_resolve: "办结", ev_hand_on: "流转", ev_rate: "评价",
+    ev_close: "结案", ev_reopen: "重新派单", no_actions: "此状态下无可进行的操作", escalated_from: "由 {name} 升级",
+    escalated_times: "已升级 {n} 次",
   },
   en: {
     title: "Party-building-led community governance · coverage and response", tab_overview: "Coverage", tab_escalation: "Escalation",
@@ -40,6 +57,24 @@ const I18N = {
     file: "File", row: "Row", column: "Column", reason: "Reason", roster: "Roster", running: "Working…", sort: "Sort by",
     colour_by: "Colour by", node_needs_planner: "Node details need a planner token or above", vacant: "vacant",
     role_viewer: "viewer", role_dispatcher: "dispatcher", role_planner: "planner", role_importer: "importer", role_admin: "admin",
+    tab_cases: "Cases", from: "From", to: "to", refresh: "Refresh",
+    cases_by_community: "Communities (most overdue, then lowest score, first)", col_community: "Community",
+    col_overdue_now: "Overdue now", col_received: "Received", col_score: "Score", rate_response: "Response rate",
+    rate_resolution: "Resolution rate", rate_satisfaction: "Satisfaction rate", on_time: "Responded on time", resolved: "Resolved",
+    weights: "weights (response/resolution/satisfaction)", period: "{since} to {until}", report_title: "Report a case",
+    case_where: "Household code or address", case_source: "Source", source_hotline: "hotline", source_mini_program: "mini-program",
+    source_grid_app: "grid app", source_walk_in: "walk-in", case_contact: "Contact phone (optional)", case_description: "Description",
+    report_button: "Report and dispatch", open_cases: "Open cases", overdue_only: "Overdue only", col_case: "Case",
+    col_status: "Status", col_address: "Address", col_holder: "Holder", col_due: "Due", col_reported: "Reported",
+    overdue: "overdue", cases_count: "{n} in all", no_cases: "No cases", community_filter: "Community: {name}", show_all: "show all",
+    reported: "Reported {id} and dispatched", reported_before: "Reported before as {id} (the same submission; not reported twice)",
+    deadlines: "Deadlines", due_reply: "reply", due_act: "act", due_result: "result", contact: "Contact", escalations: "Escalations",
+    exhausted: "no step left to escalate to", unassigned: "unassigned", path_title: "Path kept with the case", current_step: "current",
+    timeline: "Timeline", col_time: "Time", col_event: "Event", col_note: "Note", note: "Note (optional)",
+    hand_to: "Hand on to: the next step by default, or a department's name", rating: "Rating", rating_satisfied: "satisfied",
+    rating_basically: "basically satisfied", rating_unsatisfied: "unsatisfied", ev_accept: "Accept", ev_act: "Act",
+    ev_resolve: "Resolve", ev_hand_on: "Hand on", ev_rate: "Rate", ev_close: "Close", ev_reopen: "Reopen",
+    no_actions: "Nothing can be done in this status", escalated_from: "escalated from {name}", escalated_times: "escalated {n}×",
   },
 };
 
@@ -69,8 +104,8 @@ class ApiError extends Error {
   }
 }
 
-async function api(path) {
-  const answer = await fetch(path, { headers: { Authorization: `Bearer ${state.token}` } });
+async function api(path, { headers = {}, ...options } = {}) {
+  const answer = await fetch(path, { ...options, headers: { ...headers, Authorization: `Bearer ${state.token}` } });
   if (!answer.ok) {
     let problem = {};
     try { problem = await answer.json(); } catch (_) { /* not a problem document */ }
@@ -78,6 +113,10 @@ async function api(path) {
   }
   return answer;
 }
+
+// A JSON body POSTed to ``path``; the answer, or the problem as an ApiError.
+const send = (path, body, headers = {}) =>
+  api(path, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
 
 // -- language -------------------------------------------------------------------------------------
 
@@ -92,6 +131,7 @@ $("lang").addEventListener("click", () => {
   localStorage.setItem("orggraph.lang", state.lang);
   translate();
   if (state.summary) renderOverview();
+  if (state.me) renderCases();
 });
 
 // -- sign-in --------------------------------------------------------------------------------------
@@ -132,8 +172,9 @@ $("signout").addEventListener("click", () => {
 });
 
 function show(view) {
-  for (const name of ["overview", "escalation", "liaison", "proposals", "imports"]) $(name).hidden = name !== view;
+  for (const name of ["overview", "escalation", "liaison", "cases", "proposals", "imports"]) $(name).hidden = name !== view;
   if (view === "proposals") $("proposal-place").textContent = t("proposal_for", { place: current().name || current().code });
+  if (view === "cases") openCases();
   for (const button of document.querySelectorAll("#tabs button")) button.classList.toggle("active", button.dataset.view === view);
 }
 for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => show(button.dataset.view));
@@ -276,7 +317,7 @@ async function download(answer, fallback) {
 async function loadCategories() {
   try {
     const { categories } = await (await api("/v1/categories")).json();
-    $("category").replaceChildren(...categories.map((c) => el("option", { value: c, textContent: c })));
+    for (const id of ["category", "case-category"]) $(id).replaceChildren(...categories.map((c) => el("option", { value: c, textContent: c })));
   } catch (error) {
     $("escalation-error").textContent = error.message;  // a viewer may not ask for escalation paths
   }
@@ -432,6 +473,269 @@ $("liaison-form").addEventListener("submit", async (event) => {
     $("liaison-list").replaceChildren(...found.list.map((line) => el("li", { textContent: line })));
   } catch (error) {
     $("liaison-error").textContent = error.message;
+  }
+});
+
+// -- cases (事件): how an area answers them, its open cases, one case's path and timeline, moving it on ----
+
+// The events a caller may send in each status (orggraph/cases/model.py); the others are not offered.
+const CASE_MOVES = {
+  dispatched: ["accept", "hand_on"],
+  accepted: ["act", "resolve", "hand_on"],
+  acting: ["resolve", "hand_on"],
+  resolved: ["rate", "close", "reopen"],
+  closed: ["reopen", "rate"],  // rate: once, when the clock closed it unrated
+};
+const RATES = ["response", "resolution", "satisfaction"];
+const RATINGS = ["satisfied", "basically", "unsatisfied"];
+const cases = { area: null, page: 1, pages: 1, metrics: null, list: null, detail: null, key: null, reporting: false };
+
+// Instants as the API gives them, in the district's time zone: its wall time to the minute, not the browser's.
+const wallTime = (iso) => (iso ? iso.slice(0, 16).replace("T", " ") : "—");
+const caseStatus = (c) => pick(c.status_zh, c.status);
+const holderLabel = (h) => (h ? [h.name || h.id, pick(h.role_zh, h.role_en), h.phone || h.phone_masked].filter(Boolean).join(" · ") : t("unassigned"));
+const overdueMark = () => el("span", { className: "overdue-mark", textContent: t("overdue") });
+const scoreText = (value) => (value === null || value === undefined ? "—" : String(Math.round(value * 10) / 10));
+// A key per report: kept across a double click or a retry, so the server makes one case; new once one is made.
+const newKey = () => (crypto.randomUUID ? crypto.randomUUID()
+  : [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join(""));
+
+function openCases() {
+  cases.area = null;
+  cases.page = 1;
+  $("case-report").hidden = !allows("dispatcher");
+  $("cases-overdue").closest(".filters").hidden = !allows("dispatcher");  // the list is a dispatcher's
+  loadCaseMetrics();
+  loadCaseList();
+}
+
+function renderCases() {
+  renderCaseMetrics();
+  renderCaseList();
+  renderCase();
+}
+
+async function loadCaseMetrics() {
+  $("cases-metrics-error").textContent = "";
+  const query = new URLSearchParams({ area: current().code });
+  if ($("cases-from").value) query.set("from", $("cases-from").value);
+  if ($("cases-to").value) query.set("to", $("cases-to").value);
+  try {
+    cases.metrics = await (await api(`/v1/cases/metrics?${query}`)).json();
+  } catch (error) {
+    cases.metrics = null;
+    $("cases-metrics-error").textContent = error.message;
+  }
+  renderCaseMetrics();
+}
+
+function renderCaseMetrics() {
+  const m = cases.metrics;
+  const place = current() ? current().name || current().code : "";
+  $("cases-place").textContent = [t("proposal_for", { place }), m ? t("period", { since: m.since, until: m.until }) : ""].filter(Boolean).join(" · ");
+  const body = $("cases-communities").tBodies[0];
+  if (!m) {
+    $("cases-totals").replaceChildren();
+    body.replaceChildren();
+    return;
+  }
+  const rateName = (k) => (m.rate_names[k] ? pick(m.rate_names[k].zh, m.rate_names[k].en) : t(`rate_${k}`));
+  const box = (value, label, className = "") => el("div", { className: `ratio ${className}` }, el("b", { textContent: value }), label);
+  $("cases-totals").replaceChildren(
+    box(m.received, t("col_received")),
+    box(m.responded_on_time, t("on_time")),
+    box(m.resolved, t("resolved")),
+    box(m.overdue_now, t("col_overdue_now"), m.overdue_now ? "alert" : ""),
+    ...RATES.map((k) => box(percent(m.rates[k]), rateName(k))),
+    box(scoreText(m.score), t("col_score")),
+    box(RATES.map((k) => Math.round((m.weights[k] ?? 0) * 100)).join("/"), t("weights"), "weights"),
+  );
+  // worst first: the most overdue now, then the lowest score
+  const rows = [...m.communities].sort((a, b) => b.overdue_now - a.overdue_now || (a.score ?? -1) - (b.score ?? -1));
+  body.replaceChildren(...rows.map((c) => el("tr", { dataset: { community: c.community } },
+    el("td", {}, el("a", { textContent: c.name || c.community, onclick: () => { cases.area = { code: c.community, name: c.name }; cases.page = 1; loadCaseList(); } })),
+    el("td", { className: c.overdue_now ? "overdue" : "" }, String(c.overdue_now), ...(c.overdue_now ? [" ", overdueMark()] : [])),
+    el("td", { textContent: c.received }),
+    ...RATES.map((k) => el("td", { textContent: percent(c.rates[k]) })),
+    el("td", { textContent: scoreText(c.score) }))));
+  if (!rows.length) body.replaceChildren(el("tr", {}, el("td", { colSpan: 7, className: "muted", textContent: t("no_cases") })));
+}
+
+async function loadCaseList() {
+  $("cases-error").textContent = "";
+  const query = new URLSearchParams({ area: cases.area ? cases.area.code : current().code, status: "open", page: cases.page, per_page: 20 });
+  if ($("cases-overdue").checked) query.set("overdue", "true");
+  try {
+    cases.list = await (await api(`/v1/cases?${query}`)).json();
+  } catch (error) {
+    cases.list = null;
+    $("cases-error").textContent = error.message;  // a viewer sees the metrics, not the cases
+  }
+  renderCaseList();
+}
+
+function renderCaseList() {
+  const list = cases.list;
+  $("case-list").hidden = !list;
+  $("cases-page").parentElement.hidden = !list;
+  $("cases-area").replaceChildren(...(cases.area ? [t("community_filter", { name: cases.area.name || cases.area.code }), " · ",
+    el("a", { className: "link", textContent: t("show_all"), onclick: () => { cases.area = null; cases.page = 1; loadCaseList(); } })] : []));
+  if (!list) return;
+  cases.pages = Math.max(1, Math.ceil(list.total / list.per_page));
+  const body = $("case-list").tBodies[0];
+  body.replaceChildren(...list.cases.map((c) => el("tr", { className: c.overdue ? "overdue" : "", dataset: { case: c.id }, onclick: () => openCase(c.id) },
+    el("td", {}, el("a", { textContent: c.id })),
+    el("td", {}, caseStatus(c), ...(c.overdue ? [" ", overdueMark()] : []),
+      ...(c.escalations ? [el("small", { className: "muted", textContent: ` · ${t("escalated_times", { n: c.escalations })}` })] : [])),
+    el("td", { textContent: c.category }),
+    el("td", { textContent: c.address || "" }),
+    el("td", { textContent: holderLabel(c.assignee) }),
+    el("td", { textContent: wallTime(c.due_at), title: c.due_at || "" }),
+    el("td", { textContent: wallTime(c.reported_at), title: c.reported_at }))));
+  if (!list.cases.length) body.replaceChildren(el("tr", {}, el("td", { colSpan: 7, className: "muted", textContent: t("no_cases") })));
+  $("cases-page").textContent = `${t("page", { p: list.page, n: cases.pages })} · ${t("cases_count", { n: list.total })}`;
+}
+
+$("cases-filters").addEventListener("submit", (event) => { event.preventDefault(); loadCaseMetrics(); loadCaseList(); });
+$("cases-overdue").addEventListener("change", () => { cases.page = 1; loadCaseList(); });
+$("cases-prev").addEventListener("click", () => { if (cases.page > 1) { cases.page -= 1; loadCaseList(); } });
+$("cases-next").addEventListener("click", () => { if (cases.page < cases.pages) { cases.page += 1; loadCaseList(); } });
+
+async function openCase(id) {
+  try {
+    cases.detail = await (await api(`/v1/cases/${encodeURIComponent(id)}`)).json();
+    renderCase();
+  } catch (error) {
+    cases.detail = null;
+    renderCase();
+    $("case-detail").hidden = false;
+    $("case-detail").textContent = error.message;
+  }
+  $("case-detail").scrollIntoView({ block: "nearest" });
+}
+
+// What a timeline entry adds: its note, the rating, where a hand-on went, whom an escalation left.
+function eventNote(e) {
+  const said = [];
+  if (e.note) said.push(e.note);
+  if (e.rating) said.push(t(`rating_${e.rating}`));
+  if (e.type === "escalate" && e.to) said.push(t("escalated_from", { name: e.to_name || e.to }));
+  else if (e.to && e.to !== "next") said.push(`→ ${e.to_name || e.to}`);
+  return said.join(" · ");
+}
+
+function caseActions(c) {
+  const moves = (CASE_MOVES[c.status] || []).filter((type) => type !== "rate" || !c.rating);
+  if (!moves.length) return el("p", { className: "muted", textContent: t("no_actions") });
+  const extras = [];
+  if (moves.includes("rate")) {
+    extras.push(el("label", {}, `${t("rating")} `,
+      el("select", { id: "case-rating" }, ...RATINGS.map((r) => el("option", { value: r, textContent: t(`rating_${r}`) })))));
+  }
+  if (moves.includes("hand_on")) extras.push(el("input", { id: "case-to", maxLength: 200, placeholder: t("hand_to"), title: t("hand_to") }));
+  return el("div", { id: "case-actions", className: "filters" },
+    el("input", { id: "case-note", maxLength: 500, placeholder: t("note"), title: t("note") }), ...extras,
+    ...moves.map((type) => el("button", { type: "button", dataset: { event: type }, textContent: t(`ev_${type}`), onclick: () => moveCase(c.id, type) })));
+}
+
+function renderCase() {
+  const c = cases.detail;
+  const panel = $("case-detail");
+  panel.hidden = !c;
+  if (!c) return;
+  const row = (label, ...value) => [el("dt", { textContent: label }), el("dd", {}, ...value)];
+  const deadlines = ["reply", "act", "result"].filter((k) => c.due[k]).map((k) => `${t(`due_${k}`)} ${wallTime(c.due[k])}`).join(" · ");
+  const steps = c.path.map((s, i) => el("li", { className: `step${i === c.step ? " current" : ""}${i < c.step ? " passed" : ""}`, dataset: { step: i } },
+    el("div", { className: "level", textContent: `${i + 1}. ${pick(s.level_zh, s.level_en)}${i === c.step ? ` · ${t("current_step")}` : ""}` }),
+    el("div", { className: "who", textContent: [
+      s.person ? s.person.name : s.unit && s.unit.name,
+      pick(s.role_zh, s.role_en) + (s.deputy ? t("deputy") : ""),
+      s.person ? s.person.phone || s.person.phone_masked : null,
+    ].filter(Boolean).join(" · ") }),
+    el("div", { className: "why", textContent: pick(s.reason_zh, s.reason_en) })));
+  panel.replaceChildren(
+    el("h3", {}, `${c.id} · `, el("span", { className: `status status-${c.status}`, textContent: caseStatus(c) }), ...(c.overdue ? [" ", overdueMark()] : [])),
+    el("dl", {},
+      ...row(t("category"), c.category),
+      ...row(t("col_address"), c.address || c.household),
+      ...row(t("case_description"), el("span", { className: "description", textContent: c.description })),
+      ...row(t("case_source"), t(`source_${c.source}`)),
+      ...row(t("col_reported"), wallTime(c.reported_at)),
+      ...row(t("col_holder"), holderLabel(c.assignee)),
+      ...row(t("col_due"), wallTime(c.due_at), ...(c.overdue ? [" ", overdueMark()] : [])),
+      ...(deadlines ? row(t("deadlines"), deadlines) : []),
+      ...(c.contact && c.contact.masked ? row(t("contact"), c.contact.phone || c.contact.masked) : []),
+      ...(c.escalations || c.exhausted ? row(t("escalations"), [String(c.escalations), c.exhausted ? t("exhausted") : ""].filter(Boolean).join(" · ")) : [])),
+    caseActions(c),
+    el("p", { id: "case-action-error", className: "error", role: "alert" }),
+    el("div", { className: "case-columns" },
+      el("div", {}, el("h4", { textContent: t("path_title") }), el("ol", { id: "case-path", className: "steps" }, ...steps)),
+      el("div", {}, el("h4", { textContent: t("timeline") }),
+        el("table", { id: "case-timeline" },
+          el("thead", {}, el("tr", {}, ...["col_time", "col_event", "col_holder", "col_note"].map((k) => el("th", { textContent: t(k) })))),
+          el("tbody", {}, ...c.events.map((e) => el("tr", { dataset: { type: e.type } },
+            el("td", { textContent: wallTime(e.at), title: e.at }),
+            el("td", { textContent: pick(e.type_zh, e.type_en) }),
+            el("td", { textContent: e.assignee_name || e.assignee || "" }),
+            el("td", { textContent: eventNote(e) }))))))),
+  );
+}
+
+async function moveCase(id, type) {
+  const body = { type };
+  const note = $("case-note").value.trim();
+  if (note) body.note = note;
+  if (type === "rate") body.rating = $("case-rating").value;
+  if (type === "hand_on" && $("case-to").value.trim()) body.to = $("case-to").value.trim();
+  for (const button of document.querySelectorAll("#case-actions button")) button.disabled = true;
+  try {
+    cases.detail = await (await send(`/v1/cases/${encodeURIComponent(id)}/events`, body)).json();
+    renderCase();
+    loadCaseList();
+    loadCaseMetrics();
+  } catch (error) {
+    if (error.status === 409) {  // the case moved on meanwhile: show it as it is now, with the reason
+      try { cases.detail = await (await api(`/v1/cases/${encodeURIComponent(id)}`)).json(); renderCase(); } catch (_) { /* keep what is shown */ }
+    }
+    for (const button of document.querySelectorAll("#case-actions button")) button.disabled = false;
+    $("case-action-error").textContent = error.message;
+  }
+}
+
+$("case-form").addEventListener("input", () => { cases.key = null; });  // a changed report is a new one
+$("case-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (cases.reporting) return;  // a double click: the first submission is under way
+  cases.reporting = true;
+  const button = $("case-form").querySelector("button[type=submit]");
+  button.disabled = true;
+  $("case-form-error").textContent = "";
+  $("case-form-status").textContent = t("running");
+  cases.key = cases.key || newKey();
+  const where = $("case-where").value.trim();
+  const body = {
+    [/^[\w:./-]+$/.test(where) ? "household" : "address"]: where,
+    category: $("case-category").value,
+    description: $("case-description").value.trim(),
+    source: $("case-source").value,
+  };
+  if ($("case-contact").value.trim()) body.contact = $("case-contact").value.trim();
+  try {
+    const answer = await send("/v1/cases", body, { "Idempotency-Key": cases.key });
+    const made = await answer.json();
+    cases.key = null;
+    for (const id of ["case-where", "case-description", "case-contact"]) $(id).value = "";
+    $("case-form-status").textContent = t(answer.status === 201 ? "reported" : "reported_before", { id: made.id });
+    cases.detail = made;
+    renderCase();
+    loadCaseList();
+    loadCaseMetrics();
+  } catch (error) {
+    $("case-form-status").textContent = "";
+    $("case-form-error").textContent = error.message;
+  } finally {
+    cases.reporting = false;
+    button.disabled = false;
   }
 });
 
