@@ -61,6 +61,7 @@ class HolderOut(BaseModel):
     level: str
     phone_masked: str | None = None
     phone: str | None = Field(default=None, description="whole phone: dispatcher and above, persons in a post only")
+    id_number: str | None = Field(default=None, description="never given on the case routes")
 
 
 class CasePersonOut(BaseModel):
@@ -130,6 +131,8 @@ class CaseOut(BaseModel):
     status: str
     status_zh: str
     category: str
+    community: str | None
+    grid: str | None
     description: str
     source: str
     household: str
@@ -160,6 +163,8 @@ class CaseRowOut(BaseModel):
     status_zh: str
     category: str
     address: str | None
+    community: str | None
+    grid: str | None
     reported_at: str
     assignee: HolderOut | None
     due_at: str | None

@@ -25,7 +25,6 @@ from orggraph.cases import Case, utc_text
 from orggraph.cases.model import OPEN_STATUSES, STATUSES
 from orggraph.errors import NotFoundError
 from orggraph.store.view import DayView
-from queries.cases.metrics import case_metrics
 from queries.cases.present import case_dict, case_row
 from queries.reading.address import resolve_start
 
@@ -114,29 +113,13 @@ def metrics(
     overdue now, medians, 响应率 · 解决率 · 满意率 and the score by the policy's weights; the communities
     ranked by score; per person, cases answered and on time."""
     service = caller.service
-    desk = service.cases
     with service.reading():
         reader = service.reader()
         scope, code = area_in_scope(caller, reader, area)
         node = f"area:{code}"
-        today = _now().astimezone(desk.zone).date()
-        first = since or today.replace(day=1)
-        last = until or today
-        if last < first:
-            raise BadRequestError("`to` is before `from`", message_zh="结束日期早于开始日期")
-        start = dt.datetime.combine(first, dt.time(0), tzinfo=desk.zone)
-        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=desk.zone)
         everything = scope.everything and area is None
-        facts = desk.ledger.facts(area=None if everything else node, since=utc_text(start), until=utc_text(end))
-        names: dict[str, str] = {}
-        for f in facts:
-            for key in ("community", "accepted_by"):
-                if f[key] and f[key] not in names:
-                    names[f[key]] = str((reader.node(f[key]) or {}).get("name") or f[key])
-        payload = case_metrics(facts, now=utc_text(_now()), rates=service.policy.cases.rates, names=names)
-        payload.update(
-            area=code, area_name=(reader.node(node) or {}).get("name"), since=first.isoformat(), until=last.isoformat()
-        )
+        payload = service.cases.metrics(reader, area=None if everything else node, first=since, last=until)
+        payload.update(area=code, area_name=(reader.node(node) or {}).get("name"))
         return caller.respond(payload, reader, persons=())
 
 
@@ -181,7 +164,9 @@ def list_cases(
             limit=per_page,
         )
         rows = [case_row(c, desk.zone, utc_text(now)) for c in cases]
-        return caller.respond({"total": total, "page": page, "per_page": per_page, "cases": rows}, reader, persons=())
+        holders = [r["assignee"] for r in rows if r["assignee"] is not None and r["assignee"]["kind"] == "person"]
+        payload = {"total": total, "page": page, "per_page": per_page, "cases": rows}
+        return caller.respond(payload, reader, persons=holders)  # a dispatcher may call each holder
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, responses=responses(), summary="A case")

@@ -288,9 +288,16 @@ class BoltLedger:
         )
         return [_case(r) for r in rows]
 
-    def facts(self, *, area: str | None = None, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+    def facts(
+        self,
+        *,
+        area: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        statuses: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
         params: dict[str, Any] = {}
-        where = self._where(params, area, None, None, since, until)
+        where = self._where(params, area, statuses, None, since, until)
         columns = ", ".join(f"c.{f} AS {f}" for f in FACTS)
         return [dict(r) for r in self.connection.run(f"MATCH (c:{CASE}){where} RETURN {columns}", **params)]
 

@@ -60,9 +60,16 @@ class CaseLedger(Protocol):
         """The cases whose ``tick_at`` is at or before ``now``, oldest first."""
         ...
 
-    def facts(self, *, area: str | None = None, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+    def facts(
+        self,
+        *,
+        area: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        statuses: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
         """The indexed fields (:data:`~orggraph.cases.model.FACTS`) of the cases in ``area`` reported in
-        [``since``, ``until``): what the metrics count."""
+        [``since``, ``until``), of the statuses: what the metrics count."""
         ...
 
     def count(self) -> int: ...

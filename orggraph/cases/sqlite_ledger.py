@@ -209,8 +209,15 @@ class SqliteLedger:
         )
         return [Case.from_dict(orjson.loads(r[0])) for r in rows]
 
-    def facts(self, *, area: str | None = None, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
-        where, params = self._where(area, None, None, since, until)
+    def facts(
+        self,
+        *,
+        area: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        statuses: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        where, params = self._where(area, statuses, None, since, until)
         query = f"SELECT {_FACT_COLUMNS} FROM cases AS c{where}"  # noqa: S608 - fixed names
         rows = self._read(query, params)
         out = []

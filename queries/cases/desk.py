@@ -19,11 +19,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from orggraph.cases import Case, CaseEvent, CaseLedger, Change, allowed, from_utc_text, utc_text
-from orggraph.cases.model import CALLER_EVENTS, RATINGS, SOURCES
+from orggraph.cases.model import CALLER_EVENTS, OPEN_STATUSES, RATINGS, SOURCES
 from orggraph.errors import CaseStateError, InvalidValueError, NotFoundError, StoreUnavailableError
 from orggraph.pii import PiiKey, mask_phone, normalize_phone
 from orggraph.store.view import DayView
 from queries.cases.clock import CaseClock
+from queries.cases.metrics import case_metrics
 from queries.escalation import escalation_path
 from queries.escalation.roles import handled_categories
 from queries.policy import Policy
@@ -419,6 +420,41 @@ class CaseDesk:
         return moved
 
     # -- reads ------------------------------------------------------------------------------------
+
+    def metrics(
+        self,
+        view: DayView,
+        *,
+        area: str | None,
+        first: dt.date | None = None,
+        last: dt.date | None = None,
+        now: dt.datetime | None = None,
+    ) -> dict[str, Any]:
+        """How the cases of ``area`` (a node id; ``None``: every case) reported from ``first`` to ``last``
+        (days in the district's time zone, both included; default this month to today) were answered
+        (:func:`~queries.cases.metrics.case_metrics`), communities and persons named from ``view``."""
+        now = now or dt.datetime.now(dt.UTC)
+        today = now.astimezone(self.zone).date()
+        first = first or today.replace(day=1)
+        last = last or today
+        if last < first:
+            raise InvalidValueError(
+                f"the period ends ({last}) before it begins ({first})",
+                message_zh=f"结束日期 {last} 早于开始日期 {first}",
+                field="to",
+            )
+        start = dt.datetime.combine(first, dt.time(0), tzinfo=self.zone)
+        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=self.zone)
+        facts = self.ledger.facts(area=area, since=utc_text(start), until=utc_text(end))
+        open_now = self.ledger.facts(area=area, statuses=OPEN_STATUSES)
+        names: dict[str, str] = {}
+        for f in (*facts, *open_now):
+            for node in (f["community"], f["accepted_by"]):
+                if node and node not in names:
+                    names[node] = str((view.node(node) or {}).get("name") or node)
+        data = case_metrics(facts, now=utc_text(now), rates=self.policy.cases.rates, names=names, open_now=open_now)
+        data.update(since=first.isoformat(), until=last.isoformat())
+        return data
 
     def events(self, case_id: str) -> list[CaseEvent]:
         self.get(case_id)

@@ -4,8 +4,9 @@ For the cases of an area (grid, community, street, district) reported in a perio
 
 * received (受理量), responded on time (按时响应: accepted by the reply deadline promised when it was
   reported), resolved (办结), resolved on time (按时办结: by the result deadline promised), closed (结案),
-  overdue now (当前超时: open, its current deadline passed), escalated (超时升级), median minutes to reply
-  and to resolve;
+  escalated (超时升级), median minutes to reply and to resolve;
+* overdue now (当前超时): the open cases of the area whose current deadline has passed, whenever they
+  were reported (a case reported last month and overdue today counts today);
 * 响应率 = responded on time ÷ received; 解决率 = resolved ÷ received; 满意率 = (satisfied + basically ×
   the policy's weight) ÷ rated; the score = the three weighed by the policy (``[cases.rates]``) × 100;
 * the communities ranked by that score, and per person: cases accepted, and accepted by the reply
@@ -43,9 +44,18 @@ def _minutes(start: str, end: str) -> float:
     return (from_utc_text(end) - from_utc_text(start)).total_seconds() / 60
 
 
-def summarise(facts: Iterable[dict[str, Any]], *, now: str, rates: Rates) -> dict[str, Any]:
-    """The counts, medians, rates and score of a set of cases (their :data:`~orggraph.cases.FACTS`)."""
-    received = on_time = resolved = resolved_on_time = closed = overdue = escalated = rated = 0
+def overdue(facts: Iterable[dict[str, Any]], now: str) -> int:
+    """How many of the cases are open with their current deadline passed at ``now``."""
+    return sum(1 for f in facts if f["status"] in OPEN_STATUSES and f["due_at"] and f["due_at"] < now)
+
+
+def summarise(
+    facts: Iterable[dict[str, Any]], *, now: str, rates: Rates, open_now: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The counts, medians, rates and score of a set of cases (their :data:`~orggraph.cases.FACTS`);
+    overdue now counted over ``open_now`` (the area's open cases) when given, else over ``facts``."""
+    facts = list(facts)
+    received = on_time = resolved = resolved_on_time = closed = escalated = rated = 0
     satisfied = 0.0
     reply: list[float] = []
     resolve: list[float] = []
@@ -62,8 +72,6 @@ def summarise(facts: Iterable[dict[str, Any]], *, now: str, rates: Rates) -> dic
                 resolved_on_time += 1
         if f["status"] == "closed":
             closed += 1
-        if f["status"] in OPEN_STATUSES and f["due_at"] and f["due_at"] < now:
-            overdue += 1
         if f["escalations"]:
             escalated += 1
         if f["rating"]:
@@ -86,7 +94,7 @@ def summarise(facts: Iterable[dict[str, Any]], *, now: str, rates: Rates) -> dic
         "resolved": resolved,
         "resolved_on_time": resolved_on_time,
         "closed": closed,
-        "overdue_now": overdue,
+        "overdue_now": overdue(open_now if open_now is not None else facts, now),
         "escalated": escalated,
         "rated": rated,
         "median_reply_minutes": _median(reply),
@@ -96,10 +104,22 @@ def summarise(facts: Iterable[dict[str, Any]], *, now: str, rates: Rates) -> dic
     }
 
 
-def case_metrics(facts: list[dict[str, Any]], *, now: str, rates: Rates, names: dict[str, str] | None = None) -> dict[str, Any]:
-    """The summary of ``facts``, the communities ranked by score (best first, then by cases), and per person."""
+def case_metrics(
+    facts: list[dict[str, Any]],
+    *,
+    now: str,
+    rates: Rates,
+    names: dict[str, str] | None = None,
+    open_now: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The summary of ``facts``, the communities ranked by score (best first, then by cases), and per
+    person; overdue now over ``open_now`` (the area's open cases, whenever reported) when given."""
     names = names or {}
-    by_community: dict[str, list[dict[str, Any]]] = {}
+    open_by_community: dict[str, list[dict[str, Any]]] = {}
+    for f in open_now or ():
+        if f["community"]:
+            open_by_community.setdefault(f["community"], []).append(f)
+    by_community: dict[str, list[dict[str, Any]]] = {c: [] for c in open_by_community}
     by_person: dict[str, list[int]] = {}
     for f in facts:
         if f["community"]:
@@ -110,7 +130,8 @@ def case_metrics(facts: list[dict[str, Any]], *, now: str, rates: Rates, names: 
             counts[1] += 1 if f["accepted_step_on_time"] else 0
     ranking = []
     for community, items in by_community.items():
-        summary = summarise(items, now=now, rates=rates)
+        mine = open_by_community.get(community, []) if open_now is not None else None
+        summary = summarise(items, now=now, rates=rates, open_now=mine)
         ranking.append({"community": community, "name": names.get(community, community), **summary})
     ranking.sort(key=lambda r: (-(r["score"] or 0.0), -r["received"], r["community"]))
     for place, row in enumerate(ranking, 1):
@@ -121,7 +142,7 @@ def case_metrics(facts: list[dict[str, Any]], *, now: str, rates: Rates, names: 
     ]
     weights = dict(zip(("response", "resolution", "satisfaction"), rates.weights(), strict=True))
     return {
-        **summarise(facts, now=now, rates=rates),
+        **summarise(facts, now=now, rates=rates, open_now=open_now),
         "weights": weights,
         "basically_counts": rates.basically,
         "rate_names": {k: {"zh": zh, "en": en} for k, (zh, en) in RATE_NAMES.items()},

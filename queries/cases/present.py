@@ -34,6 +34,8 @@ def case_row(case: Case, zone: dt.tzinfo, now: str) -> dict[str, Any]:
         "status_zh": STATUSES[case.status][0],
         "category": case.category,
         "address": case.address,
+        "community": case.community,
+        "grid": case.grid,
         "reported_at": local(case.reported_at, zone),
         "assignee": _holder(case),
         "due_at": local(due_at, zone),

@@ -25,7 +25,6 @@ from orggraph.errors import InvalidValueError
 from orggraph.settings import Settings
 from queries.cases.clock import zone_of
 from queries.cases.desk import CaseDesk
-from queries.cases.metrics import case_metrics
 from queries.cases.notify import notifier_of
 from queries.cases.present import case_dict, case_row, local
 from queries.cli.policy import PolicyOption, effective_policy
@@ -240,19 +239,13 @@ def metrics(
 ) -> None:
     """响应率 · 解决率 · 满意率, on-time counts and medians of an area's cases, communities ranked."""
     with _desk(store, policy) as (desk, graph_store, _):
-        today = dt.datetime.now(desk.zone).date()
         try:
-            first = dt.date.fromisoformat(since) if since else today.replace(day=1)
-            last = dt.date.fromisoformat(until) if until else today
+            first = dt.date.fromisoformat(since) if since else None
+            last = dt.date.fromisoformat(until) if until else None
         except ValueError as exc:
             raise InvalidValueError(f"--from/--to: {exc}", message_zh="--from/--to 须为日期 YYYY-MM-DD") from None
-        start = dt.datetime.combine(first, dt.time(0), tzinfo=desk.zone)
-        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=desk.zone)
-        facts = desk.ledger.facts(area=f"area:{area}" if area else None, since=utc_text(start), until=utc_text(end))
-        view = graph_store.view(lazy=True)
-        names = {n: str((view.node(n) or {}).get("name") or n) for f in facts for n in (f["community"], f["accepted_by"]) if n}
-        data = case_metrics(facts, now=utc_text(dt.datetime.now(dt.UTC)), rates=desk.policy.cases.rates, names=names)
-    data.update(area=area, since=first.isoformat(), until=last.isoformat())
+        data = desk.metrics(graph_store.view(lazy=True), area=f"area:{area}" if area else None, first=first, last=last)
+    data.update(area=area)
     if as_json:
         _json(data)
         return
@@ -262,7 +255,8 @@ def metrics(
         return "—" if value is None else f"{value:.1%}"
 
     console.print(
-        f"[bold]{area or '全部 all'}[/] {first} – {last}: received 受理 {data['received']}, responded on time 按时响应 "
+        f"[bold]{area or '全部 all'}[/] {data['since']} – {data['until']}: received 受理 {data['received']}, "
+        "responded on time 按时响应 "
         f"{data['responded_on_time']}, resolved 办结 {data['resolved']} ({data['resolved_on_time']} on time), closed 结案 "
         f"{data['closed']}, overdue now 超时 {data['overdue_now']}"
     )

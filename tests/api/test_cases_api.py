@@ -178,3 +178,22 @@ def test_escalation_deadlines_are_in_the_districts_time_zone(setup) -> None:  # 
             "/v1/escalation", params={"household": "H2", "category": "物业纠纷"}, headers={"Authorization": f"Bearer {whole}"}
         )
         assert answer.json()["reported_at"].endswith("+06:00")
+
+
+def test_the_list_gives_a_dispatcher_the_holders_phone_and_the_community(setup) -> None:  # type: ignore[no-untyped-def]
+    desk = client_of(setup)
+    desk.post("/v1/cases", json=BODY)
+    row = desk.get("/v1/cases").json()["cases"][0]
+    assert row["assignee"]["phone"] == ALL_PEOPLE["王芳"][1]
+    assert row["community"] == "area:C1"
+    assert row["grid"] == "area:G1"
+
+
+def test_overdue_now_counts_open_cases_reported_before_the_period(setup) -> None:  # type: ignore[no-untyped-def]
+    desk = client_of(setup)
+    long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=40)).isoformat()
+    desk.post("/v1/cases", json={**BODY, "reported_at": long_ago})
+    metrics = client_of(setup, Role.VIEWER).get("/v1/cases/metrics").json()
+    assert metrics["received"] == 0  # reported before this month
+    assert metrics["overdue_now"] == 1  # but overdue today
+    assert metrics["communities"][0]["overdue_now"] == 1
