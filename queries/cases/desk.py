@@ -195,7 +195,7 @@ class CaseDesk:
             for name, minutes in zip(("reply", "act", "result"), rule.minutes, strict=True)
         }
         case.step = index
-        case.assignee = holder or _holder(case.path[index])
+        case.assignee = holder or (_holder(case.path[index]) if index < len(case.path) else None)
         case.status = "dispatched"
         case.due = due
         case.tick_at = due["reply"]
@@ -319,7 +319,7 @@ class CaseDesk:
         for units in handled_categories(view).values():
             for unit in units:
                 attrs = view.node(unit) or {}
-                if to in (unit, attrs.get("code"), attrs.get("name")) and unit not in (f[0] for f in found):
+                if to in (unit, unit.split(":", 1)[-1], attrs.get("name")) and unit not in (f[0] for f in found):
                     found.append((unit, attrs))
         if len(found) != 1:
             raise NotFoundError(
@@ -365,7 +365,7 @@ class CaseDesk:
                         events.append(
                             CaseEvent(
                                 "escalate",
-                                new.tick_at and utc_text(deadline),
+                                utc_text(deadline),
                                 by,
                                 "dispatched",
                                 new.step,

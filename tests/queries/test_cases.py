@@ -279,3 +279,19 @@ def test_a_policy_naming_an_unknown_level_is_refused(tmp_path: Path) -> None:
     file.write_text('[cases.working]\nhours = ["17:00-08:00"]\n', encoding="utf-8")
     with pytest.raises(ConfigurationError, match="working hours"):
         load_policy(file)
+
+
+def test_a_case_whose_every_post_is_vacant_is_kept_unassigned_and_can_still_be_moved(store: MemoryStore) -> None:
+    desk = desk_of(store)
+    view = store.view(lazy=True)
+    case = report(desk, store)
+    bare = Case.from_dict({**case.to_dict(), "path": [], "assignee": None, "step": 0, "exhausted": True, "idempotency_key": None})
+    made, _ = store.case_ledger().create(bare, desk.events(case.id)[0], prefix="E20250630-")
+    moved = desk.event(view, made.id, "accept", by="t", now=minutes(5))
+    moved = desk.event(view, made.id, "resolve", by="t", now=minutes(6))
+    moved = desk.event(view, made.id, "reopen", by="t", now=minutes(7))
+    assert moved.status == "dispatched"
+    assert moved.assignee is None
+    with pytest.raises(CaseStateError, match="last step"):
+        desk.event(view, made.id, "hand_on", by="t", now=minutes(8))
+    assert desk.event(view, made.id, "hand_on", by="t", to="U1", now=minutes(9)).assignee["name"] == "下花园区综合行政执法局"
