@@ -15,10 +15,15 @@ change is written in small statements under a claim, the same on both engines:
    is writing (or whose writer's claim ran out: a process that died mid-write). On Neo4j the claim first
    sets a property of the node, taking its write lock, so that the version it then checks is the last
    committed one (under read-committed, a check in ``WHERE`` alone takes no lock);
-2. **stage** — the body and each event's body are appended to staging properties of the claimed node in
-   parts of :data:`PART_BYTES`;
-3. **finish** — one statement, only while the claim is still ours: the facts set, the staged texts moved
-   in place, the events created, the holder relinked, the claim and ``pending`` cleared.
+2. **stage** — only on a server with a statement limit, and only what does not fit the finishing
+   statement (:data:`DIRECT_BYTES`): a text is appended to a staging property of the claimed node in parts
+   of :data:`PART_BYTES`;
+3. **finish** — one statement, only while the claim is still ours: the facts set, the texts put in
+   place, the events created, the holder relinked, the claim and ``pending`` cleared.
+
+What a case never changes — its path and description — is written once, in ``report``, when it is
+reported; ``body`` holds the rest, rewritten with each change. So an ordinary change on FalkorDB is
+two statements: the claim, and the finish.
 
 On Neo4j all three run in one transaction (rolled back on any failure); on FalkorDB each statement is
 all or nothing, FalkorDB runs a graph's writes one at a time, and readers never see a ``pending`` case
@@ -47,9 +52,13 @@ NODE = "OrgNode"
 PART_BYTES = 1_200
 #: Milliseconds a claim holds before another writer may take the case over.
 CLAIM_MS = 60_000
-_RETURN = "c.id AS id, c.body AS body"
+#: Bytes of texts sent as parameters of the finishing statement (the rest is staged first).
+DIRECT_BYTES = 2_000
+_RETURN = "c.id AS id, c.body AS body, c.report AS report"
 _VISIBLE = "c.pending IS NULL"
-_FINISHED = "c.stage_body = null, c.writing = null, c.writing_until = null, c.pending = null"
+_FINISHED = "c.writing = null, c.writing_until = null, c.pending = null"
+#: What a case never changes after it is reported: kept once in ``report``, not rewritten with the body.
+_REPORT = ("path", "description")
 
 
 def _chunks(text: str) -> list[str]:
@@ -69,11 +78,21 @@ def _chunks(text: str) -> list[str]:
 
 
 def _body(case: Case) -> str:
-    return orjson.dumps(case.to_dict()).decode()
+    """The case as it changes (what is reported once is in :func:`_report`)."""
+    return orjson.dumps({k: v for k, v in case.to_dict().items() if k not in _REPORT}).decode()
+
+
+def _report(case: Case) -> str:
+    return orjson.dumps({k: getattr(case, k) for k in _REPORT}).decode()
+
+
+def _size(text: str) -> int:
+    """Bytes of ``text`` as the FalkorDB endpoint receives it (quotes and backslashes escaped)."""
+    return len(text.encode()) + text.count("'") + text.count("\\")
 
 
 def _case(row: dict[str, Any]) -> Case:
-    case = Case.from_dict(orjson.loads(row["body"]))
+    case = Case.from_dict({**orjson.loads(row["body"]), **orjson.loads(row["report"])})
     case.id = row["id"]
     return case
 
@@ -127,19 +146,62 @@ class BoltLedger:
                 part=part,
             )
 
-    def _events(self, tx: Any, case_id: str, token: str, events: Sequence[CaseEvent]) -> tuple[str, dict[str, Any]]:
-        """Stage the events' bodies; the Cypher that creates them (after ``WITH c, base``) and its parameters."""
-        creates: list[str] = []
+    def _texts(self, tx: Any, case_id: str, token: str, texts: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, Any]]:
+        """The Cypher expression of each named text for the finishing statement, and its parameters: the
+        texts sent with it while they fit (all of them on a server without a statement limit), the
+        rest staged on the claimed case first (``c.stage_<name>``, cleared when finished)."""
+        limit = DIRECT_BYTES if self.connection.dialect.max_param_bytes is not None else None
+        exprs: dict[str, str] = {}
         params: dict[str, Any] = {}
+        used = 0
+        for name, text in sorted(texts, key=lambda item: _size(item[1])):
+            size = _size(text)
+            if limit is None or used + size <= limit:
+                used += size
+                exprs[name], params[f"t_{name}"] = f"$t_{name}", text
+            else:
+                self._stage(tx, case_id, token, f"stage_{name}", text)
+                exprs[name] = f"c.stage_{name}"
+        return exprs, params
+
+    def _finish(self, tx: Any, case: Case, token: str, events: Sequence[CaseEvent], *, creating: bool) -> bool:
+        """Put the claimed case's new state in place, with its events, in one statement."""
+        texts = [("body", _body(case)), *((f"e{i}", orjson.dumps(e.to_dict()).decode()) for i, e in enumerate(events))]
+        if creating:
+            texts.append(("report", _report(case)))
+        exprs, params = self._texts(tx, case.id, token, texts)
+        staged = [f"c.stage_{name} = null" for name, expr in exprs.items() if expr.startswith("c.")]
+        creates = []
         for i, event in enumerate(events):
-            self._stage(tx, case_id, token, f"stage_e{i}", orjson.dumps(event.to_dict()).decode())
             params[f"at{i}"], params[f"type{i}"] = event.at, event.type
             creates.append(
                 f"CREATE (c)-[:HAS_EVENT]->(:{EVENT} "
-                f"{{case: c.id, seq: base + {i + 1}, at: $at{i}, type: $type{i}, body: c.stage_e{i}}}) "
-                f"SET c.stage_e{i} = null "
+                f"{{case: c.id, seq: base + {i + 1}, at: $at{i}, type: $type{i}, body: {exprs[f'e{i}']}}}) "
             )
-        return "".join(creates), params
+        facts = {k: v for k, v in case.facts().items() if k != "id"}
+        report = f"c.report = {exprs['report']}, c.areas = $areas, " if creating else ""
+        query = (
+            f"MATCH (c:{CASE} {{id: $id}}) WHERE c.writing = $token "
+            f"WITH c, c.event_count AS base SET c += $facts, {report}c.body = {exprs['body']}, c.event_count = base + $n "
+            + "".join(creates)
+            + f"SET {', '.join([*staged, _FINISHED])} "
+            + "WITH DISTINCT c OPTIONAL MATCH (c)-[a:ASSIGNED_TO]->() DELETE a "
+            + (_relink("REPORTED_AT", "household") if creating else "")
+            + _relink("ASSIGNED_TO", "assignee")
+            + "RETURN c.version AS v"
+        )
+        rows = self.connection.run_in(
+            tx,
+            query,
+            id=case.id,
+            token=token,
+            facts=facts,
+            n=len(events),
+            assignee=(case.assignee or {}).get("id"),
+            **({"areas": list(case.areas), "household": case.household} if creating else {}),
+            **params,
+        )
+        return bool(rows)
 
     def create(self, case: Case, event: CaseEvent, *, prefix: str) -> tuple[Case, bool]:
         if case.idempotency_key is not None:
@@ -163,7 +225,7 @@ class BoltLedger:
             rows = self.connection.run_in(tx, claim, token=token, prefix=prefix, key=case.idempotency_key, claim_ms=CLAIM_MS)
             if rows:
                 case.id = rows[0]["id"]
-                self._finish(tx, case, token, [event], base_version=None)
+                self._finish(tx, case, token, [event], creating=True)
         if not rows:  # the key was taken between the look-up and the claim
             assert case.idempotency_key is not None
             found = self._by_key(case.idempotency_key)
@@ -171,35 +233,6 @@ class BoltLedger:
                 raise StoreError("the case could not be created", message_zh="未能创建事件")
             return found, False
         return case, True
-
-    def _finish(self, tx: Any, case: Case, token: str, events: Sequence[CaseEvent], *, base_version: int | None) -> bool:
-        """Stage the body and the events of the claimed case, then put them in place in one statement."""
-        self._stage(tx, case.id, token, "stage_body", _body(case))
-        creates, params = self._events(tx, case.id, token, events)
-        facts = {k: v for k, v in case.facts().items() if k != "id"}
-        query = (
-            f"MATCH (c:{CASE} {{id: $id}}) WHERE c.writing = $token "
-            f"WITH c, c.event_count AS base SET c += $facts, c.areas = $areas, c.body = c.stage_body, "
-            f"c.event_count = base + $n, {_FINISHED} "
-            + creates
-            + "WITH DISTINCT c OPTIONAL MATCH (c)-[a:ASSIGNED_TO]->() DELETE a "
-            + (_relink("REPORTED_AT", "household") if base_version is None else "")
-            + _relink("ASSIGNED_TO", "assignee")
-            + "RETURN c.version AS v"
-        )
-        rows = self.connection.run_in(
-            tx,
-            query,
-            id=case.id,
-            token=token,
-            facts=facts,
-            areas=list(case.areas),
-            n=len(events),
-            household=case.household,
-            assignee=(case.assignee or {}).get("id"),
-            **params,
-        )
-        return bool(rows)
 
     def _by_key(self, key: str) -> Case | None:
         rows = self.connection.run(f"MATCH (c:{CASE} {{idempotency_key: $key}}) WHERE {_VISIBLE} RETURN {_RETURN}", key=key)
@@ -221,7 +254,7 @@ class BoltLedger:
                 self.connection.run_in(tx, f"MATCH (c:{CASE} {{id: $id}}) SET c.claim_lock = $token", id=case.id, token=token)
             if not self.connection.run_in(tx, claim, id=case.id, expected=change.expected, token=token, claim_ms=CLAIM_MS):
                 return False
-            return self._finish(tx, case, token, change.events, base_version=change.expected)
+            return self._finish(tx, case, token, change.events, creating=False)
 
     # -- reads ------------------------------------------------------------------------------------
 

@@ -156,3 +156,29 @@ def test_two_servers_ticking_at_once_escalate_a_case_once_on_the_bolt_server(
         _two_ticks(one, other)
     finally:
         other.close()
+
+
+def test_an_ordinary_change_is_a_claim_and_a_finish_on_the_bolt_server(new_bolt_store: NewStore) -> None:
+    store = new_bolt_store(key=KEY)
+    store.write(tiny_world())
+    desk = desk_of(store)
+    view = store.view(lazy=True)
+    case, _ = desk.report(view, "H2", "物业纠纷", description="漏水", source="hotline", reported_at=AT, now=NOW)
+    ledger = store.case_ledger()
+    sent: list[str] = []
+    run_in = ledger.connection.run_in
+
+    def counted(tx: object, query: str, **params: object) -> list[dict[str, object]]:
+        sent.append(query)
+        return run_in(tx, query, **params)
+
+    ledger.connection.run_in = counted  # type: ignore[method-assign]
+    try:
+        desk.event(view, case.id, "accept", by="t", note="收到", now=minutes(5))
+    finally:
+        ledger.connection.run_in = run_in  # type: ignore[method-assign]
+    writes = [q for q in sent if "SET" in q]
+    locks = 1 if ledger.connection.dialect.rolls_back else 0  # Neo4j takes the case's lock first
+    assert len(writes) == 2 + locks
+    assert desk.get(case.id).status == "accepted"
+    assert desk.get(case.id).path == case.path  # the path, written once, is read back with the body
