@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run web --scale district --repeat 5
 	$(BIN)/python -m benchmarks.run bolt --scale district --repeat 3
 	$(BIN)/python -m benchmarks.run peers --scale district --repeat 3
+	$(BIN)/python -m benchmarks.run cases --scale district --repeat 3
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm

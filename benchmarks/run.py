@@ -5,8 +5,10 @@ whole set, households as csv and xlsx, unchanged re-import, memory); ``queries``
 escalation paths, the 1+10 proposal); ``api`` (the service over HTTP under ``wrk``);
 ``web`` (the planners' page in headless Chromium); ``bolt`` (the Neo4j engine on a local
 FalkorDB server, side by side with the embedded engine); ``peers`` (the hottest coverage rule beside
-LadybugDB on the same district). Figures are medians of ``--repeat`` runs;
-every run's figure is listed under ``runs``. Budgets are printed beside the figures, never asserted.
+LadybugDB on the same district); ``cases`` (the case loop: a month's cases reported and carried
+through their lifecycle over HTTP, the clock's tick and the month's metrics, on the embedded and the
+Bolt engine). Figures are medians of ``--repeat`` runs; every run's figure is listed under ``runs``.
+Budgets are printed beside the figures, never asserted.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import platform
 import sys
 from typing import Any
 
-from benchmarks import api, bolt, core, importers, peers, queries, web
+from benchmarks import api, bolt, cases, core, importers, peers, queries, web
 from orggraph.generator import Scale
 
 SUITES = {
@@ -28,6 +30,7 @@ SUITES = {
     "web": web.run,
     "bolt": bolt.run,
     "peers": peers.run,
+    "cases": cases.run,
 }
 
 
