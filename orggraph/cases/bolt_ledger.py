@@ -319,7 +319,8 @@ class BoltLedger:
             now=now,
             limit=limit,
         )
-        return [_case(r) for r in rows]
+        # FalkorDB's range index on a string property has answered ``<=`` with cases that were not due
+        return [case for case in map(_case, rows) if case.tick_at is not None and case.tick_at <= now]
 
     def facts(
         self,

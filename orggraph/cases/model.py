@@ -105,7 +105,8 @@ def utc_text(at: dt.datetime) -> str:
 
 
 def from_utc_text(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    """The instant of UTC text (``fromisoformat``: several times faster than ``strptime``)."""
+    return dt.datetime.fromisoformat(text)
 
 
 @dataclass
@@ -156,12 +157,12 @@ class Case:
     idempotency_key: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields as a dict (shallow: the path's steps are shared, not copied)."""
+        return {name: getattr(self, name) for name in _CASE_FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Case:
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        return cls(**{k: v for k, v in data.items() if k in _CASE_FIELDS})
 
     @property
     def open(self) -> bool:
@@ -179,6 +180,8 @@ class Case:
         derived = {"due_at": self.due_at(), "promise_result": self.promise.get("result")}
         return {name: getattr(self, name) for name in FACTS if name not in derived} | derived
 
+
+_CASE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Case))
 
 #: What the ledger keeps beside a case's whole body, for lists, the tick and the metrics.
 FACTS: tuple[str, ...] = (

@@ -50,6 +50,13 @@ _UPDATE = f"UPDATE cases SET {_SET} WHERE number = ?"  # noqa: S608 - fixed name
 _FACT_COLUMNS = ", ".join(f'c."{f}"' for f in FACTS)
 
 
+def _case(row: Sequence[Any]) -> Case:
+    """A case from its row's ``id`` and ``body``."""
+    case = Case.from_dict(orjson.loads(row[1]))
+    case.id = row[0]
+    return case
+
+
 def _fact_values(case: Case) -> list[Any]:
     facts = case.facts()
     return [facts[c] for c in _COLUMNS]
@@ -72,6 +79,13 @@ class SqliteLedger:
             with self._write():
                 for statement in SCHEMA:
                     self._db.execute(statement)
+            #: Reads go through a connection of their own (in WAL mode they never wait for a write), and
+            #: a lock of their own; in memory there is one database, so one connection and one lock.
+            self._reader, self._read_lock = self._db, self._lock
+            if path is not None:
+                self._reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+                self._reader.execute("PRAGMA busy_timeout = 30000")
+                self._read_lock = threading.Lock()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot open the case ledger: {exc}", message_zh=f"{path}：无法打开事件台账") from exc
 
@@ -105,45 +119,48 @@ class SqliteLedger:
         return SqliteLedger._Tx(self)
 
     def _read(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
-        with self._lock:
-            return self._db.execute(query, params).fetchall()
+        with self._read_lock:
+            return self._reader.execute(query, params).fetchall()
 
     # -- writes -----------------------------------------------------------------------------------
 
     def create(self, case: Case, event: CaseEvent, *, prefix: str) -> tuple[Case, bool]:
+        # made before the transaction (the id is the row's: the body's own is read back from its column),
+        # so that the write lock is held for the SQL alone
+        body, event_body, facts = orjson.dumps(case), orjson.dumps(event), _fact_values(case)
         with self._write() as db:
             if case.idempotency_key is not None:
-                row = db.execute("SELECT body FROM cases WHERE idempotency_key = ?", (case.idempotency_key,)).fetchone()
+                row = db.execute("SELECT id, body FROM cases WHERE idempotency_key = ?", (case.idempotency_key,)).fetchone()
                 if row is not None:
-                    return Case.from_dict(orjson.loads(row[0])), False
+                    return _case(row), False
             number = int(db.execute("SELECT coalesce(max(number), 0) + 1 FROM cases").fetchone()[0])
             case.id = f"{prefix}{number:06d}"
-            db.execute(
-                _INSERT,
-                [number, case.id, *_fact_values(case), orjson.dumps(case.to_dict())],
-            )
+            db.execute(_INSERT, [number, case.id, *facts, body])
             db.executemany("INSERT OR IGNORE INTO case_areas (area, number) VALUES (?, ?)", [(a, number) for a in case.areas])
             db.execute(
                 "INSERT INTO case_events (number, seq, at, type, body) VALUES (?, 1, ?, ?, ?)",
-                (number, event.at, event.type, orjson.dumps(event.to_dict())),
+                (number, event.at, event.type, event_body),
             )
         return case, True
 
     def apply(self, changes: Sequence[Change]) -> list[bool]:
+        made = [
+            (c, [*_fact_values(c.case), orjson.dumps(c.case)], [(e.at, e.type, orjson.dumps(e)) for e in c.events])
+            for c in changes
+        ]
         done: list[bool] = []
         with self._write() as db:
-            for change in changes:
-                case = change.case
-                row = db.execute("SELECT number, version FROM cases WHERE id = ?", (case.id,)).fetchone()
+            for change, row_values, events in made:
+                row = db.execute("SELECT number, version FROM cases WHERE id = ?", (change.case.id,)).fetchone()
                 if row is None or int(row[1]) != change.expected:
                     done.append(False)
                     continue
                 number = int(row[0])
-                db.execute(_UPDATE, [*_fact_values(case), orjson.dumps(case.to_dict()), number])
+                db.execute(_UPDATE, [*row_values, number])
                 seq = int(db.execute("SELECT coalesce(max(seq), 0) FROM case_events WHERE number = ?", (number,)).fetchone()[0])
                 db.executemany(
                     "INSERT INTO case_events (number, seq, at, type, body) VALUES (?, ?, ?, ?, ?)",
-                    [(number, seq + i + 1, e.at, e.type, orjson.dumps(e.to_dict())) for i, e in enumerate(change.events)],
+                    [(number, seq + i + 1, *event) for i, event in enumerate(events)],
                 )
                 done.append(True)
         return done
@@ -151,8 +168,8 @@ class SqliteLedger:
     # -- reads ------------------------------------------------------------------------------------
 
     def get(self, case_id: str) -> Case | None:
-        rows = self._read("SELECT body FROM cases WHERE id = ?", (case_id,))
-        return Case.from_dict(orjson.loads(rows[0][0])) if rows else None
+        rows = self._read("SELECT id, body FROM cases WHERE id = ?", (case_id,))
+        return _case(rows[0]) if rows else None
 
     def events(self, case_id: str) -> list[CaseEvent]:
         rows = self._read(
@@ -198,16 +215,16 @@ class SqliteLedger:
     ) -> tuple[list[Case], int]:
         where, params = self._where(area, statuses, overdue_at)
         count = f"SELECT count(*) FROM cases AS c{where}"  # noqa: S608 - fixed clauses
-        page = f"SELECT body FROM cases AS c{where} ORDER BY c.number DESC LIMIT ? OFFSET ?"  # noqa: S608 - fixed clauses
+        page = f"SELECT id, body FROM cases AS c{where} ORDER BY c.number DESC LIMIT ? OFFSET ?"  # noqa: S608 - fixed clauses
         total = int(self._read(count, params)[0][0])
         rows = self._read(page, [*params, limit, offset])
-        return [Case.from_dict(orjson.loads(r[0])) for r in rows], total
+        return [_case(r) for r in rows], total
 
     def due(self, now: str, *, limit: int = 10_000) -> list[Case]:
         rows = self._read(
-            "SELECT body FROM cases WHERE tick_at IS NOT NULL AND tick_at <= ? ORDER BY tick_at LIMIT ?", (now, limit)
+            "SELECT id, body FROM cases WHERE tick_at IS NOT NULL AND tick_at <= ? ORDER BY tick_at LIMIT ?", (now, limit)
         )
-        return [Case.from_dict(orjson.loads(r[0])) for r in rows]
+        return [_case(r) for r in rows]
 
     def facts(
         self,
@@ -234,4 +251,6 @@ class SqliteLedger:
 
     def close(self) -> None:
         with self._lock:
+            if self._reader is not self._db:
+                self._reader.close()
             self._db.close()

@@ -351,6 +351,8 @@ class CaseDesk:
         changes: list[Change] = []
         notices: list[list[str]] = []
         for case in self.ledger.due(stamp):
+            if case.tick_at is None or case.tick_at > stamp:
+                continue  # not due (FalkorDB's range index has answered with cases that were not)
             new = dataclasses.replace(case, due=dict(case.due))
             new.version = case.version + 1
             events: list[CaseEvent] = []

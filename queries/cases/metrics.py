@@ -44,6 +44,14 @@ def _minutes(start: str, end: str) -> float:
     return (from_utc_text(end) - from_utc_text(start)).total_seconds() / 60
 
 
+def _timed(facts: list[dict[str, Any]]) -> None:
+    """Give each case its minutes to reply and to resolve, once (summaries of several areas share them)."""
+    for f in facts:
+        if "reply_minutes" not in f:
+            f["reply_minutes"] = _minutes(f["reported_at"], f["accepted_at"]) if f["accepted_at"] else None
+            f["resolve_minutes"] = _minutes(f["reported_at"], f["resolved_at"]) if f["resolved_at"] else None
+
+
 def overdue(facts: Iterable[dict[str, Any]], now: str) -> int:
     """How many of the cases are open with their current deadline passed at ``now``."""
     return sum(1 for f in facts if f["status"] in OPEN_STATUSES and f["due_at"] and f["due_at"] < now)
@@ -55,6 +63,7 @@ def summarise(
     """The counts, medians, rates and score of a set of cases (their :data:`~orggraph.cases.FACTS`);
     overdue now counted over ``open_now`` (the area's open cases) when given, else over ``facts``."""
     facts = list(facts)
+    _timed(facts)
     received = on_time = resolved = resolved_on_time = closed = escalated = rated = 0
     satisfied = 0.0
     reply: list[float] = []
@@ -63,11 +72,11 @@ def summarise(
         received += 1
         if f["accepted_on_time"]:
             on_time += 1
-        if f["accepted_at"]:
-            reply.append(_minutes(f["reported_at"], f["accepted_at"]))
+        if f["reply_minutes"] is not None:
+            reply.append(f["reply_minutes"])
         if f["resolved_at"]:
             resolved += 1
-            resolve.append(_minutes(f["reported_at"], f["resolved_at"]))
+            resolve.append(f["resolve_minutes"])
             if f.get("promise_result") is None or f["resolved_at"] <= f["promise_result"]:
                 resolved_on_time += 1
         if f["status"] == "closed":
@@ -115,6 +124,7 @@ def case_metrics(
     """The summary of ``facts``, the communities ranked by score (best first, then by cases), and per
     person; overdue now over ``open_now`` (the area's open cases, whenever reported) when given."""
     names = names or {}
+    _timed(facts)
     open_by_community: dict[str, list[dict[str, Any]]] = {}
     for f in open_now or ():
         if f["community"]:

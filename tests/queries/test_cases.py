@@ -295,3 +295,21 @@ def test_a_case_whose_every_post_is_vacant_is_kept_unassigned_and_can_still_be_m
     with pytest.raises(CaseStateError, match="last step"):
         desk.event(view, made.id, "hand_on", by="t", now=minutes(8))
     assert desk.event(view, made.id, "hand_on", by="t", to="U1", now=minutes(9)).assignee["name"] == "下花园区综合行政执法局"
+
+
+def test_the_tick_leaves_alone_a_case_a_ledger_gives_it_that_is_not_due(store: MemoryStore) -> None:
+    """FalkorDB's string range index has answered ``tick_at <= now`` with cases that were not due; the
+    tick checks each case's own time before it escalates or closes anything."""
+    from orggraph.cases.sqlite_ledger import SqliteLedger
+
+    class Loose(SqliteLedger):
+        def due(self, now: str, *, limit: int = 10_000) -> list[Case]:
+            return self.find(limit=limit)[0]  # every case, due or not
+
+    desk = CaseDesk(Loose(None), load_policy(None), ZONE, key=KEY)
+    view = store.view(lazy=True)
+    case, _ = desk.report(view, "H2", "物业纠纷", description="x", source="hotline", reported_at=AT, now=NOW)
+    desk.event(view, case.id, "accept", by="t", now=minutes(5))
+    desk.event(view, case.id, "resolve", by="t", now=minutes(10))
+    assert desk.tick(minutes(20)) == []
+    assert desk.get(case.id).status == "resolved"
