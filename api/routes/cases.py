@@ -131,8 +131,8 @@ def list_cases(
         list[str] | None, Query(max_length=5, description="dispatched, accepted, acting, resolved, closed; or `open`")
     ] = None,
     overdue: Annotated[bool, Query(description="only cases whose current deadline has passed")] = False,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+    page: Annotated[int, Query(ge=1, le=100_000, description="the page, from 1")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200, description="cases per page (at most 200)")] = 50,
 ) -> Response:
     """The cases of an area (default the token's scope), newest first, by status and overdue."""
     service = caller.service
