@@ -97,11 +97,15 @@ def allowed(status: str, event: str) -> str:
     return after
 
 
+_ZERO = dt.timedelta(0)
+
+
 def utc_text(at: dt.datetime) -> str:
     """An aware instant as UTC text to the second (how the ledger keeps and compares instants)."""
     if at.tzinfo is None:
         raise ValueError("an instant needs its time zone")
-    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = at if at.utcoffset() == _ZERO else at.astimezone(dt.UTC)
+    return utc.replace(tzinfo=None, microsecond=0).isoformat() + "Z"  # isoformat: far faster than strftime
 
 
 def from_utc_text(text: str) -> dt.datetime:

@@ -16,7 +16,7 @@ Friday count (said once in the log) until the package is updated or the policy l
 '2026-10-08T09:00:00+08:00'
 >>> clock.due(dt.datetime(2026, 10, 9, 17, 0, tzinfo=clock.zone), 60, "working").isoformat()  # Saturday worked (调休)
 '2026-10-10T09:00:00+08:00'
->>> clock.due(thursday, 60, "calendar").isoformat()
+>>> clock.due(thursday, 60, "calendar").astimezone(clock.zone).isoformat()
 '2026-09-24T18:00:00+08:00'
 """
 
@@ -88,10 +88,13 @@ class CaseClock:
         return at.replace(tzinfo=self.zone) if at.tzinfo is None else at.astimezone(self.zone)
 
     def due(self, start: dt.datetime, minutes: int, time: TimeMode) -> dt.datetime:
-        """When ``minutes`` counted from ``start`` run out, in the district's time zone."""
-        start = self.local(start)
+        """When ``minutes`` counted from ``start`` run out: an aware instant (calendar minutes in UTC —
+        converting to the district's zone costs more than the rest and the ledger keeps UTC — working
+        time in the district's zone)."""
         if time == "calendar":
-            return (start.astimezone(dt.UTC) + dt.timedelta(minutes=minutes)).astimezone(self.zone)
+            utc = start.replace(tzinfo=self.zone) if start.tzinfo is None else start
+            return utc.astimezone(dt.UTC) + dt.timedelta(minutes=minutes)
+        start = self.local(start)
         left = float(minutes)
         day = start.date()
         now_minute = start.hour * 60 + start.minute + start.second / 60 + start.microsecond / 60e6
