@@ -4,8 +4,8 @@ The queries hand out persons masked only (``id_masked``, ``phone_masked``). Befo
 :func:`reveal` walks it and, for each person, adds
 
 * ``phone`` — the whole phone of a person *in a post* (grid staff, secretaries and deputies,
-  committee members, building group leaders, contacting members, central households, liaison
-  leaders, directors), for a dispatcher and above: what a dispatcher needs to reach them. Everyone
+  committee members, building group leaders, contacting members, the members of a central household,
+  liaison leaders, directors), for a dispatcher and above: what a dispatcher needs to reach them. Everyone
   else — residents, members without a post — stays masked for every role;
 * ``id_number`` — the whole ID number, for an admin on the person routes only.
 
@@ -29,7 +29,6 @@ POSTS: tuple[str, ...] = tuple(
         *POST_LINKS,
         *GRID_STAFF_LINKS,
         LinkKind.CONTACTS,
-        LinkKind.CENTRAL_HOUSEHOLD_OF,
         LinkKind.LIAISES_WITH,
         LinkKind.DIRECTOR_OF,
     )
@@ -37,12 +36,20 @@ POSTS: tuple[str, ...] = tuple(
 
 
 def in_post(reader: DayView, person: str) -> bool:
-    """Whether the person holds a post on the reader's day."""
+    """Whether the person holds a post on the reader's day: a link of :data:`POSTS`, or a Party member
+    living in an entrance's central household (单元党员中心户: the link joins the household, not the
+    person, to the entrance)."""
     memo: dict[str, bool] = reader.scratch.setdefault("api.in_post", {})
     found = memo.get(person)
     if found is None:
-        found = memo[person] = any(reader.out(person, kind) for kind in POSTS)
+        found = memo[person] = any(reader.out(person, kind) for kind in POSTS) or _central_member(reader, person)
     return found
+
+
+def _central_member(reader: DayView, person: str) -> bool:
+    if not reader.out(person, LinkKind.MEMBER_OF.value):
+        return False
+    return any(reader.out(home, LinkKind.CENTRAL_HOUSEHOLD_OF.value) for home in reader.out(person, LinkKind.LIVES_IN.value))
 
 
 class Revealer:

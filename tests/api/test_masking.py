@@ -84,3 +84,29 @@ def test_whole_values_shown_are_in_the_access_audit(client: ClientFor) -> None:
     assert pid("李强") in nodes
     assert {e["route"] for e in entries} == {"/v1/escalation"}
     assert all(e["role"] == "dispatcher" and e["time"] for e in entries)
+
+
+def test_a_central_household_member_is_reached_by_a_dispatcher() -> None:
+    """单元党员中心户 joins the household, not the person, to the entrance: a member living there is in a
+    post, so a dispatcher gets the whole phone on the escalation path's first step (regression)."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.tokens import TokenBook
+    from orggraph.model import LinkKind
+    from orggraph.settings import Settings
+    from orggraph.store import Batch, MemoryStore
+    from tests.api.conftest import KEY, api_world
+
+    store = MemoryStore(KEY)
+    api_world(store)
+    batch = Batch("王芳 contacts nobody: her only post is the central household she lives in")
+    batch.unlink(LinkKind.CONTACTS, pid("王芳"), "household:H2", end="2025-01-01")
+    store.write(batch)
+    tokens = TokenBook(None)
+    whole, _ = tokens.add(Role.DISPATCHER, "D", expires=None, note=None)
+    with TestClient(create_app(Settings(store=":memory:"), store=store, tokens=tokens)) as client:
+        path = client.get("/v1/escalation?household=H2&category=物业纠纷", headers={"Authorization": f"Bearer {whole}"}).json()
+    first = path["steps"][0]
+    assert first["role"] == "central_household"
+    assert first["person"]["phone"] == ALL_PEOPLE["王芳"][1]
