@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from orggraph import __version__
 from orggraph.cli import demo, export, info, migrate
 from orggraph.logs import redacted_traceback
 from orggraph.plugins import command_registrars
@@ -17,6 +18,21 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"orggraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="版本 / Print the version and exit."),
+) -> None:
+    """党建引领基层治理 — the governance network as a graph: coverage gaps and escalation paths."""
+
+
 app.command("demo")(demo.demo)
 app.command("info")(info.info)
 app.command("export")(export.export)

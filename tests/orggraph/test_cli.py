@@ -68,3 +68,14 @@ def test_export(demo_store: Path, tmp_path: Path, fmt: str) -> None:
     assert out.stat().st_size > 0
     if fmt == "graphml":
         assert nx.read_graphml(out).number_of_nodes() > 1000
+
+
+def test_version_prints_the_version_and_nothing_else() -> None:
+    from typer.testing import CliRunner
+
+    from orggraph import __version__
+    from orggraph.cli.app import app as root
+
+    result = CliRunner().invoke(root, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"orggraph {__version__}\n"
