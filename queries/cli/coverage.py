@@ -64,6 +64,11 @@ def coverage(
     print_coverage(result, console, limit=limit)
 
 
+def _percent(value: float | None) -> str:
+    """A share as a percentage; "—" when there was nothing to count."""
+    return "—" if value is None else f"{value:.1%}"
+
+
 def ratios_table(result: CoverageResult) -> Table:
     """The headline ratios, per street and for the whole scope."""
     summary = result.summary
@@ -73,7 +78,7 @@ def ratios_table(result: CoverageResult) -> Table:
     for area in areas:
         table.add_column(area.name or "合计 total", justify="right")
     for name, (zh, en) in summary.ratio_names.items():
-        table.add_row(f"{zh}\n{en}", *(f"{area.ratios[name].value:.1%}" for area in areas))
+        table.add_row(f"{zh}\n{en}", *(_percent(area.ratios[name].value) for area in areas))
     return table
 
 

@@ -109,7 +109,7 @@ def _summary_rows(result: CoverageResult) -> tuple[list[str], list[list[Any]]]:
         row += [area.by_severity[s] for s in SEVERITY_ZH] + [area.by_rule.get(r, 0) for r in rules]
         for name in names:
             ratio = area.ratios[name]
-            row += [ratio.value, f"{ratio.numerator}/{ratio.denominator}"]
+            row += [ratio.value if ratio.value is not None else "—", f"{ratio.numerator}/{ratio.denominator}"]
         body.append(row)
     return head, body
 
@@ -135,7 +135,10 @@ def write_xlsx(result: CoverageResult, path: Path) -> None:
         for i, row in enumerate(body, start=1):
             write_cells(summary, i, 0, row[:first_ratio])
             for col in range(first_ratio, len(row), 2):
-                summary.write_number(i, col, row[col], percent)
+                if isinstance(row[col], float | int):
+                    summary.write_number(i, col, row[col], percent)
+                else:  # "—": nothing to count
+                    summary.write_string(i, col, row[col])
                 summary.write_string(i, col + 1, row[col + 1])
         summary.freeze_panes(1, 3)
         summary.set_column(0, len(head) - 1, 14)

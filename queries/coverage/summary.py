@@ -5,10 +5,11 @@ declares (``[ratio.<name>]``) as fractions in [0, 1] with numerator and denomina
 is the share of the rule's focus in the area that meets it (its nodes without a finding: the same
 count as the rule, by construction); a ratio of links is the share of what a pattern binds that
 another binds too (grid-leader posts held by Party members). A ratio with nothing to count (a
-denominator of 0) is 1.0: nothing is missing.
+denominator of 0) has no value (``None``: "—" on screen and in exports), not 100%: a grid whose scope
+holds no household has met no norm.
 
 >>> Ratio(3, 4).value, Ratio(0, 0).value
-(0.75, 1.0)
+(0.75, None)
 """
 
 from __future__ import annotations
@@ -32,14 +33,14 @@ Key = tuple[str | None, str | None]
 
 @dataclass(frozen=True, slots=True)
 class Ratio:
-    """A fraction with its parts: ``value`` = numerator / denominator (1.0 when there is nothing to count)."""
+    """A fraction with its parts: ``value`` = numerator / denominator (``None`` when there is nothing to count)."""
 
     numerator: int
     denominator: int
 
     @property
-    def value(self) -> float:
-        return self.numerator / self.denominator if self.denominator else 1.0
+    def value(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
 
     def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "numerator": self.numerator, "denominator": self.denominator}

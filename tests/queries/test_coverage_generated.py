@@ -120,8 +120,11 @@ def test_the_json_shape(street: Street) -> None:
     for area in [summary["totals"], *summary["streets"], *summary["communities"]]:
         assert set(area["ratios"]) == set(RATIOS)
         for ratio in area["ratios"].values():
-            assert 0 <= ratio["value"] <= 1
             assert 0 <= ratio["numerator"] <= ratio["denominator"]
+            if ratio["denominator"]:
+                assert 0 <= ratio["value"] <= 1
+            else:
+                assert ratio["value"] is None  # nothing to count is no ratio, not 100%
 
 
 def test_the_summary_agrees_with_the_findings(street: Street) -> None:
