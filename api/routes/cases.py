@@ -22,10 +22,10 @@ from api.problems import ForbiddenError, responses
 from api.routes.coverage import area_in_scope
 from api.scope import reader_within
 from orggraph.cases import Case, utc_text
-from orggraph.cases.model import OPEN_STATUSES, STATUSES
-from orggraph.errors import NotFoundError
+from orggraph.cases.model import statuses_of
+from orggraph.errors import InvalidValueError, NotFoundError
 from orggraph.store.view import DayView
-from queries.cases.present import case_dict, case_row
+from queries.cases.present import case_dict
 from queries.reading.address import resolve_start
 
 router = APIRouter(prefix="/v1", tags=["cases"])
@@ -53,7 +53,7 @@ def _answer(caller: Caller, reader: DayView, case: Case, *, status: int = 200) -
     """The case whole, persons revealed as the caller's role allows, the contact as its person may see it."""
     service = caller.service
     desk = service.cases
-    payload = case_dict(case, desk.events(case.id), desk.zone, utc_text(_now()))
+    payload = case_dict(case, desk.ledger.events(case.id), desk.zone, utc_text(_now()))  # the case is in hand
     persons: list[dict[str, Any] | None] = [s["person"] for s in payload["path"]]
     if payload["assignee"] is not None and payload["assignee"]["kind"] == "person":
         persons.append(payload["assignee"])
@@ -136,36 +136,17 @@ def list_cases(
 ) -> Response:
     """The cases of an area (default the token's scope), newest first, by status and overdue."""
     service = caller.service
-    desk = service.cases
-    statuses: list[str] | None = None
-    if status:
-        statuses = []
-        for s in status:
-            if s == "open":
-                statuses.extend(OPEN_STATUSES)
-            elif s in STATUSES:
-                statuses.append(s)
-            else:
-                raise BadRequestError(
-                    f"unknown status {s!r}; one of {', '.join(STATUSES)} or open",
-                    message_zh=f"未知的状态“{s}”；可选：{'、'.join(STATUSES)} 或 open",
-                )
+    try:
+        statuses = statuses_of(status) if status else None
+    except InvalidValueError as exc:  # a request's parameter: answered as the other malformed requests are
+        raise BadRequestError(exc.message, message_zh=exc.message_zh) from exc
     with service.reading():
         reader = service.reader()
         scope, code = area_in_scope(caller, reader, area)
         everything = scope.everything and area is None
-        now = _now()
-        cases, total = desk.find(
-            area=None if everything else f"area:{code}",
-            statuses=statuses,
-            overdue=overdue,
-            now=now,
-            offset=(page - 1) * per_page,
-            limit=per_page,
-        )
-        rows = [case_row(c, desk.zone, utc_text(now)) for c in cases]
-        holders = [r["assignee"] for r in rows if r["assignee"] is not None and r["assignee"]["kind"] == "person"]
-        payload = {"total": total, "page": page, "per_page": per_page, "cases": rows}
+        area_node = None if everything else f"area:{code}"
+        payload = service.cases.page(area=area_node, statuses=statuses, overdue=overdue, page=page, per_page=per_page)
+        holders = [r["assignee"] for r in payload["cases"] if r["assignee"] is not None and r["assignee"]["kind"] == "person"]
         return caller.respond(payload, reader, persons=holders)  # a dispatcher may call each holder
 
 

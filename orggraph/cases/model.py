@@ -28,10 +28,11 @@ both engines; they are shown in the district's time zone.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-from orggraph.errors import CaseStateError
+from orggraph.errors import CaseStateError, InvalidValueError
 
 Status = Literal["dispatched", "accepted", "acting", "resolved", "closed"]
 EventType = Literal["report", "accept", "act", "resolve", "hand_on", "reopen", "close", "rate", "escalate", "exhausted"]
@@ -98,6 +99,28 @@ def allowed(status: str, event: str) -> str:
 
 
 _ZERO = dt.timedelta(0)
+
+
+def statuses_of(given: Sequence[str]) -> list[str]:
+    """The statuses a filter names: each a status, or ``open`` for the three open ones; an unknown one is
+    :class:`~orggraph.errors.InvalidValueError` naming the choices.
+
+    >>> statuses_of(["open", "closed"])
+    ['dispatched', 'accepted', 'acting', 'closed']
+    """
+    out: list[str] = []
+    for name in given:
+        if name == "open":
+            out.extend(OPEN_STATUSES)
+        elif name in STATUSES:
+            out.append(name)
+        else:
+            raise InvalidValueError(
+                f"unknown status {name!r}; one of {', '.join(STATUSES)} or open",
+                message_zh=f"未知的状态“{name}”；可选：{'、'.join(STATUSES)} 或 open",
+                field="status",
+            )
+    return out
 
 
 def utc_text(at: dt.datetime) -> str:

@@ -25,6 +25,7 @@ from orggraph.pii import PiiKey, mask_phone, normalize_phone
 from orggraph.store.view import DayView
 from queries.cases.clock import CaseClock
 from queries.cases.metrics import case_metrics
+from queries.cases.present import case_row
 from queries.escalation import escalation_path
 from queries.escalation.roles import handled_categories
 from queries.policy import Policy
@@ -461,6 +462,24 @@ class CaseDesk:
     def events(self, case_id: str) -> list[CaseEvent]:
         self.get(case_id)
         return self.ledger.events(case_id)
+
+    def page(
+        self,
+        *,
+        area: str | None,
+        statuses: Sequence[str] | None,
+        overdue: bool,
+        page: int,
+        per_page: int,
+        now: dt.datetime | None = None,
+    ) -> dict[str, Any]:
+        """One page of an area's cases as a list shows them (:func:`~queries.cases.present.case_row`), newest first."""
+        now = now or dt.datetime.now(dt.UTC)
+        cases, total = self.find(
+            area=area, statuses=statuses, overdue=overdue, now=now, offset=(page - 1) * per_page, limit=per_page
+        )
+        rows = [case_row(c, self.zone, utc_text(now)) for c in cases]
+        return {"total": total, "page": page, "per_page": per_page, "cases": rows}
 
     def find(
         self,

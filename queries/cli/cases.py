@@ -19,14 +19,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from orggraph.cases import utc_text
-from orggraph.cases.model import OPEN_STATUSES, STATUSES
+from orggraph.cases.model import statuses_of
 from orggraph.cli.common import StoreOption, console, open_existing, reports_errors, settings_for
 from orggraph.errors import InvalidValueError
 from orggraph.settings import Settings
 from queries.cases.clock import zone_of
 from queries.cases.desk import CaseDesk
 from queries.cases.notify import notifier_of
-from queries.cases.present import case_dict, case_row, local
+from queries.cases.present import case_dict, local
 from queries.cli.policy import PolicyOption, effective_policy
 
 cases_app = typer.Typer(help="Cases (事件): report, move on, list, measure, and the clock.", no_args_is_help=True)
@@ -75,7 +75,7 @@ def _desk(store: str | None, policy: Any) -> Iterator[tuple[CaseDesk, Any, Setti
 
 def _show(desk: CaseDesk, case_id: str, as_json: bool, now: dt.datetime) -> None:
     case = desk.get(case_id)
-    data = case_dict(case, desk.events(case_id), desk.zone, utc_text(now))
+    data = case_dict(case, desk.ledger.events(case_id), desk.zone, utc_text(now))  # the case is in hand
     if as_json:
         _json(data)
         return
@@ -189,27 +189,12 @@ def list_(
     store: StoreOption = None,
 ) -> None:
     """The cases of an area, newest first."""
-    statuses = None
-    if status:
-        statuses = [s for given in status for s in (OPEN_STATUSES if given == "open" else (given,))]
-        unknown = [s for s in statuses if s not in STATUSES]
-        if unknown:
-            raise InvalidValueError(
-                f"unknown status {unknown[0]!r}; one of {', '.join(STATUSES)} or open", message_zh=f"未知的状态“{unknown[0]}”"
-            )
+    statuses = statuses_of(status) if status else None
     with _desk(store, None) as (desk, _, _):
-        now = dt.datetime.now(dt.UTC)
-        cases, total = desk.find(
-            area=f"area:{area}" if area else None,
-            statuses=statuses,
-            overdue=overdue,
-            now=now,
-            offset=(page - 1) * per_page,
-            limit=per_page,
-        )
-        rows = [case_row(c, desk.zone, utc_text(now)) for c in cases]
+        data = desk.page(area=f"area:{area}" if area else None, statuses=statuses, overdue=overdue, page=page, per_page=per_page)
+    total, rows = data["total"], data["cases"]
     if as_json:
-        _json({"total": total, "page": page, "per_page": per_page, "cases": rows})
+        _json(data)
         return
     table = Table(title=f"事件 Cases: {total}", title_justify="left")
     for column in ("编号 id", "类别 category", "状态 status", "地址 address", "承办 holder", "时限 due"):
