@@ -65,8 +65,8 @@ def serve(store: GraphStore) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[WebDriver]:
+def chromium(downloads: Path | None = None) -> WebDriver:
+    """Headless Chromium as the page's tests drive it; downloads land in ``downloads`` when given."""
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for argument in (
@@ -77,10 +77,20 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
         "--window-size=1280,1000",
     ):
         options.add_argument(argument)
-    options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path), "download.prompt_for_download": False})
+    if downloads is not None:
+        options.add_experimental_option(
+            "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+        )
     driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    if downloads is not None:
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     driver.implicitly_wait(0)
+    return driver
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[WebDriver]:
+    driver = chromium(tmp_path)
     yield driver
     driver.quit()
 

@@ -16,9 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
@@ -27,7 +25,7 @@ from selenium.webdriver.support.ui import Select
 import api.service
 from api.tokens import Role
 from tests.api import test_web
-from tests.api.test_web import CHROMIUM, DRIVER, TOKENS, shot, sign_in, texts, wait
+from tests.api.test_web import TOKENS, chromium, shot, sign_in, texts, wait
 
 #: This module's own server over the API test world (a module-scoped fixture of ``test_web.py``).
 base_url = test_web.base_url
@@ -45,19 +43,8 @@ def no_clock() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[WebDriver]:
-    """One headless Chromium for the module (``test_web.py``'s options; nothing is downloaded here)."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--window-size=1280,1000",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
-    driver.implicitly_wait(0)
+    """One headless Chromium for the module (``test_web.py``'s; nothing is downloaded here)."""
+    driver = chromium()
     yield driver
     driver.quit()
 
