@@ -276,6 +276,17 @@ class RatioOut(BaseModel):
     denominator: int
 
 
+class TrendOut(BaseModel):
+    """An area's headline ratios at each of the last twelve month-ends (趋势), oldest first."""
+
+    scope: str
+    scope_name: str | None = Field(default=None, description="the area's name")
+    days: list[str] = Field(description="the month-ends, ISO dates, oldest first")
+    ratio_names: dict[str, dict[str, str]]
+    ratio_norms: dict[str, float] = Field(description="the share each ratio aims for (达标线), where the policy sets one")
+    series: dict[str, list[RatioOut | None]] = Field(description="per ratio, its value on each day (null: no such area that day)")
+
+
 class AreaSummaryOut(BaseModel):
     code: str | None
     name: str | None
@@ -296,6 +307,7 @@ class CoverageSummaryOut(BaseModel):
     scope_kind: str | None = Field(default=None, description="district, street, community, grid …")
     rules: list[str]
     ratio_names: dict[str, dict[str, str]]
+    ratio_norms: dict[str, float] = Field(description="the share each ratio aims for (达标线), where the policy sets one")
     totals: AreaSummaryOut
     streets: list[AreaSummaryOut]
     communities: list[AreaSummaryOut]

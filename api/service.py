@@ -41,6 +41,7 @@ from queries.cases.desk import CaseDesk, Moved
 from queries.cases.notify import notifier_of
 from queries.coverage import CoverageResult, run_coverage
 from queries.coverage.drilldown import summary_areas
+from queries.coverage.trend import Trend, month_ends, trend
 from queries.policy import Policy, load_policy
 
 log = logging.getLogger("orggraph.api")
@@ -159,6 +160,17 @@ class Service:
             ("coverage", view.revision, view.day, code, rules, id(self.policy)),
             lambda: run_coverage(view, scope=code, rules=rules, policy=self.policy),
         )
+
+    def trend(self, code: str) -> Trend:
+        """The headline ratios of an area (by code) at each of the last twelve month-ends, once per store
+        revision and day: as-of views that read what the area needs as they go, under the shared lock."""
+        days = month_ends(dt.date.fromisoformat(today()))
+
+        def make() -> Trend:
+            with self.guard.reading():
+                return trend(lambda day: self.store.view(day, lazy=True), self.policy, code, days)
+
+        return self.cached(("trend", code, days[-1].isoformat(), id(self.policy)), make)
 
     def stop(self) -> None:
         self._stop.set()

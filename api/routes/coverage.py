@@ -19,7 +19,7 @@ from api.auth import Caller, Planner, Viewer
 from api.params import Area, AsOf, day_of
 from api.problems import responses
 from api.replies import FILE_CONTENT, file_reply, json_reply
-from api.schemas import AreasOut, CoverageSummaryOut, FindingsPage, StatsOut
+from api.schemas import AreasOut, CoverageSummaryOut, FindingsPage, StatsOut, TrendOut
 from api.scope import Scope
 from orggraph.errors import NotFoundError
 from orggraph.store.view import DayView
@@ -87,6 +87,17 @@ def summary(caller: Viewer, area: Area = None, rule: Rules = None, as_of: AsOf =
         head = {"as_of": result.as_of, "scope": result.scope, "scope_name": place.get("name"), "scope_kind": place.get("kind")}
         names = {r.id: {"zh": r.zh, "en": r.en} for r in service.policy.coverage.values()}
         return json_reply({**head, **result.summary.to_dict(), "rule_names": names})
+
+
+@router.get("/coverage/trend", response_model=TrendOut, responses=responses(), summary="Headline ratios over twelve month-ends")
+def coverage_trend(caller: Viewer, area: Area = None) -> Response:
+    """The area's headline ratios (主要指标) at each of the last twelve month-ends (趋势), from as-of
+    views of the kept history; computed once per store revision and area, then answered from memory."""
+    service = caller.service
+    with service.reading():
+        _, code = area_in_scope(caller, service.view(), area)
+        name = (service.view().node(f"area:{code}") or {}).get("name")
+    return json_reply({**service.trend(code).to_dict(), "scope_name": name})
 
 
 @router.get("/coverage/areas", response_model=AreasOut, responses=responses(), summary="Findings per area below")

@@ -83,11 +83,13 @@ class CoverageSummary:
     totals: AreaSummary
     streets: list[AreaSummary] = field(default_factory=list)
     communities: list[AreaSummary] = field(default_factory=list)
+    ratio_norms: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rules": self.rules,
             "ratio_names": {name: {"zh": zh, "en": en} for name, (zh, en) in self.ratio_names.items()},
+            "ratio_norms": self.ratio_norms,
             "totals": self.totals.to_dict(),
             "streets": [s.to_dict() for s in self.streets],
             "communities": [c.to_dict() for c in self.communities],
@@ -97,6 +99,11 @@ class CoverageSummary:
 def ratio_names(policy: Policy) -> dict[str, tuple[str, str]]:
     """The policy's headline ratios: name → (Chinese, English)."""
     return {name: (ratio.zh, ratio.en) for name, ratio in policy.ratios.items()}
+
+
+def ratio_norms(policy: Policy) -> dict[str, float]:
+    """The headline ratios' norms (达标线) the policy sets: name → share; a ratio without one is left out."""
+    return {name: ratio.norm for name, ratio in policy.ratios.items() if ratio.norm is not None}
 
 
 def _link_ratio(view: DayView, ratio: RatioCheck, scope: Subtree | None, atlas: Atlas, add: Any) -> None:
@@ -229,7 +236,9 @@ def summarise(
     """
     names: dict[str | None, str | None] = {None: None}
     counts = by_code(view, count_ratios(view, policy, scope, tallies), names)
-    return summarise_counts(counts, names, findings, rules, ratio_names(policy))
+    summary = summarise_counts(counts, names, findings, rules, ratio_names(policy))
+    summary.ratio_norms = ratio_norms(policy)
+    return summary
 
 
 def summarise_counts(

@@ -101,6 +101,8 @@ class RatioDecl(BaseModel):
     pattern: str | list[str] | None = None
     count: str | None = None
     place: list[str] = Field(default_factory=list)
+    norm: float | None = Field(default=None, ge=0, le=1)
+    """The share the district aims for (达标线), drawn as a line on the page's charts; none for a watched share."""
 
     @model_validator(mode="after")
     def _one_form(self) -> RatioDecl:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from python_calamine import CalamineWorkbook
 
-from api.schemas import AreasOut, CoverageSummaryOut, FindingsPage, NodeOut, PathOut, ProposalOut, StatsOut
+from api.schemas import AreasOut, CoverageSummaryOut, FindingsPage, NodeOut, PathOut, ProposalOut, StatsOut, TrendOut
+from orggraph.timeline import today
+from queries.coverage.trend import month_ends
 from tests.api.conftest import ALL_PEOPLE, ClientFor, pid
 
 
@@ -18,6 +21,28 @@ def test_the_summary_of_an_area_with_its_ratios(client: ClientFor) -> None:
     assert [s.code for s in summary.streets] == ["S1"]
     assert summary.totals.households == 3
     assert summary.totals.ratios["households_contacted"].numerator == 1
+
+
+def test_the_summary_names_the_norms_the_policy_sets(client: ClientFor) -> None:
+    summary = client("viewer", "D").get("/v1/coverage/summary", params={"area": "S1"}).json()
+    assert summary["ratio_norms"]["households_contacted"] == 1.0
+    assert "owners_committee_party_share" not in summary["ratio_norms"]  # a watched share, no norm
+
+
+def test_the_trend_of_an_area_over_twelve_month_ends(client: ClientFor) -> None:
+    viewer = client("viewer", "S1")
+    answer = viewer.get("/v1/coverage/trend", params={"area": "C1"})
+    assert answer.status_code == 200, answer.text
+    found = TrendOut.model_validate(answer.json())
+    assert found.days == [d.isoformat() for d in month_ends(dt.date.fromisoformat(today()))]
+    assert (found.scope, found.scope_name) == ("C1", answer.json()["scope_name"])
+    contacted = found.series["households_contacted"]
+    assert len(contacted) == 12
+    assert contacted[-1] is not None
+    assert contacted[-1].denominator == 3
+    assert viewer.get("/v1/coverage/trend", params={"area": "C1"}).json() == answer.json()
+    assert viewer.get("/v1/coverage/trend").json()["scope"] == "S1"  # the token's own area by default
+    assert viewer.get("/v1/coverage/trend", params={"area": "C2"}).status_code == 404  # outside the token's scope
 
 
 def test_findings_are_paged_in_a_stable_order_and_filtered(client: ClientFor) -> None:

@@ -1,0 +1,80 @@
+"""Each headline ratio over the last month-ends (趋势): the ratios of an area as of each of the last
+twelve month-ends, from as-of views of the graph (history is kept, so a past day reads as it was).
+
+Only the rules the ratios measure are run, on views that read what a scope needs as they go
+(``store.view(day, lazy=True)``): a street's twelve month-ends cost about what one whole-district
+coverage run does. The caller caches a trend per store revision (:meth:`api.service.Service.trend`).
+
+>>> [str(d) for d in month_ends(dt.date(2026, 3, 15), 3)]
+['2025-12-31', '2026-01-31', '2026-02-28']
+>>> [str(d) for d in month_ends(dt.date(2026, 2, 28), 2)]
+['2026-01-31', '2026-02-28']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from orggraph.errors import NotFoundError
+from orggraph.store.view import DayView
+from queries.coverage.run import scope_of
+from queries.coverage.summary import Ratio, count_ratios, ratio_names, ratio_norms
+from queries.policy import Policy
+
+MONTHS = 12
+
+
+def month_ends(today: dt.date, count: int = MONTHS) -> list[dt.date]:
+    """The last ``count`` month-ends on or before ``today``, oldest first."""
+    end = today if (today + dt.timedelta(days=1)).day == 1 else today.replace(day=1) - dt.timedelta(days=1)
+    days = [end]
+    while len(days) < count:
+        days.append(days[-1].replace(day=1) - dt.timedelta(days=1))
+    return days[::-1]
+
+
+@dataclass(frozen=True)
+class Trend:
+    """An area's headline ratios on each day (``None`` for a day the area did not exist)."""
+
+    scope: str | None
+    days: list[str]
+    names: dict[str, tuple[str, str]]
+    norms: dict[str, float]
+    points: list[dict[str, Ratio] | None]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"scope", "days", "ratio_names", "ratio_norms", "series": {ratio: [{value, numerator,
+        denominator} | None per day]}}``, JSON-ready."""
+        series = {name: [point[name].to_dict() if point is not None else None for point in self.points] for name in self.names}
+        return {
+            "scope": self.scope,
+            "days": self.days,
+            "ratio_names": {name: {"zh": zh, "en": en} for name, (zh, en) in self.names.items()},
+            "ratio_norms": self.norms,
+            "series": series,
+        }
+
+
+def ratios_of(view: DayView, policy: Policy, scope: str | None) -> dict[str, Ratio] | None:
+    """The scope's headline ratios on the view's day (``None`` when the area does not exist that day)."""
+    try:
+        subtree = scope_of(view, scope)
+    except NotFoundError:
+        return None
+    sums = {name: [0, 0] for name in policy.ratios}
+    for counts in count_ratios(view, policy, subtree, {}).values():
+        for name, (numerator, denominator) in counts.items():
+            sums[name][0] += numerator
+            sums[name][1] += denominator
+    return {name: Ratio(numerator, denominator) for name, (numerator, denominator) in sums.items()}
+
+
+def trend(view_of: Callable[[str], DayView], policy: Policy, scope: str | None, days: Sequence[dt.date]) -> Trend:
+    """The ratios of ``scope`` (an area code, ``None`` for everything) on each of ``days``; ``view_of(day)``
+    gives the graph as of an ISO day."""
+    points = [ratios_of(view_of(day.isoformat()), policy, scope) for day in days]
+    return Trend(scope, [day.isoformat() for day in days], ratio_names(policy), ratio_norms(policy), points)
