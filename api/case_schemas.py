@@ -192,6 +192,7 @@ class CaseCountsOut(BaseModel):
     resolved: int
     resolved_on_time: int
     closed: int
+    open_now: int = Field(description="cases of the area open now, whenever reported (在办)")
     overdue_now: int
     escalated: int
     rated: int

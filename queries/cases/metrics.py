@@ -103,6 +103,7 @@ def summarise(
         "resolved": resolved,
         "resolved_on_time": resolved_on_time,
         "closed": closed,
+        "open_now": sum(1 for f in (open_now if open_now is not None else facts) if f["status"] in OPEN_STATUSES),
         "overdue_now": overdue(open_now if open_now is not None else facts, now),
         "escalated": escalated,
         "rated": rated,

@@ -197,3 +197,4 @@ def test_overdue_now_counts_open_cases_reported_before_the_period(setup) -> None
     assert metrics["received"] == 0  # reported before this month
     assert metrics["overdue_now"] == 1  # but overdue today
     assert metrics["communities"][0]["overdue_now"] == 1
+    assert (metrics["open_now"], metrics["communities"][0]["open_now"]) == (1, 1)  # open, for the cases tab's chart

@@ -251,6 +251,7 @@ def test_metrics_count_rates_and_rank_by_the_policys_weights(store: MemoryStore,
     m = case_metrics(facts, now="2025-06-30T05:00:00Z", rates=rates)
     assert (m["received"], m["responded_on_time"], m["resolved"], m["resolved_on_time"], m["closed"]) == (3, 1, 2, 1, 2)
     assert m["overdue_now"] == 1  # the third, still dispatched past its reply deadline
+    assert m["open_now"] == 1  # the two others resolved and closed
     assert m["rates"] == {
         "response": pytest.approx(1 / 3, abs=1e-4),
         "resolution": pytest.approx(2 / 3, abs=1e-4),
