@@ -276,6 +276,16 @@ class RatioOut(BaseModel):
     denominator: int
 
 
+class LabelsOut(BaseModel):
+    """The model's words in Chinese and English (界面名称): each entry ``{"zh", "en"}``."""
+
+    kinds: dict[str, dict[str, str]] = Field(description="node kinds: household, party_org …")
+    links: dict[str, dict[str, str]] = Field(description="link kinds: CONTACTS, SECRETARY_OF …")
+    attrs: dict[str, dict[str, str]] = Field(description="node attributes: care_tags, org_kind …")
+    values: dict[str, dict[str, dict[str, str]]] = Field(description="per enumerated attribute, its values")
+    booleans: dict[str, dict[str, str]] = Field(description="true and false")
+
+
 class TrendOut(BaseModel):
     """An area's headline ratios at each of the last twelve month-ends (趋势), oldest first."""
 
@@ -407,6 +417,7 @@ class ImportReportOut(BaseModel):
     atomic: bool
     written: bool
     verdict: str
+    verdict_zh: str = Field(description="the verdict in Chinese (结论)")
     files: list[dict[str, Any]]
     counts: dict[str, dict[str, int]]
     rejections: list[RejectionOut]

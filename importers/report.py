@@ -156,6 +156,7 @@ class ImportReport:
             "atomic": self.atomic,
             "written": self.written,
             "verdict": self.verdict()[0],
+            "verdict_zh": self.verdict()[1],
             "files": [f.__dict__ for f in self.files],
             "counts": {kind: {o: c[o] for o in OUTCOMES} for kind, c in self.counts.items()},
             "rejections": [r.__dict__ for r in self.rejections],

@@ -7,12 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
-from api.auth import Planner
+from api.auth import Planner, Viewer
 from api.params import AsOf, day_of
 from api.problems import responses
-from api.schemas import NodeOut, PathOut
+from api.replies import json_reply
+from api.schemas import LabelsOut, NodeOut, PathOut
 from api.scope import area_path
 from orggraph.errors import NotFoundError
+from orggraph.model.labels import vocabulary
 from queries.lookups.explain import explain_path
 from queries.reading.model import person_of
 
@@ -29,6 +31,13 @@ NodeId = Annotated[
         "holds `/` (area:P1/3号楼/2单元), given as it is or as %2F",
     ),
 ]
+
+
+@router.get("/labels", response_model=LabelsOut, responses=responses(), summary="Names on screen of the model's words")
+def labels(caller: Viewer) -> Response:  # signed in, whatever the role
+    """The Chinese and English names (界面名称) of node kinds, link kinds, node attributes and their
+    enumerated values, so a client shows words, not identifiers."""
+    return json_reply(vocabulary())
 
 
 @router.get("/nodes/{node:path}", response_model=NodeOut, responses=responses(), summary="One node")

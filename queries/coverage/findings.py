@@ -21,17 +21,12 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from orggraph.model.kinds import NodeKind
+from orggraph.model.labels import KIND_EN
 from queries.policy import SEVERITY_ORDER, Severity
 
 #: The post that must act for an organisation found responsible (书记; a group's leader is its 书记 too).
 SECRETARY_POST = "书记 secretary"
 
-#: The English word for each node kind, as used in messages.
-KIND_EN: dict[str, str] = {kind.value: kind.value.replace("_", " ") for kind in NodeKind}
-KIND_EN[NodeKind.OWNERS_COMMITTEE.value] = "owners' committee"
-KIND_EN[NodeKind.PARTY_ORG.value] = "Party organisation"
-KIND_EN[NodeKind.UNIT.value] = "work unit"
-KIND_EN[NodeKind.PROJECT.value] = "co-building project"
 
 #: The Chinese word for each node kind.
 KIND_ZH: dict[str, str] = {kind.value: kind.zh for kind in NodeKind}

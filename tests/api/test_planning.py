@@ -153,3 +153,11 @@ def test_findings_sorted_by_another_field_keep_the_default_order_for_ties(client
     assert [f["rule"] for f in by_rule] == sorted(f["rule"] for f in default)
     assert by_rule == sorted(default, key=lambda f: f["rule"])  # Python's sort is stable, as the route's
     assert viewer.get("/v1/coverage/findings", params={"sort": "nonsense"}).status_code == 422
+
+
+def test_the_words_of_the_model_for_any_signed_in_caller(client: ClientFor) -> None:
+    answer = client("viewer", "C1").get("/v1/labels")
+    assert answer.status_code == 200, answer.text
+    found = answer.json()
+    assert found["links"]["CONTACTS"] == {"zh": "联系户（1+10）", "en": "contacts (1+10)"}
+    assert found["kinds"]["party_org"]["en"] == "Party organisation"
