@@ -77,6 +77,7 @@ class SkippedOut(BaseModel):
     level: str
     role: str
     role_zh: str
+    role_en: str
     why: str
     zh: str
     en: str
@@ -114,6 +115,7 @@ class CategoriesOut(BaseModel):
 class PostOut(BaseModel):
     role: str
     role_zh: str
+    role_en: str
     person: PersonOut
     org: RefOut | None
     area: RefOut | None

@@ -55,6 +55,7 @@ class Post:
 
     role: str
     role_zh: str
+    role_en: str
     person: PersonRef
     org: Ref | None
     area: Ref | None
@@ -66,6 +67,7 @@ class Post:
         return {
             "role": self.role,
             "role_zh": self.role_zh,
+            "role_en": self.role_en,
             "person": self.person.to_dict(),
             "org": self.org.to_dict() if self.org else None,
             "area": self.area.to_dict() if self.area else None,
@@ -136,7 +138,7 @@ def household_liaison(view: DayView, household: str) -> HouseholdLiaison:
             vacant.append((role, answered.zh, answered.en))
             return ()
         return tuple(
-            Post(role, ROLE_NAMES[role][0], a.person, a.org, a.area, a.deputy, a.zh, a.en)
+            Post(role, *ROLE_NAMES[role], a.person, a.org, a.area, a.deputy, a.zh, a.en)
             for a in answered
             if a.person is not None
         )

@@ -243,7 +243,8 @@ class Skipped(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         s = self
-        return {"level": s.level, "role": s.role, "role_zh": s.role_zh, "why": s.why, "zh": s.zh, "en": s.en}
+        role_en = ROLE_NAMES[s.role][1] if s.role in ROLE_NAMES else s.role.replace("_", " ")
+        return {"level": s.level, "role": s.role, "role_zh": s.role_zh, "role_en": role_en, "why": s.why, "zh": s.zh, "en": s.en}
 
 
 @dataclass(frozen=True, slots=True)

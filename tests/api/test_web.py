@@ -159,7 +159,8 @@ def test_a_planner_drills_down_two_levels_reads_the_findings_and_exports_them(
     Select(browser.find_element(By.ID, "severity")).select_by_value("")
     wait(browser, lambda d: set(texts(d, "#findings tbody td:first-child")) != {"高"})
     browser.find_element(By.CSS_SELECTOR, "#findings tbody td:nth-child(5) a").click()  # who must fix it
-    wait(browser, lambda d: "party_org" in d.find_element(By.ID, "node-panel").text)
+    wait(browser, lambda d: "党组织" in d.find_element(By.ID, "node-panel").text)
+    assert "party_org" not in browser.find_element(By.ID, "node-panel").text  # the kind's name, not its identifier
     shot(browser, "finding-responsible")
     browser.find_element(By.ID, "export").click()
     wait(browser, lambda _: any(p.suffix == ".xlsx" for p in tmp_path.iterdir()))
@@ -275,5 +276,5 @@ def test_an_importer_dry_runs_a_roster_then_applies_it(browser: WebDriver, base_
     browser.find_element(By.CSS_SELECTOR, "#import-form button[type=submit]").click()
     wait(browser, lambda d: d.find_element(By.ID, "import-apply").is_enabled())
     browser.find_element(By.ID, "import-apply").click()
-    wait(browser, lambda d: "written" in d.find_element(By.ID, "import-verdict").text)
+    wait(browser, lambda d: "已写入" in d.find_element(By.ID, "import-verdict").text)  # the page speaks Chinese
     shot(browser, "import-applied")

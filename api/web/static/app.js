@@ -37,6 +37,20 @@ const I18N = {
     rating_unsatisfied: "不满意", ev_accept: "受理", ev_act: "处置", ev_resolve: "办结", ev_hand_on: "流转", ev_rate: "评价",
     ev_close: "结案", ev_reopen: "重新派单", no_actions: "此状态下无可进行的操作", escalated_from: "由 {name} 升级",
     escalated_times: "已升级 {n} 次",
+    legend: "图例", no_value: "无可计", norm: "达标线", map_title: "网络一张图", map_help: "面积为户数，颜色为得分；单击进入下级，双击打开该区域",
+    trend_title: "近 12 个月末趋势", trend_loading: "正在按各月末计算…", cases_chart: "各社区在办、超时事件与按时响应率", cases_unit: "件",
+    bars_title: "{ratio} · 各下级区域", share_without_findings: "无缺口户占比",
+    pc_uncontacted: "未联系户", pc_assigned: "已安排联系", pc_assigned_care_tagged: "其中关爱户", pc_unassigned: "未能安排",
+    pc_unassigned_care_tagged: "未能安排的关爱户", pc_members_used: "承担联系的党员", pc_deficient: "包联未达标社区", pc_links_added: "新增包联",
+    pc_fixed: "可补齐社区", pc_unfixed: "仍未达标社区", pc_leaders_used: "参与包联的领导",
+    pcol_household: "户编码", pcol_member_name: "联系党员", pcol_member: "身份证号（脱敏）", pcol_tier: "就近范围", pcol_care_tags: "关爱标签",
+    pcol_community: "社区", pcol_leader_name: "包联领导", pcol_leader: "身份证号（脱敏）", pcol_communities_before: "原包联社区数",
+    tier_entrance: "同单元", tier_building: "同楼栋", tier_grid: "同网格", tier_community: "同社区", tier_street: "同街道", tier_district: "同区",
+    out_created: "新增", out_updated: "更新", out_unchanged: "未变", out_ended: "终止", out_rejected: "拒绝",
+    roster_areas: "区域", roster_orgs: "党组织", roster_units: "单位", roster_households: "住户", roster_members: "党员",
+    roster_grid_staff: "网格人员", roster_contacts: "联系户", roster_registrations: "双报到", roster_liaison: "包联", roster_projects: "共建项目",
+    role_liaison_leader: "包联领导", role_liaison_unit: "包联单位", role_registered_unit: "报到单位", role_live_project: "共建项目",
+    registered_members: "{n} 名报到党员", yes: "是", no: "否",
   },
   en: {
     title: "Party-building-led community governance · coverage and response", tab_overview: "Coverage", tab_escalation: "Escalation",
@@ -75,6 +89,23 @@ const I18N = {
     rating_basically: "basically satisfied", rating_unsatisfied: "unsatisfied", ev_accept: "Accept", ev_act: "Act",
     ev_resolve: "Resolve", ev_hand_on: "Hand on", ev_rate: "Rate", ev_close: "Close", ev_reopen: "Reopen",
     no_actions: "Nothing can be done in this status", escalated_from: "escalated from {name}", escalated_times: "escalated {n}×",
+    legend: "Legend", no_value: "nothing to count", norm: "norm", map_title: "Map of the network",
+    map_help: "area: households; colour: score; click to go down, double-click to open", trend_title: "Last 12 month-ends",
+    trend_loading: "computing each month-end…", cases_chart: "Open and overdue cases and on-time response per community", cases_unit: "cases",
+    bars_title: "{ratio} · areas below", share_without_findings: "households without a finding",
+    pc_uncontacted: "Uncontacted households", pc_assigned: "Assigned", pc_assigned_care_tagged: "of them care-tagged", pc_unassigned: "Left over",
+    pc_unassigned_care_tagged: "Care-tagged left over", pc_members_used: "Members taking them on", pc_deficient: "Communities below the norm",
+    pc_links_added: "Liaison links added", pc_fixed: "Communities brought to the norm", pc_unfixed: "Still below the norm", pc_leaders_used: "Leaders used",
+    pcol_household: "Household", pcol_member_name: "Member", pcol_member: "ID number (masked)", pcol_tier: "Nearness", pcol_care_tags: "Care tags",
+    pcol_community: "Community", pcol_leader_name: "Liaison leader", pcol_leader: "ID number (masked)", pcol_communities_before: "Communities before",
+    tier_entrance: "same entrance", tier_building: "same building", tier_grid: "same grid", tier_community: "same community",
+    tier_street: "same street", tier_district: "same district",
+    out_created: "created", out_updated: "updated", out_unchanged: "unchanged", out_ended: "ended", out_rejected: "rejected",
+    roster_areas: "areas", roster_orgs: "Party organisations", roster_units: "work units", roster_households: "households", roster_members: "Party members",
+    roster_grid_staff: "grid staff", roster_contacts: "contacts (1+10)", roster_registrations: "registrations (双报到)", roster_liaison: "liaison (包联)",
+    roster_projects: "co-building projects", role_liaison_leader: "liaison leader", role_liaison_unit: "liaison unit",
+    role_registered_unit: "registered unit", role_live_project: "co-building project", registered_members: "{n} members registered here",
+    yes: "yes", no: "no",
   },
 };
 
@@ -96,6 +127,17 @@ const el = (tag, { dataset = {}, ...props } = {}, ...children) => {
   for (const child of children) node.append(child);
   return node;
 };
+
+// The model's words (GET /v1/labels): a kind, a link, an attribute or a value in the page's language.
+const word = (part, key) => { const n = ((state.labels || {})[part] || {})[key]; return n ? pick(n.zh, n.en) : key; };
+const kindName = (kind) => word("kinds", kind);
+const linkName = (link) => word("links", link);
+function valueName(attr, value) {
+  if (typeof value === "boolean") return t(value ? "yes" : "no");
+  const values = ((state.labels || {}).values || {})[attr] || {};
+  const found = values[value] || Object.values(values).find((n) => n.zh === value);
+  return found ? pick(found.zh, found.en) : String(value);
+}
 
 class ApiError extends Error {
   constructor(status, problem) {
@@ -131,7 +173,14 @@ $("lang").addEventListener("click", () => {
   localStorage.setItem("orggraph.lang", state.lang);
   translate();
   if (state.summary) renderOverview();
+  if (state.trend) renderTrend();
   if (state.me) renderCases();
+  if (state.proposal) renderProposal();
+  if (state.report) showReport(state.report);
+  if (state.node && !$("node-panel").hidden) showNode(state.node);
+  for (const [form, shown] of [["escalation-form", "path"], ["liaison-form", "liaison-list"]]) {
+    if ($(shown).childElementCount) $(form).requestSubmit();  // asked again: its words in the new language
+  }
 });
 
 // -- sign-in --------------------------------------------------------------------------------------
@@ -141,9 +190,11 @@ const allows = (needed) => ROLES.indexOf(state.me.role) >= ROLES.indexOf(needed)
 
 async function signIn(token) {
   state.token = token;
-  state.me = await (await api("/v1/me")).json();
-  const summary = await (await api("/v1/coverage/summary")).json();
-  for (const button of document.querySelectorAll("#tabs button[data-role]")) button.hidden = !allows(button.dataset.role);
+  const [me, labels, summary] = await Promise.all(["/v1/me", "/v1/labels", "/v1/coverage/summary"].map(async (path) => (await api(path)).json()));
+  state.me = me;
+  state.labels = labels;
+  // what the role may not do is not offered: tabs, buttons and forms marked with the role they need
+  for (const node of document.querySelectorAll("[data-role]")) node.hidden = !allows(node.dataset.role);
   $("whoami").textContent = `${state.me.scope_name || state.me.scope} · ${t(`role_${state.me.role}`)}`;
   sessionStorage.setItem("orggraph.token", token);
   state.trail = [{ code: summary.scope, name: summary.scope_name, kind: summary.scope_kind }];
@@ -192,7 +243,6 @@ function score(area) {
   return by && area.ratios[by] ? area.ratios[by].value : overall(area);
 }
 
-const colour = (value) => (value === null ? "#eee" : `hsl(${Math.round(value * 120)}, 65%, 82%)`);
 const percent = (value) => (value === null ? "—" : `${Math.round(value * 1000) / 10}%`);
 
 async function openPlace(summary) {
@@ -201,8 +251,60 @@ async function openPlace(summary) {
   state.below = ["district", "street"].includes(current().kind) ? null : (await (await api(`/v1/coverage/areas?area=${area}`)).json()).areas;
   state.page = 1;
   renderOverview();
+  loadTrend();
   await loadFindings();
 }
+
+// The trend of the place shown: asked once per place (the server keeps it per store revision).
+async function loadTrend() {
+  const code = current().code;
+  state.trend = null;
+  $("trend-status").textContent = t("trend_loading");
+  try {
+    const trend = await (await api(`/v1/coverage/trend?${new URLSearchParams({ area: code })}`)).json();
+    if (current().code !== code) return;  // moved on meanwhile
+    state.trend = trend;
+    $("trend-status").textContent = "";
+    renderTrend();
+  } catch (error) {
+    $("trend-status").textContent = error.message;
+  }
+}
+
+const renderTrend = () => drawTrend(state.trend, $("colour-by").value || null);
+
+// The name of the measure the tiles, bars and map show: a ratio chosen in "colour by", else the mean.
+function measureName() {
+  const by = $("colour-by").value;
+  if (!["district", "street"].includes(current().kind)) return t("share_without_findings");
+  return by ? pick(state.summary.ratio_names[by].zh, state.summary.ratio_names[by].en) : t("overall");
+}
+
+// The map's tree from the summary: the streets and their communities (a street: its communities; below:
+// the areas below); a community's grids are asked for when it is opened on the map.
+function mapTree() {
+  const here = current();
+  const scored = (a, kind) => ({ ...a, kind, value: score(a) });
+  if (here.kind === "district") {
+    return state.summary.streets.map((s) => mapNode(scored(s, "street"), state.summary.communities
+      .filter((c) => c.street === s.code).map((c) => mapNode(scored(c, "community")))));
+  }
+  return children().map((a) => mapNode(a));
+}
+
+async function mapGrids(node) {
+  if (node.kind !== "community") return null;
+  const { areas } = await (await api(`/v1/coverage/areas?${new URLSearchParams({ area: node.code })}`)).json();
+  return areas.map((a) => mapNode({ ...a, value: a.households ? Math.max(0, 1 - a.findings / a.households) : null }));
+}
+
+function openArea(area) {
+  state.trail.push({ code: area.code, name: area.name, kind: area.kind });
+  openPlace();
+}
+
+// A post as findings name it, Chinese then English ("书记 secretary"): the page's language only.
+const postName = (post) => { const [zh, ...en] = (post || "").split(" "); return pick(zh, en.join(" ")); };
 
 const ruleName = (id) => { const n = (state.summary.rule_names || {})[id]; return n ? pick(n.zh, n.en) : id; };
 
@@ -240,12 +342,19 @@ function renderOverview() {
   $("children-title").textContent = below.length ? t(`below_${below[0].kind}`) : t("no_children");
   $("tiles").replaceChildren(...below.sort((a, b) => (a.value ?? 2) - (b.value ?? 2)).map((area) => {
     const value = area.value;
+    const b = band(value);
     return el("div", {
-      className: "tile", style: `background:${colour(value)}`, dataset: { code: area.code },
-      onclick: () => { state.trail.push({ code: area.code, name: area.name, kind: area.kind }); openPlace(); },
+      className: `tile${b.ink === "#fff" ? " ink-light" : ""}`, style: `background:${b.colour}`, dataset: { code: area.code },
+      onclick: () => openArea(area),
     }, el("h4", { textContent: area.name || area.code }), el("span", { className: "score", textContent: percent(value) }),
     el("small", { textContent: `${area.households} ${t("households")} · ${area.findings} ${t("findings")}` }));
   }));
+  $("legend").replaceChildren(...scaleLegend());
+  const measure = $("colour-by").value;
+  const norm = measure && ["district", "street"].includes(current().kind) ? (summary.ratio_norms || {})[measure] : null;
+  $("bars-box").hidden = !below.length;
+  if (below.length) drawBars(below, t("bars_title", { ratio: measureName() }), norm, openArea);
+  drawMap(current().name || current().code, mapTree(), current().kind === "district" || current().kind === "street" ? mapGrids : null, openArea);
   const rule = $("rule");
   const chosen = rule.value;
   rule.replaceChildren(el("option", { value: "", textContent: t("all") }), ...summary.rules.map((id) => el("option", { value: id, textContent: ruleName(id) })));
@@ -264,25 +373,29 @@ async function loadFindings() {
     el("td", {}, el("a", { textContent: [f.street_name, f.community_name, f.name].filter(Boolean).join(" · "), onclick: () => showNode(f.node) })),
     el("td", { textContent: pick(f.message_zh, f.message) }),
     el("td", {}, f.responsible_org
-      ? el("a", { textContent: [f.responsible_org_name, f.responsible_post].filter(Boolean).join(" · "), onclick: () => showNode(`org:${f.responsible_org}`) })
+      ? el("a", { textContent: [f.responsible_org_name, postName(f.responsible_post)].filter(Boolean).join(" · "), onclick: () => showNode(`org:${f.responsible_org}`) })
       : ""))));
   $("page").textContent = `${t("page", { p: found.page, n: found.pages })} · ${t("findings_count", { n: found.total })}`;
 }
 
 for (const id of ["rule", "severity", "sort"]) $(id).addEventListener("change", () => { state.page = 1; loadFindings(); });
-$("colour-by").addEventListener("change", () => renderOverview());
+$("colour-by").addEventListener("change", () => { renderOverview(); if (state.trend) renderTrend(); });
 
 // A node of a finding, or the org responsible for it: kind, name, where it sits, its attributes.
 async function showNode(id) {
+  state.node = id;
   const panel = $("node-panel");
   panel.hidden = false;
   if (!allows("planner")) { panel.textContent = t("node_needs_planner"); return; }
   try {
     const node = await (await api(`/v1/nodes/${encodeURIComponent(id)}`)).json();
-    const rows = { ...node.attrs, street: node.street, community: node.community, grid: node.grid };
-    panel.replaceChildren(el("b", { textContent: `${node.name || node.code} (${node.kind})` }),
-      el("dl", {}, ...Object.entries(rows).filter(([, v]) => v !== null && v !== undefined && v !== "")
-        .flatMap(([k, v]) => [el("dt", { textContent: k }), el("dd", { textContent: Array.isArray(v) ? v.join("、") : String(v) })])));
+    const { kind, name, code, ...attrs } = node.attrs;  // the kind, name and code head the panel
+    const place = (ref) => (ref && typeof ref === "object" ? ref.name || ref.code : ref);
+    const rows = { ...attrs, street: place(node.street), community: place(node.community), grid: place(node.grid) };
+    const shown = (k, v) => (Array.isArray(v) ? v.map((x) => valueName(k, x)).join("、") : valueName(k, v));
+    panel.replaceChildren(el("b", { textContent: `${node.name || node.code} (${kindName(node.kind)})` }),
+      el("dl", {}, ...Object.entries(rows).filter(([, v]) => v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && !v.length))
+        .flatMap(([k, v]) => [el("dt", { textContent: word("attrs", k) }), el("dd", { textContent: shown(k, v) })])));
   } catch (error) {
     panel.textContent = error.message;
   }
@@ -355,7 +468,7 @@ $("escalation-form").addEventListener("submit", async (event) => {
       ].filter(Boolean).join(" · ") }),
       el("div", { className: "why", textContent: pick(s.reason.zh, s.reason.en) })));
     const skipped = path.skipped.map((s) => el("div", { className: "step skipped" },
-      el("div", { className: "level", textContent: `${t("skipped")} · ${s.role_zh}` }), el("div", { textContent: pick(s.zh, s.en) })));
+      el("div", { className: "level", textContent: `${t("skipped")} · ${pick(s.role_zh, s.role_en)}` }), el("div", { textContent: pick(s.zh, s.en) })));
     $("path").replaceChildren(
       el("h3", { textContent: `${path.address || path.household.code} · ${path.category}` }),
       el("div", { className: "steps" }, ...steps, ...skipped),
@@ -369,27 +482,45 @@ $("escalation-form").addEventListener("submit", async (event) => {
 
 // -- liaison search: who serves a household; what a person or a community is linked to -------------
 
+// The one asked about in the middle, what it is linked to in columns on both sides: every label has its own
+// row, so none overlaps another however many there are (up to 24; the list below has them all).
+const clip = (text, n) => (text && text.length > n ? `${text.slice(0, n - 1)}…` : text || "");
+
 function drawGraph(center, around) {
   const svg = $("graph");
   const ns = "http://www.w3.org/2000/svg";
   const node = (tag, attrs, text) => {
     const made = document.createElementNS(ns, tag);
     for (const [k, v] of Object.entries(attrs)) made.setAttribute(k, v);
-    if (text) made.textContent = text;
+    if (text) {
+      made.textContent = clip(text, 20);
+      if (text.length > 20) made.append(Object.assign(document.createElementNS(ns, "title"), { textContent: text }));
+    }
     return made;
   };
-  const [cx, cy, r] = [380, 210, 160];
+  const shown = around.slice(0, 24);
+  const sides = shown.length > 6 ? 2 : 1;
+  const rows = Math.max(1, Math.ceil(shown.length / sides));
+  const [width, rowHeight, margin] = [960, 40, 16];
+  const height = Math.max(140, 2 * margin + rows * rowHeight);
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("height", height);
+  const [cx, cy] = [width / 2, height / 2];
+  const xs = sides === 2 ? [300, 660] : [600];  // the dots; labels outward of them
   const items = [];
-  around.slice(0, 24).forEach((other, i, all) => {
-    const angle = (2 * Math.PI * i) / all.length - Math.PI / 2;
-    const [x, y] = [cx + r * Math.cos(angle), cy + r * Math.sin(angle)];
+  shown.forEach((other, i) => {
+    const side = sides === 2 ? i % 2 : 0;
+    const row = sides === 2 ? Math.floor(i / 2) : i;
+    const [x, y] = [xs[side], margin + row * rowHeight + rowHeight / 2 + (height - 2 * margin - rows * rowHeight) / 2];
+    const left = sides === 2 && side === 0;
+    const anchor = { x: left ? x - 12 : x + 12, "text-anchor": left ? "end" : "start" };
     items.push(node("line", { x1: cx, y1: cy, x2: x, y2: y }));
     items.push(node("circle", { cx: x, cy: y, r: 7, class: other.kind === "person" ? "person" : "place" }));
-    items.push(node("text", { x: x + 10, y: y - 4 }, other.label));
-    items.push(node("text", { x: x + 10, y: y + 10, class: "muted" }, other.role));
+    items.push(node("text", { ...anchor, y: y - 3, class: "label" }, other.label));
+    items.push(node("text", { ...anchor, y: y + 12, class: "muted label" }, other.role));
   });
   items.push(node("circle", { cx, cy, r: 10, class: "center" }));
-  items.push(node("text", { x: cx + 14, y: cy + 4 }, center));
+  items.push(node("text", { x: cx, y: cy + 26, "text-anchor": "middle", class: "label center-label" }, center));
   svg.replaceChildren(...items);
 }
 
@@ -410,8 +541,8 @@ async function liaisonSearch(kind, what) {
     ];
     return {
       center: found.address || found.household.code,
-      around: posts.map((p) => ({ kind: "person", label: personLabel(p.person), role: p.role_zh })),
-      list: [...posts.map((p) => `${p.role_zh} · ${personLabel(p.person)} · ${pick(p.zh, p.en)}`),
+      around: posts.map((p) => ({ kind: "person", label: personLabel(p.person), role: pick(p.role_zh, p.role_en) })),
+      list: [...posts.map((p) => `${pick(p.role_zh, p.role_en)} · ${personLabel(p.person)} · ${pick(p.zh, p.en)}`),
         ...found.vacant.map((v) => `${t("vacant")} · ${pick(v.zh, v.en)}`)],
     };
   }
@@ -423,43 +554,43 @@ async function liaisonSearch(kind, what) {
     ];
     return {
       center: `${found.building.name} · ${found.households} ${t("households")}`,
-      around: posts.map((p) => ({ kind: "person", label: personLabel(p.person), role: p.role_zh })),
-      list: [...posts.map((p) => `${p.role_zh} · ${personLabel(p.person)} · ${pick(p.zh, p.en)}`),
+      around: posts.map((p) => ({ kind: "person", label: personLabel(p.person), role: pick(p.role_zh, p.role_en) })),
+      list: [...posts.map((p) => `${pick(p.role_zh, p.role_en)} · ${personLabel(p.person)} · ${pick(p.zh, p.en)}`),
         ...found.vacant.map((v) => `${t("vacant")} · ${pick(v.zh, v.en)}`)],
     };
   }
   if (kind === "member") {
     const found = await (await api(`/v1/members/${encodeURIComponent(what)}`)).json();
     const around = [
-      ...found.contacts.map((c) => ({ kind: "household", label: c.address || c.household.code, role: "CONTACTS" })),
-      ...found.posts.map((p) => ({ kind: "org", label: p.org.name, role: p.post })),
-      ...found.grid_roles.map((g) => ({ kind: "grid", label: g.grid.name, role: g.role })),
-      ...found.liaises_with.map((c) => ({ kind: "community", label: c.name, role: "LIAISES_WITH" })),
-      ...(found.residence ? [{ kind: "household", label: found.residence.address || found.residence.household.code, role: "LIVES_IN" }] : []),
-      ...(found.registered_with ? [{ kind: "community", label: found.registered_with.name, role: "REGISTERED_WITH" }] : []),
+      ...found.contacts.map((c) => ({ kind: "household", label: c.address || c.household.code, role: linkName("CONTACTS") })),
+      ...found.posts.map((p) => ({ kind: "org", label: p.org.name, role: linkName(p.post) })),
+      ...found.grid_roles.map((g) => ({ kind: "grid", label: g.grid.name, role: linkName(g.role) })),
+      ...found.liaises_with.map((c) => ({ kind: "community", label: c.name, role: linkName("LIAISES_WITH") })),
+      ...(found.residence ? [{ kind: "household", label: found.residence.address || found.residence.household.code, role: linkName("LIVES_IN") }] : []),
+      ...(found.registered_with ? [{ kind: "community", label: found.registered_with.name, role: linkName("REGISTERED_WITH") }] : []),
     ];
     return { center: personLabel(found.person), around, list: around.map((a) => `${a.role} · ${a.label}`) };
   }
   if (kind === "unit") {
     const found = await (await api(`/v1/units/${encodeURIComponent(what)}`)).json();
     const around = [
-      ...(found.located_in ? [{ kind: "area", label: found.located_in.name, role: "LOCATED_IN" }] : []),
-      ...(found.registered_with ? [{ kind: "community", label: found.registered_with.name, role: "REGISTERED_WITH" }] : []),
-      ...found.liaises_with.map((c) => ({ kind: "community", label: c.name, role: "LIAISES_WITH" })),
-      ...found.manages.map((c) => ({ kind: "compound", label: c.name, role: "MANAGES" })),
-      ...found.projects.map((p) => ({ kind: "project", label: p.project.name, role: "PROVIDES" })),
-      ...found.party_orgs.map((o) => ({ kind: "org", label: o.name, role: "PARTY_ORG_OF" })),
+      ...(found.located_in ? [{ kind: "area", label: found.located_in.name, role: linkName("LOCATED_IN") }] : []),
+      ...(found.registered_with ? [{ kind: "community", label: found.registered_with.name, role: linkName("REGISTERED_WITH") }] : []),
+      ...found.liaises_with.map((c) => ({ kind: "community", label: c.name, role: linkName("LIAISES_WITH") })),
+      ...found.manages.map((c) => ({ kind: "compound", label: c.name, role: linkName("MANAGES") })),
+      ...found.projects.map((p) => ({ kind: "project", label: p.project.name, role: linkName("PROVIDES") })),
+      ...found.party_orgs.map((o) => ({ kind: "org", label: o.name, role: linkName("PARTY_ORG_OF") })),
     ];
     return { center: found.unit.name, around, list: around.map((a) => `${a.role} · ${a.label}`) };
   }
   const found = await (await api(`/v1/communities/${encodeURIComponent(what)}`)).json();
   const around = [
-    ...found.liaison_leaders.map((p) => ({ kind: "person", label: personLabel(p), role: "包联领导" })),
-    ...found.liaison_units.map((u) => ({ kind: "unit", label: u.name, role: "包联单位" })),
-    ...found.registered_units.map((u) => ({ kind: "unit", label: u.name, role: "报到单位" })),
-    ...found.live_projects.map((p) => ({ kind: "project", label: p.project.name, role: "共建项目" })),
+    ...found.liaison_leaders.map((p) => ({ kind: "person", label: personLabel(p), role: t("role_liaison_leader") })),
+    ...found.liaison_units.map((u) => ({ kind: "unit", label: u.name, role: t("role_liaison_unit") })),
+    ...found.registered_units.map((u) => ({ kind: "unit", label: u.name, role: t("role_registered_unit") })),
+    ...found.live_projects.map((p) => ({ kind: "project", label: p.project.name, role: t("role_live_project") })),
   ];
-  return { center: found.community.name, around, list: [`${found.registered_member_count} 名报到党员`, ...around.map((a) => `${a.role} · ${a.label}`)] };
+  return { center: found.community.name, around, list: [t("registered_members", { n: found.registered_member_count }), ...around.map((a) => `${a.role} · ${a.label}`)] };
 }
 
 $("liaison-form").addEventListener("submit", async (event) => {
@@ -535,6 +666,7 @@ function renderCaseMetrics() {
   $("cases-place").textContent = [t("proposal_for", { place }), m ? t("period", { since: m.since, until: m.until }) : ""].filter(Boolean).join(" · ");
   const body = $("cases-communities").tBodies[0];
   if (!m) {
+    $("chart-cases").parentElement.hidden = true;
     $("cases-totals").replaceChildren();
     body.replaceChildren();
     return;
@@ -559,6 +691,8 @@ function renderCaseMetrics() {
     ...RATES.map((k) => el("td", { textContent: percent(c.rates[k]) })),
     el("td", { textContent: scoreText(c.score) }))));
   if (!rows.length) body.replaceChildren(el("tr", {}, el("td", { colSpan: 7, className: "muted", textContent: t("no_cases") })));
+  $("chart-cases").parentElement.hidden = !rows.length;
+  if (rows.length) drawCases(rows, rateName("response"));
 }
 
 async function loadCaseList() {
@@ -745,16 +879,22 @@ $("proposal-run").addEventListener("click", async () => {
   $("proposal-status").textContent = t("running");
   try {
     const kind = $("proposal-kind").value;
-    const found = await (await api(`/v1/proposals/${kind}?${new URLSearchParams({ area: current().code })}`)).json();
-    $("proposal-counts").replaceChildren(...Object.entries(found.counts).map(([k, v]) => el("div", { className: "ratio" }, el("b", { textContent: v }), k)));
-    const columns = kind === "contacts" ? ["household", "member_name", "member", "tier_zh", "care_tags"] : ["community", "leader_name", "leader", "tier_zh", "communities_before"];
-    $("proposal-table").tHead.replaceChildren(el("tr", {}, ...columns.map((c) => el("th", { textContent: c }))));
-    $("proposal-table").tBodies[0].replaceChildren(...found.assignments.map((a) => el("tr", {}, ...columns.map((c) => el("td", { textContent: [a[c]].flat().join("、") })))));
+    state.proposal = { kind, found: await (await api(`/v1/proposals/${kind}?${new URLSearchParams({ area: current().code })}`)).json() };
+    renderProposal();
     $("proposal-status").textContent = "";
   } catch (error) {
     $("proposal-status").textContent = error.message;
   }
 });
+
+function renderProposal() {
+  const { kind, found } = state.proposal;
+  $("proposal-counts").replaceChildren(...Object.entries(found.counts).map(([k, v]) => el("div", { className: "ratio" }, el("b", { textContent: v }), t(`pc_${k}`))));
+  const columns = kind === "contacts" ? ["household", "member_name", "member", "tier", "care_tags"] : ["community", "leader_name", "leader", "tier", "communities_before"];
+  const cell = (a, c) => (c === "tier" ? t(`tier_${a.tier}`) : c === "care_tags" ? a.care_tags.map((tag) => valueName("care_tags", tag)).join("、") : String(a[c] ?? ""));
+  $("proposal-table").tHead.replaceChildren(el("tr", {}, ...columns.map((c) => el("th", { textContent: t(`pcol_${c}`) }))));
+  $("proposal-table").tBodies[0].replaceChildren(...found.assignments.map((a) => el("tr", {}, ...columns.map((c) => el("td", { textContent: cell(a, c) })))));
+}
 
 $("proposal-roster").addEventListener("click", async () => {
   try {
@@ -780,11 +920,12 @@ async function upload(dryRun, report = "json") {
 }
 
 function showReport(report) {
-  $("import-verdict").textContent = report.verdict;
+  state.report = report;
+  $("import-verdict").textContent = pick(report.verdict_zh, report.verdict);
   const outcomes = ["created", "updated", "unchanged", "ended", "rejected"];
-  $("import-counts").tHead.replaceChildren(el("tr", {}, el("th", { textContent: t("roster") }), ...outcomes.map((o) => el("th", { textContent: o }))));
+  $("import-counts").tHead.replaceChildren(el("tr", {}, el("th", { textContent: t("roster") }), ...outcomes.map((o) => el("th", { textContent: t(`out_${o}`) }))));
   $("import-counts").tBodies[0].replaceChildren(...Object.entries(report.counts).map(([kind, counts]) =>
-    el("tr", {}, el("td", { textContent: kind }), ...outcomes.map((o) => el("td", { textContent: counts[o] ?? 0 })))));
+    el("tr", {}, el("td", { textContent: t(`roster_${kind}`) }), ...outcomes.map((o) => el("td", { textContent: counts[o] ?? 0 })))));
   $("import-rejections").tBodies[0].replaceChildren(...report.rejections.map((r) => el("tr", {},
     el("td", { textContent: r.file }), el("td", { textContent: r.row ?? "" }), el("td", { textContent: r.column ?? "" }),
     el("td", { textContent: pick(r.reason_zh, r.reason) }))));
