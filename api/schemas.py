@@ -447,6 +447,20 @@ class UndoReportOut(BaseModel):
     change_lines: list[dict[str, str]]
 
 
+class TemplateOut(BaseModel):
+    """A blank roster to fill in (名册模板): its kind, its names and its file."""
+
+    kind: str = Field(description="the roster kind: areas, orgs, units …")
+    name_zh: str = Field(description="the kind's name in Chinese: 区域, 党组织 …")
+    name_en: str = Field(description="the kind's name in English")
+    file: str = Field(description="the template's file name, e.g. 党员名册模板.xlsx")
+    href: str = Field(description="where to download it")
+
+
+class TemplatesOut(BaseModel):
+    templates: list[TemplateOut]
+
+
 class TokenOut(BaseModel):
     """A token as listed: never its secret."""
 

@@ -19,9 +19,11 @@ from importers.report import ImportReport
 from importers.rosters import RosterKind
 from importers.rows import Rejection
 from importers.sync import ImportOptions, import_rosters
+from importers.template import roster_kind, template_name, write_template, write_templates
 from importers.undo import history, undo_import
 from importers.writer import RosterFormat, write_rosters
 from orggraph.cli.common import StoreOption, console, reports_errors, settings_for
+from orggraph.errors import ConfigurationError
 from orggraph.policy_file import import_policy
 from orggraph.store import GraphStore, open_store
 
@@ -171,11 +173,49 @@ def _status(entry: dict[str, Any]) -> str:
     return status
 
 
+_KINDS = ", ".join(f"{k.value} {k.zh}" for k in RosterKind)
+
+
+@reports_errors
+def template_command(
+    kind: Annotated[
+        str | None, typer.Argument(help=f"名册类别 / The roster kind: {_KINDS}.", show_default=False, metavar="KIND")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="写入的文件，或文件夹（--all 时）；默认当前文件夹下的 <名册>名册模板.xlsx / The file to write, or the folder "
+            "(with --all); default <名册>名册模板.xlsx here.",
+        ),
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="每种名册各写一个模板 / One template for every roster kind.")] = False,
+) -> None:
+    """写出空白名册模板（.xlsx）：表头、填写说明、下拉列表 / Write a blank roster to fill in (.xlsx): the headers,
+    a sheet of instructions, drop-down lists for the columns that take a value from a list."""
+    if every == (kind is not None):
+        raise ConfigurationError("give either a roster kind or --all", message_zh="请指定名册类别或 --all（二者选一）")
+    if every:
+        paths = write_templates(output or Path.cwd())
+    else:
+        assert kind is not None
+        chosen = roster_kind(kind)
+        path = output or Path(template_name(chosen))
+        if path.is_dir():
+            path = path / template_name(chosen)
+        write_template(chosen, path)
+        paths = [path]
+    for path in paths:
+        console.print(f"已写入 wrote {path}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the importers' commands to ``orggraph``."""
     app.command("import")(import_command)
     app.command("undo")(undo_command)
     app.command("history")(history_command)
+    app.command("template")(template_command)
 
 
 def export_rosters(graph_store: GraphStore, folder: Path, *, fmt: str = "xlsx") -> list[Path]:

@@ -27,7 +27,7 @@ from importers import door
 from importers.rosters import COLUMNS, RosterKind, either_groups
 from importers.rows import MODELS, Rejection, Row, at_the_door, parse_row
 
-__all__ = ["FAILED", "clean_column", "fast_model", "row_model", "validate_rows"]
+__all__ = ["FAILED", "clean_column", "fast_model", "field_parts", "row_model", "validate_rows"]
 
 #: After this many cells, a column whose cells are nearly all distinct stops being memoised.
 _MEMO_PROBE = 4096
@@ -87,25 +87,32 @@ def _bound(item: Any) -> Callable[[Any], bool] | None:
     return None
 
 
-def _field(model: type[Row], name: str) -> _Field | None:
-    """How the fast path checks one field, or ``None`` where only pydantic can."""
+def field_parts(model: type[Row], name: str) -> tuple[Any, list[Any], bool]:
+    """A row model's field as its base type, the parts of its metadata (its cleaning ``BeforeValidator``,
+    its bounds …) and whether it may be ``None``."""
     info = model.model_fields[name]
     base, metadata, optional = _unwrap(info.annotation)
-    metadata = [*metadata, *info.metadata]
+    parts: list[Any] = []
+    for item in [*metadata, *info.metadata]:
+        parts.extend(item.metadata if isinstance(item, FieldInfo) else [item])
+    return base, parts, optional
+
+
+def _field(model: type[Row], name: str) -> _Field | None:
+    """How the fast path checks one field, or ``None`` where only pydantic can."""
+    base, parts, optional = field_parts(model, name)
     clean: Callable[[Any], Any] | None = None
     bounds: list[Callable[[Any], bool]] = []
-    for item in metadata:
-        inner = item.metadata if isinstance(item, FieldInfo) else [item]
-        for part in inner:
-            if isinstance(part, BeforeValidator):
-                if clean is not None:
-                    return None
-                clean = part.func  # type: ignore[assignment]
-                continue
-            bound = _bound(part)
-            if bound is None:
+    for part in parts:
+        if isinstance(part, BeforeValidator):
+            if clean is not None:
                 return None
-            bounds.append(bound)
+            clean = part.func  # type: ignore[assignment]
+            continue
+        bound = _bound(part)
+        if bound is None:
+            return None
+        bounds.append(bound)
     kinds = _types(base)
     if clean is None or kinds is None:
         return None

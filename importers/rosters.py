@@ -6,6 +6,8 @@ stand in for each other: a 联系户 roster names its member by ID number or by 
 
 >>> RosterKind.parse("党员") is RosterKind.MEMBERS
 True
+>>> RosterKind.MEMBERS.en
+'Party members'
 >>> [c.field for c in COLUMNS[RosterKind.CONTACTS] if c.required]
 ['household_code']
 >>> [c.field for c in either_groups(RosterKind.CONTACTS)["member"]]
@@ -36,6 +38,26 @@ class RosterKind(ZhEnum):
     PROJECTS = ("projects", "共建项目")
     OWNERS_COMMITTEES = ("owners_committees", "业委会")
 
+    @property
+    def en(self) -> str:
+        """The kind's name in English, for labels beside the Chinese one (:data:`NAMES_EN`)."""
+        return NAMES_EN[self]
+
+
+#: Each kind's name in English.
+NAMES_EN: dict[RosterKind, str] = {
+    RosterKind.AREAS: "areas",
+    RosterKind.ORGS: "Party organisations",
+    RosterKind.UNITS: "work units",
+    RosterKind.HOUSEHOLDS: "households",
+    RosterKind.MEMBERS: "Party members",
+    RosterKind.GRID_STAFF: "grid staff",
+    RosterKind.CONTACTS: "1+10 contacts",
+    RosterKind.REGISTRATIONS: "community registrations",
+    RosterKind.LIAISON: "liaison cadres",
+    RosterKind.PROJECTS: "co-building projects",
+    RosterKind.OWNERS_COMMITTEES: "owners' committees",
+}
 
 #: The order in which rosters of one import are applied, whatever order the files were given in:
 #: a roster only refers to what comes before it (links to later nodes are written after all nodes).

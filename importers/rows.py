@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from importers import door, values
 from importers.rosters import COLUMNS, RosterKind, either_groups
 from orggraph.errors import InvalidValueError, OrgGraphError
-from orggraph.model.enums import Gender, MemberStatus, OrgKind, ProjectStatus, Rank, UnitKind, ZhEnum
+from orggraph.model.enums import CareTag, Gender, MemberStatus, OrgKind, ProjectStatus, Rank, UnitKind, ZhEnum
 from orggraph.model.kinds import LinkKind, NodeKind
 from orggraph.pii import mask_id_number, mask_phone
 
@@ -80,8 +80,24 @@ class RegistrationKind(ZhEnum):
     ORGANISATIONAL = ("organisational", "组织")
 
 
+@dataclass(frozen=True)
+class Choice:
+    """The cleaning of a cell that takes a member of ``enum``, named in Chinese, English or another word
+    rosters use; with ``many``, a cell naming several (关爱标签 ``独居老人、残疾人``), cleaned to their values.
+    The row models say with it which columns take their values from a fixed list: a template's drop-down
+    lists (:mod:`importers.template`) are read from them."""
+
+    enum: type[ZhEnum]
+    many: bool = False
+
+    def __call__(self, value: Any) -> Any:
+        if self.many:
+            return [member.value for member in values.members(self.enum, value)]
+        return self.enum.parse(values.text(value) or "")
+
+
 def _enum(cls: type[ZhEnum]) -> BeforeValidator:
-    return BeforeValidator(lambda v: cls.parse(values.text(v) or ""))
+    return BeforeValidator(Choice(cls))
 
 
 Code = Annotated[str, BeforeValidator(values.code)]
@@ -157,9 +173,7 @@ class HouseholdRow(Row):
     entrance: Text
     room: Code
     residents: Annotated[int, BeforeValidator(values.integer), Field(ge=0)] = 0
-    care_tags: Annotated[list[str], BeforeValidator(lambda v: [t.value for t in values.care_tags(v)])] = Field(
-        default_factory=list
-    )
+    care_tags: Annotated[list[str], BeforeValidator(Choice(CareTag, many=True))] = Field(default_factory=list)
     is_central: Annotated[bool, BeforeValidator(values.yes_no)] = False
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "id_number",
     "integer",
     "is_blank",
+    "members",
     "phone",
     "split_list",
     "text",
@@ -65,6 +66,8 @@ _TAG_SEPARATORS = re.compile(r"[、;；,，/\s]+")
 _LIST_SEPARATORS = re.compile(r"[、;；,，\r\n]+")
 _YES = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "✔", "1.0"})
 _NO = frozenset({"否", "n", "no", "false", "0", "×", "✗", "✘", "0.0"})
+#: The words a yes/no cell is written with: the drop-down list of a template (:mod:`importers.template`).
+YES_NO = ("是", "否")
 
 
 def is_blank(value: Any) -> bool:
@@ -402,20 +405,30 @@ def yes_no(value: Any) -> bool:
     raise _invalid(value, "yes/no value", "是/否值", "是/否 (Y/N, 1/0, √/×)", "是/否（Y/N、1/0、√/×）")
 
 
-def care_tags(value: Any) -> list[CareTag]:
-    """Care tags (关爱标签) split on 、 ; ； , ， / or spaces, each one of :class:`CareTag`; blank gives ``[]``."""
+def members(enum_cls: type[E], value: Any) -> list[E]:
+    """The members of an enumeration one cell names (多选), split on 、 ; ； , ， / or spaces, each once in
+    the order given, each in Chinese, English or another word rosters use; blank gives ``[]``.
+
+    >>> [tag.zh for tag in members(CareTag, "独居老人、 disabled；独居老人")]
+    ['独居老人', '残疾人']
+    """
     if is_blank(value):
         return []
-    return list(_care_tags(str(value)))
+    return cast(list[E], list(_members(enum_cls, str(value))))
 
 
 @lru_cache(maxsize=1024)
-def _care_tags(value: str) -> tuple[CareTag, ...]:
-    tags: dict[CareTag, None] = {}
+def _members(enum_cls: type[ZhEnum], value: str) -> tuple[ZhEnum, ...]:
+    found: dict[ZhEnum, None] = {}
     for part in _TAG_SEPARATORS.split(to_halfwidth(value)):
         if part:
-            tags[CareTag.parse(part)] = None
-    return tuple(tags)
+            found[enum_cls.parse(part)] = None
+    return tuple(found)
+
+
+def care_tags(value: Any) -> list[CareTag]:
+    """Care tags (关爱标签), each one of :class:`CareTag`: :func:`members` of it."""
+    return members(CareTag, value)
 
 
 def split_list(value: Any) -> list[str]:

@@ -21,12 +21,12 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi import Path as FastPath
 from starlette.responses import Response
 
-from api.auth import Importer
+from api.auth import Importer, Viewer
 from api.params import BadRequestError
 from api.problems import responses
-from api.replies import FILE_CONTENT, file_reply, json_reply
+from api.replies import FILE_CONTENT, MEDIA, file_reply, json_reply
 from api.routes.coverage import area_in_scope
-from api.schemas import ImportReportOut, UndoReportOut
+from api.schemas import ImportReportOut, TemplatesOut, UndoReportOut
 from api.scope import Scope
 from api.service import Service
 from importers.child import import_in_child
@@ -34,6 +34,7 @@ from importers.report import ImportReport
 from importers.rosters import RosterKind
 from importers.rows import Rejection
 from importers.sync import ImportOptions, import_rosters
+from importers.template import roster_kind, template_bytes, template_name
 from importers.undo import history, undo_import
 from orggraph.errors import NotFoundError, OrgGraphError
 from orggraph.store.view import DayView
@@ -161,6 +162,47 @@ def upload(
         saved = FilePath(folder) / f"import-report.{report.value}"
         result.save(saved)
         return file_reply(saved.read_bytes(), f"导入报告-{result.date}.{report.value}")
+
+
+@router.get("/imports/templates", response_model=TemplatesOut, responses=responses(), summary="List the roster templates")
+def templates(caller: Viewer) -> Response:
+    """The blank rosters to fill in, one per roster kind (名册模板), with their names in Chinese and English
+    and where to download them. Templates hold no data: any role may have them."""
+    return json_reply(
+        {
+            "templates": [
+                {
+                    "kind": kind.value,
+                    "name_zh": kind.zh,
+                    "name_en": kind.en,
+                    "file": template_name(kind),
+                    "href": f"/v1/imports/templates/{kind.value}",
+                }
+                for kind in RosterKind
+            ]
+        }
+    )
+
+
+@router.get(
+    "/imports/templates/{kind}",
+    responses={**responses(), 200: {"content": {MEDIA[".xlsx"]: {}}, "description": "the template workbook (.xlsx)"}},
+    response_class=Response,
+    summary="Download a roster template",
+)
+def template(
+    caller: Viewer,
+    kind: Annotated[
+        str,
+        FastPath(max_length=40, description="the roster kind (areas, orgs, units, households, members …) or its Chinese name"),
+    ],
+) -> Response:
+    """A blank roster of one kind to fill in (名册模板, as `orggraph template KIND`): the header row the
+    importer reads, a sheet of instructions in Chinese and English, drop-down lists for the columns that
+    take a value from a list, codes, ID numbers and phones formatted as text. 422 names the kinds when
+    `kind` is none of them. Templates hold no data: any role may have them."""
+    chosen = roster_kind(kind)
+    return file_reply(template_bytes(chosen), template_name(chosen))
 
 
 def _imported(service: Service, paths: list[FilePath], options: ImportOptions) -> ImportReport:

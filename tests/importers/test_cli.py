@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from importers.progress import PhaseLines
+from importers.readers import read_file
+from importers.rosters import COLUMNS, RosterKind
 from importers.sync import ImportOptions, import_rosters
 from orggraph.cli.app import app
 from orggraph.pii import PiiKey
@@ -105,3 +108,50 @@ def test_a_long_import_into_a_pipe_prints_one_line_per_phase(tmp_path: Path, ros
     assert {"规划 plan", "核对终止 ends", "生成变更 batch", "写入 write", "保存 save"} <= set(phases)
     assert all(line.endswith(" s") and " in " in line for line in printed)
     assert any(line.startswith("校验 validate 住户.csv: 4 / 4 in") for line in printed)
+
+
+def test_template_writes_a_blank_roster_for_a_kind_named_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    here = runner.invoke(app, ["template", "党员"])
+    assert here.exit_code == 0, here.output
+    assert "已写入 wrote 党员名册模板.xlsx" in here.output
+    sheets = read_file(tmp_path / "党员名册模板.xlsx")
+    assert [s.sheet for s in sheets] == ["党员", "填写说明"]
+    assert sheets[0].rows[0][1] == [c.zh for c in COLUMNS[RosterKind.MEMBERS]]
+    named = runner.invoke(app, ["template", "grid_staff", "-o", str(tmp_path / "staff.xlsx")])
+    assert named.exit_code == 0, named.output
+    assert read_file(tmp_path / "staff.xlsx")[0].sheet == "网格人员"
+    folder = tmp_path / "given"
+    folder.mkdir()
+    into = runner.invoke(app, ["template", "contacts", "--output", str(folder)])  # a folder: the file named in it
+    assert into.exit_code == 0, into.output
+    assert (folder / "联系户名册模板.xlsx").is_file()
+
+
+def test_template_all_writes_every_kind_into_a_folder(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["template", "--all", "-o", str(tmp_path / "templates")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "templates").iterdir()) == sorted(f"{k.zh}名册模板.xlsx" for k in RosterKind)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["template", "memebers"],
+            ["value.invalid", "memebers", "members (党员)", "没有“memebers”这种名册", "业委会（owners_committees）"],
+        ),
+        (["template"], ["config.invalid", "--all", "请指定名册类别"]),
+        (["template", "members", "--all"], ["config.invalid", "二者选一"]),
+    ],
+)
+def test_template_refuses_an_unknown_kind_or_none_in_both_languages(
+    args: list[str], said: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())  # one line, however the terminal wrapped it
+    for text in said:
+        assert text in output
+    assert not list(tmp_path.iterdir())
