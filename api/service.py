@@ -41,7 +41,7 @@ from queries.cases.desk import CaseDesk, Moved
 from queries.cases.notify import notifier_of
 from queries.coverage import CoverageResult, run_coverage
 from queries.coverage.drilldown import summary_areas
-from queries.coverage.trend import Trend, month_ends, trend
+from queries.coverage.trend import DayCounts, Trend, district_counts, month_ends, trend, trend_of_counts
 from queries.policy import Policy, load_policy
 
 log = logging.getLogger("orggraph.api")
@@ -69,6 +69,7 @@ class Service:
         self._cache_lock = threading.Lock()
         self._stop = threading.Event()
         self._refresher: threading.Thread | None = None
+        self._trend_lock = threading.Lock()
         self._thresholds = gc.get_threshold()
         #: The view of today requests read (see the module docstring); ``None`` until warmed.
         self._published: DayView | None = None
@@ -163,14 +164,37 @@ class Service:
 
     def trend(self, code: str) -> Trend:
         """The headline ratios of an area (by code) at each of the last twelve month-ends, once per store
-        revision and day: as-of views that read what the area needs as they go, under the shared lock."""
-        days = month_ends(dt.date.fromisoformat(today()))
+        revision and day, from as-of views that read what they need as they go.
 
-        def make() -> Trend:
+        The district's trend counts the whole graph on each day, per street and community: once made,
+        every street's and community's trend is read from it. Before, a street or a community (and any
+        area below) is counted alone, which is quicker. Each day is read under the shared lock on its
+        own, so writers wait for one day's count at most; counts that a write overtook are not kept."""
+        days = month_ends(dt.date.fromisoformat(today()))
+        kind = (self.published().node(f"area:{code}") or {}).get("kind")
+        whole = ("trend-counts", days[-1].isoformat(), id(self.policy))
+        counts = self.peek(whole)
+        if counts is None and kind == "district":
+            with self._trend_lock:  # one count of the whole district at a time; a second asker waits for it
+                counts = self.peek(whole) or self._count_district(whole, days)
+        if counts is not None and kind in ("district", "street", "community"):
+            return trend_of_counts(counts, self.policy, days, code, str(kind))
+
+        def alone() -> Trend:
             with self.guard.reading():
                 return trend(lambda day: self.store.view(day, lazy=True), self.policy, code, days)
 
-        return self.cached(("trend", code, days[-1].isoformat(), id(self.policy)), make)
+        return self.cached(("trend", code, days[-1].isoformat(), id(self.policy)), alone)
+
+    def _count_district(self, key: tuple[Any, ...], days: list[dt.date]) -> list[DayCounts]:
+        revision = self.store.revision
+        counts: list[DayCounts] = []
+        for day in days:
+            with self.guard.reading():  # a day's count at a time: a writer waits for one day at most
+                counts += district_counts(lambda on: self.store.view(on, lazy=True), self.policy, [day])
+        if self.store.revision == revision:
+            self.remember(key, counts, revision)
+        return counts
 
     def stop(self) -> None:
         self._stop.set()
@@ -244,18 +268,29 @@ class Service:
 
     def cached(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
         """``make()`` once per key (callers put the store revision and day in it); a few dozen kept."""
-        full = (self.store.revision, *key)
+        revision = self.store.revision
+        found: T | None = self.peek(key, revision)
+        if found is not None:
+            return found
+        value = make()
+        self.remember(key, value, revision)
+        return value
+
+    def peek(self, key: tuple[Any, ...], revision: int | None = None) -> Any:
+        """What :meth:`cached` keeps under ``key`` at the store's revision (or ``revision``), else ``None``."""
+        full = (self.store.revision if revision is None else revision, *key)
         with self._cache_lock:
             if full in self._cache:
                 self._cache.move_to_end(full)
-                found: T = self._cache[full]
-                return found
-        value = make()
+                return self._cache[full]
+        return None
+
+    def remember(self, key: tuple[Any, ...], value: object, revision: int) -> None:
+        """Keep ``value`` under ``key`` at ``revision`` (the oldest dropped past a few dozen)."""
         with self._cache_lock:
-            self._cache[full] = value
+            self._cache[(revision, *key)] = value
             while len(self._cache) > 64:
                 self._cache.popitem(last=False)
-        return value
 
 
 def tune_collector() -> tuple[int, int, int]:

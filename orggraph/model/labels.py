@@ -133,7 +133,10 @@ def value_name(attr: str, value: str) -> tuple[str, str]:
 
 def vocabulary() -> dict[str, Any]:
     """Every name above as ``{"kinds", "links", "attrs", "values", "booleans"}``, each entry ``{"zh", "en"}``."""
-    pair = lambda zh, en: {"zh": zh, "en": en}  # noqa: E731 - a one-line shape
+
+    def pair(zh: str, en: str) -> dict[str, str]:
+        return {"zh": zh, "en": en}
+
     values = {
         attr: {member.value: pair(*value_name(attr, member.value)) for enum in enums for member in enum}
         for attr, enums in ENUMS.items()

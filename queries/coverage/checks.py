@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orggraph.model.kinds import AREA_KINDS, NodeKind
+from orggraph.model.labels import KIND_EN
 from orggraph.patterns import Focus, MatchSpec, backwards, start_kinds
 from orggraph.store.view import DayView, Subtree
-from queries.coverage.findings import KIND_EN, KIND_ZH, SECRETARY_POST, Finding
+from queries.coverage.findings import KIND_ZH, SECRETARY_POST, Finding
 from queries.coverage.places import Atlas, Place, atlas_for, code_of
 from queries.policy.expressions import Expression, Template
 from queries.policy.rules import Check

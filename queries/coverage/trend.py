@@ -3,7 +3,9 @@ twelve month-ends, from as-of views of the graph (history is kept, so a past day
 
 Only the rules the ratios measure are run, on views that read what a scope needs as they go
 (``store.view(day, lazy=True)``): a street's twelve month-ends cost about what one whole-district
-coverage run does. The caller caches a trend per store revision (:meth:`api.service.Service.trend`).
+coverage run does. The whole district's counts per (street, community) on each day
+(:func:`district_counts`) give the trend of the district, and of every street and community in it
+(:func:`trend_of_counts`). The caller caches both per store revision (:meth:`api.service.Service.trend`).
 
 >>> [str(d) for d in month_ends(dt.date(2026, 3, 15), 3)]
 ['2025-12-31', '2026-01-31', '2026-02-28']
@@ -21,7 +23,7 @@ from typing import Any
 from orggraph.errors import NotFoundError
 from orggraph.store.view import DayView
 from queries.coverage.run import scope_of
-from queries.coverage.summary import Ratio, count_ratios, ratio_names, ratio_norms
+from queries.coverage.summary import Key, Ratio, by_code, count_ratios, ratio_names, ratio_norms
 from queries.policy import Policy
 
 MONTHS = 12
@@ -78,3 +80,31 @@ def trend(view_of: Callable[[str], DayView], policy: Policy, scope: str | None, 
     gives the graph as of an ISO day."""
     points = [ratios_of(view_of(day.isoformat()), policy, scope) for day in days]
     return Trend(scope, [day.isoformat() for day in days], ratio_names(policy), ratio_norms(policy), points)
+
+
+#: The ratios' counts per (street code, community code) on one day: ``{key: {ratio: [numerator, denominator]}}``.
+DayCounts = dict[Key, dict[str, list[int]]]
+
+
+def district_counts(view_of: Callable[[str], DayView], policy: Policy, days: Sequence[dt.date]) -> list[DayCounts]:
+    """The whole graph's ratio counts per (street, community) on each of ``days``."""
+    found = []
+    for day in days:
+        view = view_of(day.isoformat())
+        found.append(by_code(view, count_ratios(view, policy, None, {}), {}))
+    return found
+
+
+def trend_of_counts(counts: Sequence[DayCounts], policy: Policy, days: Sequence[dt.date], code: str, level: str) -> Trend:
+    """The trend of the district (``level`` ``"district"``: everything), a street or a community (by code)
+    from :func:`district_counts`; a day where the area counts nothing has ratios of 0/0 (no value)."""
+    points: list[dict[str, Ratio] | None] = []
+    for day in counts:
+        sums = {name: [0, 0] for name in policy.ratios}
+        for (street, community), found in day.items():
+            if level == "district" or (level == "street" and street == code) or (level == "community" and community == code):
+                for name, (numerator, denominator) in found.items():
+                    sums[name][0] += numerator
+                    sums[name][1] += denominator
+        points.append({name: Ratio(numerator, denominator) for name, (numerator, denominator) in sums.items()})
+    return Trend(code, [day.isoformat() for day in days], ratio_names(policy), ratio_norms(policy), points)

@@ -41,6 +41,9 @@ def test_the_trend_of_an_area_over_twelve_month_ends(client: ClientFor) -> None:
     assert contacted[-1] is not None
     assert contacted[-1].denominator == 3
     assert viewer.get("/v1/coverage/trend", params={"area": "C1"}).json() == answer.json()
+    district = client("viewer", "D")
+    assert district.get("/v1/coverage/trend").json()["scope"] == "D"  # the whole district counted once …
+    assert district.get("/v1/coverage/trend", params={"area": "C1"}).json() == answer.json()  # … and C1 read from it
     assert viewer.get("/v1/coverage/trend").json()["scope"] == "S1"  # the token's own area by default
     assert viewer.get("/v1/coverage/trend", params={"area": "C2"}).status_code == 404  # outside the token's scope
 

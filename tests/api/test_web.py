@@ -278,3 +278,25 @@ def test_an_importer_dry_runs_a_roster_then_applies_it(browser: WebDriver, base_
     browser.find_element(By.ID, "import-apply").click()
     wait(browser, lambda d: "已写入" in d.find_element(By.ID, "import-verdict").text)  # the page speaks Chinese
     shot(browser, "import-applied")
+
+
+def test_the_map_drills_from_the_district_to_a_communitys_grids_and_the_charts_are_drawn(
+    browser: WebDriver, base_url: str
+) -> None:
+    sign_in(browser, base_url, Role.VIEWER, "D")
+    for chart in ("chart-bars", "chart-map"):
+        wait(browser, lambda d, c=chart: d.find_element(By.ID, c).get_attribute("data-drawn"))
+    wait(browser, lambda d: d.find_element(By.ID, "chart-trend").get_attribute("data-drawn") == "trend:D")
+    legend = texts(browser, "#legend .swatch")
+    assert legend[0] == "< 60%"
+    assert len(legend) == 6  # five bands and "nothing to count"
+    root = "return echarts.getInstanceByDom(document.getElementById('chart-map')).getModel().getSeriesByIndex(0).getViewRoot()"
+    browser.execute_script("document.getElementById('chart-map').zoomInto('S1')")
+    wait(browser, lambda d: d.find_element(By.ID, "chart-map").get_attribute("data-drawn") == "map:S1")
+    assert browser.execute_script(root + ".name") == "新华街道"
+    browser.execute_script("document.getElementById('chart-map').zoomInto('C1')")  # its grids are asked for now
+    wait(browser, lambda d: d.find_element(By.ID, "chart-map").get_attribute("data-drawn") == "map:C1")
+    assert browser.execute_script(root + ".name") == "幸福社区"
+    assert "第一网格" in browser.execute_script(root + ".children.map(c => c.name)")
+    assert crumbs(browser) == ["下花园区"]  # the map drills by itself; the page stays where it is
+    shot(browser, "overview-map-community")

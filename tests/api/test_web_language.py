@@ -127,7 +127,13 @@ def test_every_tab_speaks_one_language(browser: WebDriver, base_url: str, a_case
     shot(browser, f"lang-{lang}-escalation")
 
     tab(browser, "liaison")
-    for kind, what in (("household", "H2"), ("building", "P1/3号楼"), ("member", pid("王芳")), ("unit", "U3"), ("community", "C1")):
+    for kind, what in (
+        ("household", "H2"),
+        ("building", "P1/3号楼"),
+        ("member", pid("王芳")),
+        ("unit", "U3"),
+        ("community", "C1"),
+    ):
         look_up(browser, kind, what)
         assert not browser.find_element(By.ID, "liaison-error").text, (kind, what)
         check(f"liaison: {kind}")
@@ -153,7 +159,9 @@ def test_every_tab_speaks_one_language(browser: WebDriver, base_url: str, a_case
 
     tab(browser, "imports")
     roster = tmp_path / "住户.csv"
-    roster.write_text("户编码,所属网格编码,小区,楼栋,单元,室\nH77,G1,P1,5号楼,1单元,177\nH78,NOGRID,P1,5号楼,1单元,178\n", encoding="utf-8")
+    roster.write_text(
+        "户编码,所属网格编码,小区,楼栋,单元,室\nH77,G1,P1,5号楼,1单元,177\nH78,NOGRID,P1,5号楼,1单元,178\n", encoding="utf-8"
+    )
     browser.find_element(By.ID, "import-files").send_keys(str(roster))
     browser.find_element(By.ID, "import-partial").click()
     browser.find_element(By.CSS_SELECTOR, "#import-form button[type=submit]").click()

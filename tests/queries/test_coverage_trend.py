@@ -7,7 +7,7 @@ import datetime as dt
 from orggraph.model import LinkKind
 from orggraph.store import Batch, MemoryStore
 from queries.coverage import run_coverage
-from queries.coverage.trend import month_ends, ratios_of, trend
+from queries.coverage.trend import district_counts, month_ends, ratios_of, trend, trend_of_counts
 from queries.policy import load_policy
 from tests.queries.test_escalation_world import KEY, pid, tiny_world
 
@@ -60,3 +60,16 @@ def test_a_day_after_the_area_was_ended_has_no_point() -> None:
     assert found.points[0] is not None
     assert found.points[1] is None
     assert found.to_dict()["series"]["households_contacted"][1] is None
+
+
+def test_the_whole_districts_counts_give_each_areas_trend_as_its_own_run_does() -> None:
+    store = MemoryStore(KEY)
+    store.write(tiny_world())
+    ended = Batch("王芳 stops contacting H2")
+    ended.unlink(LinkKind.CONTACTS, pid("王芳"), "household:H2", end="2026-04-15")
+    store.write(ended)
+    days = month_ends(dt.date(2026, 6, 1), 3)
+    counts = district_counts(lambda day: store.view(day, lazy=True), POLICY, days)
+    for code, level in (("D", "district"), ("S1", "street"), ("C1", "community")):
+        alone = trend(lambda day: store.view(day, lazy=True), POLICY, code, days)
+        assert trend_of_counts(counts, POLICY, days, code, level) == alone, code

@@ -40,7 +40,7 @@ function drawChart(id, option, mark) {
   const chart = chartIn(id);
   $(id).dataset.pending = mark;
   delete $(id).dataset.drawn;
-  chart.setOption({ textStyle: { fontFamily: CHART_FONT }, animationDuration: 200, animationDurationUpdate: 200, ...option }, true);
+  chart.setOption({ textStyle: { fontFamily: CHART_FONT }, animationDuration: 0, animationDurationUpdate: 200, ...option }, true);
   return chart;
 }
 
@@ -104,8 +104,8 @@ function drawMap(name, tree, more, open) {
       },
     },
     series: [{
-      type: "treemap", name, data: tree, leafDepth: 1, roam: false, nodeClick: "zoomToNode", squareRatio: 1.2,
-      top: 8, left: 4, right: 4, bottom: 28, animationDurationUpdate: 200,
+      type: "treemap", name, data: tree, roam: false, nodeClick: false, squareRatio: 1.2,
+      top: 8, left: 4, right: 4, bottom: 28, animationDurationUpdate: 150,
       breadcrumb: {
         show: true, bottom: 2, height: 20, itemStyle: { color: "#646a73", textStyle: { color: "#fff" } },
         emphasis: { itemStyle: { color: "#1456f0", textStyle: { color: "#fff" } } },
@@ -120,19 +120,31 @@ function drawMap(name, tree, more, open) {
     }],
   };
   const chart = drawChart("chart-map", option, `map:${tree.length}`);
+  const find = (nodes, code) => {
+    for (const n of nodes) { const hit = n.code === code ? n : find(n.children || [], code); if (hit) return hit; }
+    return null;
+  };
+  // Into the area ``code`` on the map: its children fetched first when it has none yet (a community's grids).
+  const zoomInto = async (code) => {
+    const node = find(tree, code);
+    if (!node) return;
+    const box = $("chart-map");
+    box.dataset.pending = `map:${code}`;
+    delete box.dataset.drawn;
+    if (!node.children && more) {
+      const children = await more(node);
+      if (children && children.length) {
+        node.children = children;
+        chart.setOption({ series: [{ data: tree }] });
+        await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));  // the new tree laid out first
+      }
+    }
+    if (node.children) chart.dispatchAction({ type: "treemapRootToNode", targetNodeId: code });
+    else box.dataset.drawn = box.dataset.pending;  // a leaf: nothing below it to show
+  };
+  $("chart-map").zoomInto = zoomInto;  // for the page's tests and benchmarks
   chart.off("click");
-  chart.on("click", async (e) => {
-    const find = (nodes, code) => { for (const n of nodes) { const hit = n.code === code ? n : find(n.children || [], code); if (hit) return hit; } return null; };
-    const node = e.data && find(tree, e.data.code);
-    if (!node || node.children || !more) return;
-    const children = await more(node);
-    if (!children || !children.length) return;
-    node.children = children;
-    $("chart-map").dataset.pending = `map:${node.code}`;
-    delete $("chart-map").dataset.drawn;
-    chart.setOption({ series: [{ data: tree }] });
-    chart.dispatchAction({ type: "treemapZoomToNode", targetNodeId: node.code });
-  });
+  chart.on("click", (e) => { if (e.data && e.data.code) zoomInto(e.data.code); });
   chart.off("dblclick");
   chart.on("dblclick", (e) => { if (e.data && e.data.code) open(e.data); });
 }
