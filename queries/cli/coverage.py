@@ -30,18 +30,32 @@ class CoverageFormat(StrEnum):
 
 @reports_errors
 def coverage(
-    scope: Annotated[str | None, typer.Option("--scope", help="Area code: the district or any area below it.")] = None,
-    rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule id (repeatable).")] = None,
-    as_of: AsOfOption = None,
-    fmt: Annotated[CoverageFormat, typer.Option("--format", help="table, json, csv or xlsx.")] = CoverageFormat.TABLE,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File for csv/xlsx/json (json: stdout if not given).")
+    scope: Annotated[
+        str | None, typer.Option("--scope", help="区域编码：区或其下任一区域 / Area code: the district or any area below it.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Findings shown in the table.")] = 50,
+    rule: Annotated[
+        list[str] | None, typer.Option("--rule", help="只运行此规则（可重复） / Only this rule id (repeatable).")
+    ] = None,
+    as_of: AsOfOption = None,
+    fmt: Annotated[
+        CoverageFormat, typer.Option("--format", help="格式：table（表格）、json、csv 或 xlsx / table, json, csv or xlsx.")
+    ] = CoverageFormat.TABLE,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help=(
+                "输出文件：csv、xlsx 或 json（json 未指定时输出到标准输出） / File for csv/xlsx/json (json: stdout if not given)."
+            ),
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="表格中显示的问题条数 / Findings shown in the table.")] = 50,
     policy: PolicyOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Coverage gaps per street: what is missing, how far from the norm, and who must fix it."""
+    """覆盖缺口：缺什么、离规范多远、由谁整改 /
+    Coverage gaps per street: what is missing, how far from the norm, and who must fix it."""
     settings = settings_for(store)
     rules = list(rule) if rule else None
     with open_existing(settings) as graph_store:
