@@ -10,7 +10,7 @@ from rich.table import Table
 
 from orggraph.cli.common import console, reports_errors
 from orggraph.settings import load_settings
-from queries.policy import Policy, load_policy
+from queries.policy import SEVERITY_ZH, Policy, load_policy
 
 policy_app = typer.Typer(
     help="政策配置：覆盖规范与上报层级 / The policy file: coverage norms and escalation levels.", no_args_is_help=True
@@ -36,11 +36,12 @@ def show(policy: PolicyOption = None) -> None:
     Print the effective policy: every rule with its severity and parameters, every escalation level."""
     effective = effective_policy(policy)
     rules = Table(title=f"覆盖规则 Coverage rules — {effective.source}", title_justify="left")
-    for column in ("id", "on", "severity", "规则", "rule", "parameters"):
-        rules.add_column(column)
+    for column in ("id", "on", "严重程度 severity", "规则", "rule", "parameters"):
+        rules.add_column(column, overflow="fold")  # a Chinese name is one long word to rich: folded, not cut
     for rule in effective.coverage.values():
         params = ", ".join(f"{k}={v}" for k, v in rule.params.items())
-        rules.add_row(rule.id, "yes" if rule.enabled else "no", rule.severity, rule.zh, rule.en, params)
+        severity = f"{SEVERITY_ZH[rule.severity]} {rule.severity}"
+        rules.add_row(rule.id, "yes" if rule.enabled else "no", severity, rule.zh, rule.en, params)
     console.print(rules)
     levels = Table(title="逐级响应 Escalation levels", title_justify="left")
     for column in ("#", "id", "层级", "level", "roles", "deadline"):

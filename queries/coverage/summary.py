@@ -83,20 +83,32 @@ class CoverageSummary:
     totals: AreaSummary
     streets: list[AreaSummary] = field(default_factory=list)
     communities: list[AreaSummary] = field(default_factory=list)
+    #: Every rule of the policy: id → (Chinese name, English name).
+    rule_names: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rules": self.rules,
             "ratio_names": {name: {"zh": zh, "en": en} for name, (zh, en) in self.ratio_names.items()},
+            "rule_names": {rule: {"zh": zh, "en": en} for rule, (zh, en) in self.rule_names.items()},
             "totals": self.totals.to_dict(),
             "streets": [s.to_dict() for s in self.streets],
             "communities": [c.to_dict() for c in self.communities],
         }
 
+    def rule_zh(self, rule: str) -> str:
+        """The Chinese name of ``rule`` (its id when the policy does not name it)."""
+        return self.rule_names.get(rule, (rule, rule))[0]
+
 
 def ratio_names(policy: Policy) -> dict[str, tuple[str, str]]:
     """The policy's headline ratios: name → (Chinese, English)."""
     return {name: (ratio.zh, ratio.en) for name, ratio in policy.ratios.items()}
+
+
+def rule_names(policy: Policy) -> dict[str, tuple[str, str]]:
+    """The policy's coverage rules: id → (Chinese name, English name)."""
+    return {rule.id: (rule.zh, rule.en) for rule in policy.coverage.values()}
 
 
 def _link_ratio(view: DayView, ratio: RatioCheck, scope: Subtree | None, atlas: Atlas, add: Any) -> None:
@@ -229,7 +241,7 @@ def summarise(
     """
     names: dict[str | None, str | None] = {None: None}
     counts = by_code(view, count_ratios(view, policy, scope, tallies), names)
-    return summarise_counts(counts, names, findings, rules, ratio_names(policy))
+    return summarise_counts(counts, names, findings, rules, ratio_names(policy), rule_names(policy))
 
 
 def summarise_counts(
@@ -238,11 +250,12 @@ def summarise_counts(
     findings: Sequence[Finding],
     rules: list[str],
     ratios: dict[str, tuple[str, str]],
+    rule_names: dict[str, tuple[str, str]] | None = None,
 ) -> CoverageSummary:
     """The summary from the ratios' counts per (street code, community code) and the findings.
 
     ``names`` maps street and community codes to names (more are taken from the findings); ``ratios``
-    names the ratios (name → (Chinese, English)).
+    names the ratios and ``rule_names`` the rules (id → (Chinese, English)).
     """
     found: dict[Key, Counter[tuple[str, str]]] = {}
     for finding in findings:
@@ -266,4 +279,5 @@ def summarise_counts(
         communities=[
             _area("community", k[1], names.get(k[1]), k[0], [k], counts, found, rules, ratios) for k in keys if k[1] is not None
         ],
+        rule_names=dict(rule_names or {}),
     )
