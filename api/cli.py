@@ -15,17 +15,25 @@ from orggraph.cli.common import StoreOption, console, open_existing, reports_err
 from orggraph.errors import NotFoundError
 from orggraph.timeline import today
 
-tokens_app = typer.Typer(help="Bearer tokens of the API: add, list, revoke (only their hashes are kept).", no_args_is_help=True)
+tokens_app = typer.Typer(
+    help="接口令牌：新建、列出、吊销（只保存哈希） / Bearer tokens of the API: add, list, revoke (only their hashes are kept).",
+    no_args_is_help=True,
+)
 
 
 @reports_errors
 def serve(
-    host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="The port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (each holds the graph in memory).")] = 1,
+    host: Annotated[str, typer.Option("--host", help="监听地址 / The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="监听端口 / The port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", min=1, help="工作进程数，每个进程在内存中持有整张图 / Worker processes (each holds the graph in memory)."
+        ),
+    ] = 1,
     store: StoreOption = None,
 ) -> None:
-    """Run the API (OpenAPI at /docs) over the store, with uvicorn."""
+    """启动接口服务（OpenAPI 文档在 /docs），基于 uvicorn / Run the API (OpenAPI at /docs) over the store, with uvicorn."""
     import uvicorn
 
     settings = settings_for(store)
@@ -48,20 +56,38 @@ def serve(
 @tokens_app.command("add")
 @reports_errors
 def add(
-    role: Annotated[Role, typer.Option("--role", help="viewer, dispatcher, planner, importer or admin.")],
-    scope: Annotated[str, typer.Option("--scope", help="The area code the token sees (its subtree).")],
+    role: Annotated[
+        Role,
+        typer.Option(
+            "--role",
+            help="角色：viewer、dispatcher、planner、importer 或 admin / viewer, dispatcher, planner, importer or admin.",
+        ),
+    ],
+    scope: Annotated[str, typer.Option("--scope", help="可见区域的编码（含下级） / The area code the token sees (its subtree).")],
     expires: Annotated[
         str | None,
-        typer.Option("--expires", help=f"A date, an ISO time, a span (30d, 12h), or never. Default: {DEFAULT_EXPIRY_DAYS} days."),
+        typer.Option(
+            "--expires",
+            help=(
+                f"到期：日期、ISO 时间、时长（30d、12h）或 never，默认 {DEFAULT_EXPIRY_DAYS} 天 / "
+                f"A date, an ISO time, a span (30d, 12h), or never. Default: {DEFAULT_EXPIRY_DAYS} days."
+            ),
+        ),
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="Who or what the token is for.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="令牌用途或使用者 / Who or what the token is for.")] = None,
     person: Annotated[
         str | None,
-        typer.Option("--person", help="The person (node id, person:…) the token acts for on cases: a grid worker's app."),
+        typer.Option(
+            "--person",
+            help=(
+                "令牌代表的办事人员（节点编号 person:…），如网格员的应用 / "
+                "The person (node id, person:…) the token acts for on cases: a grid worker's app."
+            ),
+        ),
     ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Make a token; it is printed once, alone on the last line, and kept nowhere."""
+    """新建令牌：只在最后一行打印一次，不另保存 / Make a token; it is printed once, alone on the last line, and kept nowhere."""
     import datetime as dt
 
     settings = settings_for(store)
@@ -86,7 +112,8 @@ def add(
 @tokens_app.command("list")
 @reports_errors
 def list_(store: StoreOption = None) -> None:
-    """List the tokens: id, role, scope, created, expires, revoked (never the secrets)."""
+    """列出令牌：编号、角色、范围、创建、到期、吊销（从不显示密钥） /
+    List the tokens: id, role, scope, created, expires, revoked (never the secrets)."""
     settings = settings_for(store)
     table = Table(title=f"令牌 Tokens ({settings.tokens_path()})", title_justify="left")
     for column in ("id", "role", "scope", "created", "expires", "revoked", "note"):
@@ -101,21 +128,26 @@ def list_(store: StoreOption = None) -> None:
 @tokens_app.command("revoke")
 @reports_errors
 def revoke(
-    token_id: Annotated[str, typer.Argument(help="The token's id (the part after ogt_).")], store: StoreOption = None
+    token_id: Annotated[str, typer.Argument(help="令牌编号（ogt_ 之后的部分） / The token's id (the part after ogt_).")],
+    store: StoreOption = None,
 ) -> None:
-    """Revoke a token; running servers stop taking it within a second."""
+    """吊销令牌：运行中的服务一秒内停止接受 / Revoke a token; running servers stop taking it within a second."""
     token = TokenBook(settings_for(store).tokens_path()).revoke(token_id)
     console.print(f"token {token.id} revoked at {token.revoked}")
 
 
 @reports_errors
 def audit(
-    since: Annotated[str | None, typer.Option("--since", help="Only entries at or after this date or time (ISO).")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many, newest first.")] = 200,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="只列此日期或时间（ISO）及之后的记录 / Only entries at or after this date or time (ISO)."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="最多条数，最新在前 / At most this many, newest first.")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="每行一个 JSON 对象 / One JSON object a line.")] = False,
     store: StoreOption = None,
 ) -> None:
-    """List the access audit: which token was shown which person or household, through which route, when."""
+    """访问审计：哪个令牌经哪个接口、何时看到了哪个人员或住户 /
+    List the access audit: which token was shown which person or household, through which route, when."""
     settings = settings_for(store)
     with open_existing(settings) as graph_store:
         entries = graph_store.audit_log("access", since=since, limit=limit)

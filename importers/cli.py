@@ -36,34 +36,72 @@ CHANGE_LINES_SHOWN = 40
 @reports_errors
 def import_command(
     paths: Annotated[
-        list[Path], typer.Argument(help="Roster files (.xlsx, .csv) or folders of them, any order.", show_default=False)
+        list[Path],
+        typer.Argument(
+            help="名册文件（.xlsx、.csv）或其所在文件夹，顺序不限 / Roster files (.xlsx, .csv) or folders of them, any order.",
+            show_default=False,
+        ),
     ],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the change, line by line; write nothing.")] = False,
-    partial: Annotated[bool, typer.Option("--partial", help="Rosters are partial: end nothing missing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="逐行显示变更，不写入 / Show the change, line by line; write nothing.")
+    ] = False,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="名册不完整：缺少的不作终止 / Rosters are partial: end nothing missing.")
+    ] = False,
     scope: Annotated[
         str | None,
-        typer.Option("--scope", help="Area code a full roster covers (default: the communities its rows fall in)."),
+        typer.Option(
+            "--scope",
+            help=(
+                "完整名册覆盖的区域编码（默认：行所在的社区） / "
+                "Area code a full roster covers (default: the communities its rows fall in)."
+            ),
+        ),
     ] = None,
     best_effort: Annotated[
-        bool, typer.Option("--best-effort", help="Write the valid rows even when others are rejected.")
+        bool,
+        typer.Option("--best-effort", help="即使有行被拒，仍写入有效行 / Write the valid rows even when others are rejected."),
     ] = False,
     allow_mass_end: Annotated[
         bool,
-        typer.Option("--allow-mass-end", help="End what full rosters miss even beyond the policy's share ([import])."),
+        typer.Option(
+            "--allow-mass-end",
+            help=(
+                "完整名册缺少的即使超出政策比例（[import]）也终止 / "
+                "End what full rosters miss even beyond the policy's share ([import])."
+            ),
+        ),
     ] = False,
-    mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML file renaming headers.")] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="表头改名的 TOML 文件 / TOML file renaming headers.")] = None,
     report: Annotated[
-        Path | None, typer.Option("--report", help="Save the report as .xlsx or .csv, with the change sheet.")
+        Path | None,
+        typer.Option(
+            "--report", help="把报告（含变更表）存为 .xlsx 或 .csv / Save the report as .xlsx or .csv, with the change sheet."
+        ),
     ] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Encoding of CSV files (default: detected).")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="Roster kind, when the headers do not tell it.")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="Import date: links start and end on it (default today).")] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="编码：CSV 文件的字符编码（默认自动识别） / Encoding of CSV files (default: detected)."),
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="名册类别，表头无法判断时指定 / Roster kind, when the headers do not tell it.")
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="导入日期：关系于此日开始或终止（默认今天） / Import date: links start and end on it (default today)."
+        ),
+    ] = None,
     policy: Annotated[
-        Path | None, typer.Option("--policy", help="Policy file laid over the shipped defaults. [env: ORGGRAPH_POLICY]")
+        Path | None,
+        typer.Option(
+            "--policy", help="叠加在内置默认值之上的政策文件 / Policy file laid over the shipped defaults. [env: ORGGRAPH_POLICY]"
+        ),
     ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Sync rosters into the store: one change for all files, atomic unless --best-effort."""
+    """导入名册：所有文件作为一次变更，除非 --best-effort 否则全有或全无 /
+    Sync rosters into the store: one change for all files, atomic unless --best-effort."""
     settings = settings_for(store)
     files, left_out = roster_paths(paths)
     options = ImportOptions(
@@ -104,13 +142,24 @@ def _run_import(
 @reports_errors
 def undo_command(
     import_id: Annotated[
-        int | None, typer.Argument(help="The import to undo, as `orggraph history` numbers it (default: the last).")
+        int | None,
+        typer.Argument(
+            help=(
+                "要撤销的导入，编号见 `orggraph history`（默认：最近一次） / "
+                "The import to undo, as `orggraph history` numbers it (default: the last)."
+            )
+        ),
     ] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what the undo would change; write nothing.")] = False,
-    report: Annotated[Path | None, typer.Option("--report", help="Save the change sheet as .xlsx or .csv.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="显示撤销将改变什么，不写入 / Show what the undo would change; write nothing.")
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="把变更表存为 .xlsx 或 .csv / Save the change sheet as .xlsx or .csv.")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Undo an import: put every node and link it changed back as it was (refused if later imports changed them)."""
+    """撤销一次导入：把它改过的节点和关系恢复原样（之后的导入又改过的则拒绝） /
+    Undo an import: put every node and link it changed back as it was (refused if later imports changed them)."""
     settings = settings_for(store)
     with open_store(settings) as graph_store:
         lines = CHANGE_SHEET_LINES if report is not None else CHANGE_LINES_SHOWN
@@ -135,10 +184,13 @@ def undo_command(
 
 @reports_errors
 def history_command(
-    since: Annotated[str | None, typer.Option("--since", help="Only imports at or after this date.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="只列此日期及之后的导入 / Only imports at or after this date.")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
-    """List the imports recorded in the store: when, which files (with content hashes), what changed, what was undone."""
+    """导入记录：时间、文件（含内容哈希）、变更及撤销情况 /
+    List the imports recorded in the store: when, which files (with content hashes), what changed, what was undone."""
     settings = settings_for(store)
     with open_store(settings) as graph_store:
         entries = [e for e in history(graph_store) if not since or e["at"] >= since]

@@ -83,10 +83,8 @@ def summary(caller: Viewer, area: Area = None, rule: Rules = None, as_of: AsOf =
     service = caller.service
     with service.reading(day_of(as_of)):
         result = coverage_run(caller, area, rule, day_of(as_of))
-        place = service.view(day_of(as_of)).node(f"area:{result.scope}") or {}
-        head = {"as_of": result.as_of, "scope": result.scope, "scope_name": place.get("name"), "scope_kind": place.get("kind")}
-        names = {r.id: {"zh": r.zh, "en": r.en} for r in service.policy.coverage.values()}
-        return json_reply({**head, **result.summary.to_dict(), "rule_names": names})
+        head = {"as_of": result.as_of, "scope": result.scope, "scope_name": result.scope_name, "scope_kind": result.scope_kind}
+        return json_reply({**head, **result.summary.to_dict()})
 
 
 @router.get("/coverage/trend", response_model=TrendOut, responses=responses(), summary="Headline ratios over twelve month-ends")

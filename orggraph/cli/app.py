@@ -8,12 +8,19 @@ import typer
 
 from orggraph import __version__
 from orggraph.cli import demo, export, info, migrate
+from orggraph.cli.bilingual import bilingual
 from orggraph.logs import redacted_traceback
 from orggraph.plugins import command_registrars
 
+#: What ``orggraph --help`` says first.
+ROOT_HELP = (
+    "党建引领基层治理：治理网络图谱，查覆盖缺口与上报路径 / "
+    "Party-building-led community governance as a graph: coverage gaps and escalation paths."
+)
+
 app = typer.Typer(
     name="orggraph",
-    help="党建引领基层治理 — the governance network as a graph: coverage gaps and escalation paths.",
+    help=ROOT_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -28,9 +35,11 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="版本 / Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="显示版本并退出 / Print the version and exit."
+    ),
 ) -> None:
-    """党建引领基层治理 — the governance network as a graph: coverage gaps and escalation paths."""
+    """The options of ``orggraph`` itself (its help is :data:`ROOT_HELP`)."""
 
 
 app.command("demo")(demo.demo)
@@ -39,6 +48,7 @@ app.command("export")(export.export)
 app.command("migrate")(migrate.migrate)
 for register in command_registrars():
     register(app)
+bilingual(app)
 
 
 def main() -> None:

@@ -26,9 +26,18 @@ err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 StoreOption = Annotated[
     str | None,
-    typer.Option("--store", help="The store: a file path (embedded engine) or bolt:// URI. [env: ORGGRAPH_STORE]"),
+    typer.Option(
+        "--store",
+        help=(
+            "存储：文件路径（嵌入式引擎）或 bolt:// 地址 / "
+            "The store: a file path (embedded engine) or bolt:// URI. [env: ORGGRAPH_STORE]"
+        ),
+    ),
 ]
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Answer as of this date (YYYY-MM-DD); default today.")]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="按此日期作答（YYYY-MM-DD），默认今天 / Answer as of this date (YYYY-MM-DD); default today."),
+]
 
 
 def settings_for(store: str | None) -> Settings:

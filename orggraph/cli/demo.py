@@ -20,12 +20,19 @@ from orggraph.store import Batch, GraphStore, bolt_connection, open_store
 
 @reports_errors
 def demo(
-    scale: Annotated[Scale, typer.Option("--scale", help="community, street, district or city.")] = Scale.STREET,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the generator: same seed, same district.")] = 1,
-    replace: Annotated[bool, typer.Option("--replace", help="Delete an existing store file first.")] = False,
+    scale: Annotated[
+        Scale, typer.Option("--scale", help="规模：社区、街道、区或市 / community, street, district or city.")
+    ] = Scale.STREET,
+    seed: Annotated[
+        int, typer.Option("--seed", help="生成器种子：同一种子生成同一个区 / Seed of the generator: same seed, same district.")
+    ] = 1,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="先删除已有的存储文件 / Delete an existing store file first.")
+    ] = False,
     store: StoreOption = None,
 ) -> None:
-    """Generate a sample district (with deliberate gaps), store it, and print counts per street."""
+    """生成示例区（含有意设置的缺口）并存储，按街道汇总 /
+    Generate a sample district (with deliberate gaps), store it, and print counts per street."""
     settings = settings_for(store)
     path = Path(settings.store)
     if settings.is_bolt:

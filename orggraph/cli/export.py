@@ -16,15 +16,23 @@ from orggraph.store.digest import graph_of
 
 @reports_errors
 def export(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="The graph file to write.")] = None,
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="graphml, gexf or json.")] = ExportFormat.GRAPHML,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="要写出的图文件 / The graph file to write.")] = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="格式：graphml、gexf 或 json / graphml, gexf or json.")
+    ] = ExportFormat.GRAPHML,
     rosters: Annotated[
-        Path | None, typer.Option("--rosters", help="Write the store as rosters (名册) into this folder instead.")
+        Path | None,
+        typer.Option(
+            "--rosters", help="改为把存储导出为名册，写入此文件夹 / Write the store as rosters (名册) into this folder instead."
+        ),
     ] = None,
-    roster_format: Annotated[str, typer.Option("--roster-format", help="xlsx, or csv in GB18030.")] = "xlsx",
+    roster_format: Annotated[
+        str, typer.Option("--roster-format", help="名册格式：xlsx，或 GB18030 编码的 csv / xlsx, or csv in GB18030.")
+    ] = "xlsx",
     store: StoreOption = None,
 ) -> None:
-    """Write the whole graph (link history, masked personal data) to one file, or the rosters to a folder."""
+    """导出整张图（含关系历史，个人信息已脱敏）到一个文件，或导出名册到文件夹 /
+    Write the whole graph (link history, masked personal data) to one file, or the rosters to a folder."""
     settings = settings_for(store)
     if (output is None) == (rosters is None):
         raise ConfigurationError("give either --output FILE or --rosters DIR", message_zh="请指定 --output 或 --rosters 之一")

@@ -9,7 +9,8 @@ from orggraph.store.embedded import FORMAT_VERSION, EmbeddedStore
 
 @reports_errors
 def info(store: StoreOption = None, as_of: AsOfOption = None) -> None:
-    """Summarise a store: format, size, live nodes and active links per kind, counts per street."""
+    """存储概况：格式、大小、各类节点与关系、各街道计数 /
+    Summarise a store: format, size, live nodes and active links per kind, counts per street."""
     settings = settings_for(store)
     with open_existing(settings) as graph_store:
         counts = graph_store.counts(as_of=as_of)

@@ -23,16 +23,30 @@ from orggraph.settings import Settings
 from orggraph.store import EmbeddedStore, GraphStore, bolt_connection, open_store, pii_key
 from orggraph.store.digest import graph_of, store_digest
 
-ToOption = Annotated[str | None, typer.Option("--to", help="Copy the embedded --store to this bolt:// URI.")]
-FromOption = Annotated[str | None, typer.Option("--from", help="Copy the graph at this bolt:// URI into a new --store file.")]
+ToOption = Annotated[
+    str | None,
+    typer.Option("--to", help="把嵌入式 --store 复制到此 bolt:// 地址 / Copy the embedded --store to this bolt:// URI."),
+]
+FromOption = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        help="把此 bolt:// 地址上的图复制到新的 --store 文件 / Copy the graph at this bolt:// URI into a new --store file.",
+    ),
+]
 ReplaceOption = Annotated[
-    bool, typer.Option("--replace", help="Empty the target first (a file is deleted, a server's graph wiped).")
+    bool,
+    typer.Option(
+        "--replace",
+        help="先清空目标（删除文件或清空服务器上的图） / Empty the target first (a file is deleted, a server's graph wiped).",
+    ),
 ]
 
 
 @reports_errors
 def migrate(to: ToOption = None, from_: FromOption = None, store: StoreOption = None, replace: ReplaceOption = False) -> None:
-    """Copy a store between the embedded engine and a Bolt server; counts and checksum compared at the end."""
+    """在嵌入式引擎与 Bolt 服务器之间迁移存储，最后核对计数与校验和 /
+    Copy a store between the embedded engine and a Bolt server; counts and checksum compared at the end."""
     if (to is None) == (from_ is None):
         raise ConfigurationError(
             "give exactly one of --to bolt://… and --from bolt://…", message_zh="请只指定 --to 或 --from 之一"

@@ -29,11 +29,17 @@ from queries.cases.notify import notifier_of
 from queries.cases.present import case_dict, local
 from queries.cli.policy import PolicyOption, effective_policy
 
-cases_app = typer.Typer(help="Cases (事件): report, move on, list, measure, and the clock.", no_args_is_help=True)
+cases_app = typer.Typer(
+    help="事件：立案、流转、列表、统计与计时 / Cases: report, move on, list, measure, and the clock.", no_args_is_help=True
+)
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON 而非表格 / Print JSON instead of tables.")]
 NowOption = Annotated[
-    str | None, typer.Option("--now", help="The instant to act as of (ISO); default now. For drills and tests.")
+    str | None,
+    typer.Option(
+        "--now",
+        help="按此时刻处理（ISO），默认现在；用于演练和测试 / The instant to act as of (ISO); default now. For drills and tests.",
+    ),
 ]
 
 
@@ -106,18 +112,40 @@ def _show(desk: CaseDesk, case_id: str, as_json: bool, now: dt.datetime) -> None
 @cases_app.command("report")
 @reports_errors
 def report(
-    start: Annotated[str, typer.Argument(help="Household code, or an address such as 幸福里小区3号楼2单元501室.")],
-    category: Annotated[str, typer.Option("--category", help="Issue category, e.g. 物业纠纷.")],
-    description: Annotated[str, typer.Option("--description", help="What the resident reports.")],
-    source: Annotated[str, typer.Option("--source", help="hotline, mini_program, grid_app or walk_in.")] = "hotline",
-    at: Annotated[str | None, typer.Option("--at", help="When it was reported (ISO); default now.")] = None,
-    contact: Annotated[str | None, typer.Option("--contact", help="The resident's phone (kept sealed, shown masked).")] = None,
-    key: Annotated[str | None, typer.Option("--idempotency-key", help="The same key again returns the same case.")] = None,
+    start: Annotated[
+        str,
+        typer.Argument(
+            help="住户编码或地址，如 幸福里小区3号楼2单元501室 / Household code, or an address such as 幸福里小区3号楼2单元501室."
+        ),
+    ],
+    category: Annotated[str, typer.Option("--category", help="事项类别，如 物业纠纷 / Issue category, e.g. 物业纠纷.")],
+    description: Annotated[str, typer.Option("--description", help="居民反映的内容 / What the resident reports.")],
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help=(
+                "来源：hotline（热线）、mini_program（小程序）、grid_app（网格员应用）或 walk_in（来访） / "
+                "hotline, mini_program, grid_app or walk_in."
+            ),
+        ),
+    ] = "hotline",
+    at: Annotated[
+        str | None, typer.Option("--at", help="反映时间（ISO），默认现在 / When it was reported (ISO); default now.")
+    ] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option("--contact", help="居民电话（加密保存，脱敏显示） / The resident's phone (kept sealed, shown masked)."),
+    ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option("--idempotency-key", help="幂等键：同一键再次提交返回同一事件 / The same key again returns the same case."),
+    ] = None,
     as_json: JsonOption = False,
     policy: PolicyOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Report a case (立案) and dispatch it to the first step of its escalation path (派单)."""
+    """立案并派单到上报路径的第一步 / Report a case and dispatch it to the first step of its escalation path."""
     with _desk(store, policy) as (desk, graph_store, _):
         now = dt.datetime.now(dt.UTC)
         case, created = desk.report(
@@ -140,11 +168,11 @@ def report(
 @cases_app.command("show")
 @reports_errors
 def show(
-    case_id: Annotated[str, typer.Argument(help="The case id, e.g. E20261207-000001.")],
+    case_id: Annotated[str, typer.Argument(help="事件编号，如 E20261207-000001 / The case id, e.g. E20261207-000001.")],
     as_json: JsonOption = False,
     store: StoreOption = None,
 ) -> None:
-    """A case with its path, deadlines and timeline (办理记录)."""
+    """查看事件：路径、时限与办理记录 / A case with its path, deadlines and timeline."""
     with _desk(store, None) as (desk, _, _):
         _show(desk, case_id, as_json, dt.datetime.now(dt.UTC))
 
@@ -152,17 +180,43 @@ def show(
 @cases_app.command("event")
 @reports_errors
 def event(
-    case_id: Annotated[str, typer.Argument(help="The case id.")],
-    kind: Annotated[str, typer.Argument(help="accept, act, resolve, hand_on, reopen, close or rate.")],
-    note: Annotated[str | None, typer.Option("--note", help="A note for the timeline.")] = None,
-    rating: Annotated[str | None, typer.Option("--rating", help="With rate: satisfied, basically or unsatisfied.")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="With hand_on: next (default) or a functional department.")] = None,
-    at: Annotated[str | None, typer.Option("--at", help="When it happened (ISO); default now.")] = None,
+    case_id: Annotated[str, typer.Argument(help="事件编号 / The case id.")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help=(
+                "动作：accept（受理）、act（处置）、resolve（办结）、hand_on（流转交办）、"
+                "reopen（重启）、close（结案）或 rate（评价） / "
+                "accept, act, resolve, hand_on, reopen, close or rate."
+            )
+        ),
+    ],
+    note: Annotated[str | None, typer.Option("--note", help="办理记录的备注 / A note for the timeline.")] = None,
+    rating: Annotated[
+        str | None,
+        typer.Option(
+            "--rating",
+            help=(
+                "评价时：satisfied（满意）、basically（基本满意）或 unsatisfied（不满意） / "
+                "With rate: satisfied, basically or unsatisfied."
+            ),
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="流转时：next（下一步，默认）或职能部门 / With hand_on: next (default) or a functional department."
+        ),
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="发生时间（ISO），默认现在 / When it happened (ISO); default now.")
+    ] = None,
     as_json: JsonOption = False,
     policy: PolicyOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Move a case on: accept (受理), act (处置), resolve (办结), hand_on (流转交办), reopen, close, rate."""
+    """推进事件：受理、处置、办结、流转交办、重启、结案、评价 /
+    Move a case on: accept, act, resolve, hand_on, reopen, close, rate."""
     with _desk(store, policy) as (desk, graph_store, _):
         desk.event(
             graph_store.view(lazy=True),
@@ -180,15 +234,21 @@ def event(
 @cases_app.command("list")
 @reports_errors
 def list_(
-    area: Annotated[str | None, typer.Option("--area", help="An area code; default the whole store.")] = None,
-    status: Annotated[list[str] | None, typer.Option("--status", help="A status, or open; may be given again.")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only cases whose current deadline has passed.")] = False,
-    page: Annotated[int, typer.Option("--page", min=1)] = 1,
-    per_page: Annotated[int, typer.Option("--per-page", min=1, max=10_000)] = 50,
+    area: Annotated[
+        str | None, typer.Option("--area", help="区域编码，默认整个存储 / An area code; default the whole store.")
+    ] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="状态，或 open（未结）；可重复 / A status, or open; may be given again.")
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="只列当前时限已过的事件 / Only cases whose current deadline has passed.")
+    ] = False,
+    page: Annotated[int, typer.Option("--page", min=1, help="页码 / Page number.")] = 1,
+    per_page: Annotated[int, typer.Option("--per-page", min=1, max=10_000, help="每页条数 / Cases per page.")] = 50,
     as_json: JsonOption = False,
     store: StoreOption = None,
 ) -> None:
-    """The cases of an area, newest first."""
+    """区域内的事件，最新在前 / The cases of an area, newest first."""
     statuses = statuses_of(status) if status else None
     with _desk(store, None) as (desk, _, _):
         data = desk.page(area=f"area:{area}" if area else None, statuses=statuses, overdue=overdue, page=page, per_page=per_page)
@@ -215,14 +275,23 @@ def list_(
 @cases_app.command("metrics")
 @reports_errors
 def metrics(
-    area: Annotated[str | None, typer.Option("--area", help="An area code; default the whole store.")] = None,
-    since: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD); default the 1st of this month.")] = None,
-    until: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD), included; default today.")] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", help="区域编码，默认整个存储 / An area code; default the whole store.")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--from", help="首日（YYYY-MM-DD），默认本月1日 / First day (YYYY-MM-DD); default the 1st of this month."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--to", help="末日（YYYY-MM-DD，含当日），默认今天 / Last day (YYYY-MM-DD), included; default today."),
+    ] = None,
     as_json: JsonOption = False,
     policy: PolicyOption = None,
     store: StoreOption = None,
 ) -> None:
-    """响应率 · 解决率 · 满意率, on-time counts and medians of an area's cases, communities ranked."""
+    """响应率 · 解决率 · 满意率、按时数与中位时长，社区排名 /
+    Response, resolution and satisfaction rates, on-time counts and medians of an area's cases, communities ranked."""
     with _desk(store, policy) as (desk, graph_store, _):
         try:
             first = dt.date.fromisoformat(since) if since else None
@@ -270,7 +339,9 @@ def metrics(
 @cases_app.command("tick")
 @reports_errors
 def tick(now: NowOption = None, as_json: JsonOption = False, policy: PolicyOption = None, store: StoreOption = None) -> None:
-    """Escalate every case whose reply deadline has passed as of ``--now`` (default now) to the next
+    """计时：超时未响应的事件上报下一步，办结后逾期未评价的结案 / Escalate overdue cases and close unrated resolved ones.
+
+    Escalate every case whose reply deadline has passed as of ``--now`` (default now) to the next
     step of its path, close resolved cases nobody rated in time; print what moved."""
     with _desk(store, policy) as (desk, _, _):
         at = _instant(now, desk.zone, "--now") or dt.datetime.now(dt.UTC)

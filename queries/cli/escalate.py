@@ -19,7 +19,7 @@ from queries.escalation import escalation_path
 from queries.lookups import community_links, household_liaison, member_links
 from queries.lookups.explain import explain_path
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON 而非表格 / Print JSON instead of tables.")]
 
 
 def _json(data: dict[str, Any]) -> None:
@@ -34,15 +34,26 @@ def _person(p: dict[str, Any] | None) -> str:
 
 @reports_errors
 def escalate(
-    start: Annotated[str, typer.Argument(help="Household code, or an address such as 幸福里小区3号楼2单元501室.")],
-    category: Annotated[str, typer.Option("--category", help="Issue category, e.g. 物业纠纷, 违章搭建.")],
-    at: Annotated[str | None, typer.Option("--at", help="When it was reported (ISO date-time); default now.")] = None,
+    start: Annotated[
+        str,
+        typer.Argument(
+            help="住户编码或地址，如 幸福里小区3号楼2单元501室 / Household code, or an address such as 幸福里小区3号楼2单元501室."
+        ),
+    ],
+    category: Annotated[
+        str, typer.Option("--category", help="事项类别，如 物业纠纷、违章搭建 / Issue category, e.g. 物业纠纷, 违章搭建.")
+    ],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="反映时间（ISO 日期时间），默认现在 / When it was reported (ISO date-time); default now."),
+    ] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
     policy: PolicyOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Who answers an issue reported at a household, who comes next, and by when (下呼上应)."""
+    """下呼上应：住户反映的事项由谁响应、下一步是谁、时限多久 /
+    Who answers an issue reported at a household, who comes next, and by when."""
     settings = settings_for(store)
     reported = None
     if at is not None:
@@ -88,16 +99,23 @@ def escalate(
 
 @reports_errors
 def who(
-    household: Annotated[str | None, typer.Option("--household", help="Household code or address.")] = None,
-    member: Annotated[str | None, typer.Option("--member", help="Person: node id, code or masked ID number.")] = None,
-    community: Annotated[str | None, typer.Option("--community", help="Community area code.")] = None,
+    household: Annotated[str | None, typer.Option("--household", help="住户编码或地址 / Household code or address.")] = None,
+    member: Annotated[
+        str | None,
+        typer.Option("--member", help="人员：节点编号、编码或脱敏身份证号 / Person: node id, code or masked ID number."),
+    ] = None,
+    community: Annotated[str | None, typer.Option("--community", help="社区区域编码 / Community area code.")] = None,
     path: Annotated[
-        tuple[str, str] | None, typer.Option("--path", help="Two node ids: the shortest explaining path between them.")
+        tuple[str, str] | None,
+        typer.Option(
+            "--path", help="两个节点编号：两者之间最短的说明路径 / Two node ids: the shortest explaining path between them."
+        ),
     ] = None,
     as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Liaison lookups: who is responsible for a household; what a member or a community is linked to."""
+    """联系查询：住户由谁负责，党员或社区关联了什么 /
+    Liaison lookups: who is responsible for a household; what a member or a community is linked to."""
     settings = settings_for(store)
     asked = [x for x in (household, member, community, path) if x]
     if len(asked) != 1:

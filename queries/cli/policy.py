@@ -10,12 +10,17 @@ from rich.table import Table
 
 from orggraph.cli.common import console, reports_errors
 from orggraph.settings import load_settings
-from queries.policy import Policy, load_policy
+from queries.policy import SEVERITY_ZH, Policy, load_policy
 
-policy_app = typer.Typer(help="The policy file: coverage norms and escalation levels (政策配置).", no_args_is_help=True)
+policy_app = typer.Typer(
+    help="政策配置：覆盖规范与上报层级 / The policy file: coverage norms and escalation levels.", no_args_is_help=True
+)
 
 PolicyOption = Annotated[
-    Path | None, typer.Option("--policy", help="Policy file laid over the shipped defaults. [env: ORGGRAPH_POLICY]")
+    Path | None,
+    typer.Option(
+        "--policy", help="叠加在内置默认值之上的政策文件 / Policy file laid over the shipped defaults. [env: ORGGRAPH_POLICY]"
+    ),
 ]
 
 
@@ -27,14 +32,16 @@ def effective_policy(path: Path | None) -> Policy:
 @policy_app.command("show")
 @reports_errors
 def show(policy: PolicyOption = None) -> None:
-    """Print the effective policy: every rule with its severity and parameters, every escalation level."""
+    """显示生效的政策：每条规则的严重程度与参数、每个上报层级 /
+    Print the effective policy: every rule with its severity and parameters, every escalation level."""
     effective = effective_policy(policy)
     rules = Table(title=f"覆盖规则 Coverage rules — {effective.source}", title_justify="left")
-    for column in ("id", "on", "severity", "规则", "rule", "parameters"):
-        rules.add_column(column)
+    for column in ("id", "on", "严重程度 severity", "规则", "rule", "parameters"):
+        rules.add_column(column, overflow="fold")  # a Chinese name is one long word to rich: folded, not cut
     for rule in effective.coverage.values():
         params = ", ".join(f"{k}={v}" for k, v in rule.params.items())
-        rules.add_row(rule.id, "yes" if rule.enabled else "no", rule.severity, rule.zh, rule.en, params)
+        severity = f"{SEVERITY_ZH[rule.severity]} {rule.severity}"
+        rules.add_row(rule.id, "yes" if rule.enabled else "no", severity, rule.zh, rule.en, params)
     console.print(rules)
     levels = Table(title="逐级响应 Escalation levels", title_justify="left")
     for column in ("#", "id", "层级", "level", "roles", "deadline"):
@@ -63,8 +70,9 @@ def show(policy: PolicyOption = None) -> None:
 
 @policy_app.command("check")
 @reports_errors
-def check(path: Annotated[Path, typer.Argument(help="The policy file to check.")]) -> None:
-    """Check a policy file: unknown rules, keys, roles and wrong values are reported with the table."""
+def check(path: Annotated[Path, typer.Argument(help="要检查的政策文件 / The policy file to check.")]) -> None:
+    """检查政策文件：报告未知规则、键、角色和错误取值及其所在表 /
+    Check a policy file: unknown rules, keys, roles and wrong values are reported with the table."""
     effective = load_policy(path)
     changed = sum(1 for r in effective.coverage.values() if r != load_policy(None).coverage[r.id])
     console.print(

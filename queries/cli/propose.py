@@ -19,21 +19,36 @@ from queries.proposals import PROPOSALS, propose
 
 @reports_errors
 def propose_command(
-    kind: Annotated[str, typer.Argument(help="contacts (1+10 联系户) or liaison (包联).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The roster to write (.xlsx, or .csv in GB18030).")],
-    scope: Annotated[str | None, typer.Option("--scope", help="Area code; default the whole store.")] = None,
+    kind: Annotated[
+        str, typer.Argument(help="类别：contacts（1+10 联系户）或 liaison（包联） / contacts (1+10 households) or liaison.")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="要写出的名册（.xlsx，或 GB18030 编码的 .csv） / The roster to write (.xlsx, or .csv in GB18030).",
+        ),
+    ],
+    scope: Annotated[
+        str | None, typer.Option("--scope", help="区域编码，默认整个存储 / Area code; default the whole store.")
+    ] = None,
     id_numbers: Annotated[
         bool,
         typer.Option(
             "--id-numbers",
-            help="contacts: name members by whole ID number (personal data) instead of person code (人员编号).",
+            help=(
+                "仅用于 contacts：以完整身份证号（属个人信息）指明党员，而非人员编号 / "
+                "contacts: name members by whole ID number (personal data) instead of person code."
+            ),
         ),
     ] = False,
     as_of: AsOfOption = None,
     policy: PolicyOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Propose how to close the 1+10 or the liaison gap, written as a roster to review and import.
+    """提出补齐 1+10 联系或包联缺口的方案，写成名册供审核后导入 /
+    Propose how to close the 1+10 or the liaison gap, written as a roster to review and import.
 
     A 联系户 roster names members by person code unless ``--id-numbers`` is given; a 包联 roster defines
     its persons, so it holds whole ID numbers. Whenever the file holds any, a warning says how many."""
@@ -61,18 +76,29 @@ def propose_command(
 @reports_errors
 def whatif(
     remove: Annotated[
-        list[str] | None, typer.Option("--remove", help="A person who leaves: node id or whole ID number (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--remove",
+            help="离开的人员：节点编号或完整身份证号（可重复） / A person who leaves: node id or whole ID number (repeatable).",
+        ),
     ] = None,
     end: Annotated[
         list[str] | None,
-        typer.Option("--end", help="A link that ends, as KIND,SOURCE,TARGET (e.g. SECRETARY_OF,person:…,org:P1; repeatable)."),
+        typer.Option(
+            "--end",
+            help=(
+                "终止的关系，写作 类型,起点,终点（如 SECRETARY_OF,person:…,org:P1；可重复） / "
+                "A link that ends, as KIND,SOURCE,TARGET (e.g. SECRETARY_OF,person:…,org:P1; repeatable)."
+            ),
+        ),
     ] = None,
-    scope: Annotated[str | None, typer.Option("--scope", help="Area code to report on.")] = None,
+    scope: Annotated[str | None, typer.Option("--scope", help="报告的区域编码 / Area code to report on.")] = None,
     as_of: AsOfOption = None,
     policy: PolicyOption = None,
     store: StoreOption = None,
 ) -> None:
-    """The coverage gaps that would appear or disappear if persons left or links ended (nothing is changed)."""
+    """假设分析：人员离开或关系终止后会出现或消失哪些覆盖缺口（不改变数据） /
+    The coverage gaps that would appear or disappear if persons left or links ended (nothing is changed)."""
     links = []
     for text in end or []:
         parts = [p.strip() for p in text.split(",")]

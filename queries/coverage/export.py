@@ -1,15 +1,17 @@
 """The findings for people (问题清单): a rich table, CSV (UTF-8 with BOM) and an Excel workbook.
 
 Every format carries the same columns (:data:`COLUMNS`) with Chinese and English headers, so that a
-planner can sort and filter them in a spreadsheet; the workbook adds a summary sheet (汇总) with the
-counts per rule and the headline ratios per street and community. Names come from the rosters, so
-every cell is written safe (:mod:`orggraph.cells`): in CSV a text beginning with ``= + - @``, tab or
-CR gets a leading ``'``; in the workbook text is always a string cell, never a formula.
+planner can sort and filter them in a spreadsheet: the severity in Chinese (高/中/低) beside its id, the
+rule's Chinese name (from the policy file) beside its id. The workbook adds a summary sheet (汇总)
+with the counts per rule and the headline ratios for the scope (its row named for it) and for the
+streets and communities it holds whole. Names come from the rosters, so every cell is written safe
+(:mod:`orggraph.cells`): in CSV a text beginning with ``= + - @``, tab or CR gets a leading ``'``; in
+the workbook text is always a string cell, never a formula.
 
->>> COLUMNS[0]
-('severity', '严重程度', 'severity')
->>> header("rule", "规则", "rule")
-'规则 rule'
+>>> COLUMNS[:2]
+(('severity_zh', '严重程度', 'severity'), ('severity', '严重程度代码', 'severity id'))
+>>> header("rule", "规则编号", "rule id")
+'规则编号 rule id'
 """
 
 from __future__ import annotations
@@ -27,11 +29,15 @@ from orggraph.errors import ConfigurationError
 from queries.coverage.findings import KIND_ZH, Finding
 from queries.coverage.run import CoverageResult
 from queries.coverage.summary import AreaSummary
+from queries.policy import SEVERITY_ZH
 
-#: The columns of every export: field of :class:`Finding`, Chinese and English header.
+#: The columns of every export: field of :class:`Finding` (or ``severity_zh`` and ``rule_zh``, the
+#: severity and the rule's name in Chinese), Chinese and English header.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("severity", "严重程度", "severity"),
-    ("rule", "规则", "rule"),
+    ("severity_zh", "严重程度", "severity"),
+    ("severity", "严重程度代码", "severity id"),
+    ("rule_zh", "规则", "rule"),
+    ("rule", "规则编号", "rule id"),
     ("street", "街道编码", "street code"),
     ("street_name", "街道", "street"),
     ("community", "社区编码", "community code"),
@@ -48,9 +54,8 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("message_zh", "说明", "message (zh)"),
     ("message", "说明（英文）", "message"),
 )
-#: The columns the terminal table shows.
+#: The columns the terminal table shows (severity and rule: the Chinese above the id).
 TABLE_COLUMNS = ("severity", "rule", "community_name", "kind", "name", "actual", "required", "responsible_org_name", "message_zh")
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 _STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 
 
@@ -59,10 +64,20 @@ def header(_field: str, zh: str, en: str) -> str:
     return f"{zh} {en}"
 
 
-def rows(findings: list[Finding]) -> list[list[Any]]:
-    """The findings as rows of :data:`COLUMNS` (``None`` as empty text)."""
+def rows(result: CoverageResult) -> list[list[Any]]:
+    """The findings of ``result`` as rows of :data:`COLUMNS` (``None`` as empty text)."""
     fields = [name for name, _, _ in COLUMNS]
-    return [["" if (v := getattr(f, name)) is None else v for name in fields] for f in findings]
+    summary = result.summary
+
+    def cell(finding: Finding, name: str) -> Any:
+        if name == "severity_zh":
+            return SEVERITY_ZH[finding.severity]
+        if name == "rule_zh":
+            return summary.rule_zh(finding.rule)
+        value = getattr(finding, name)
+        return "" if value is None else value
+
+    return [[cell(f, name) for name in fields] for f in result.findings]
 
 
 def findings_table(result: CoverageResult, *, limit: int | None = 50) -> Table:
@@ -78,6 +93,7 @@ def findings_table(result: CoverageResult, *, limit: int | None = 50) -> Table:
     for f in shown:
         cells = {
             "severity": f"{SEVERITY_ZH[f.severity]} {f.severity}",
+            "rule": f"{result.summary.rule_zh(f.rule)}\n{f.rule}",
             "kind": KIND_ZH.get(f.kind, f.kind),
         }
         values = (cells.get(n, getattr(f, n)) for n in TABLE_COLUMNS)
@@ -90,22 +106,25 @@ def write_csv(result: CoverageResult, path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(safe_row(header(*c) for c in COLUMNS))
-        writer.writerows(safe_row(row) for row in rows(result.findings))
+        writer.writerows(safe_row(row) for row in rows(result))
 
 
 def _summary_rows(result: CoverageResult) -> tuple[list[str], list[list[Any]]]:
-    """The summary sheet: one row per total, street and community; counts, then each ratio and its parts."""
-    rules = result.summary.rules
+    """The summary sheet: a row for the scope's total (with the scope's code and name), then one per
+    street and community the scope holds whole; counts, then each ratio and its parts."""
+    summary = result.summary
+    rules = summary.rules
     head = ["层级 level", "编码 code", "名称 name", "所属街道 street", "户数 households", "问题数 findings"]
-    head += [f"{zh} {sev}" for sev, zh in SEVERITY_ZH.items()] + rules
-    names = result.summary.ratio_names
+    head += [f"{zh} {sev}" for sev, zh in SEVERITY_ZH.items()] + [f"{summary.rule_zh(r)} {r}" for r in rules]
+    names = summary.ratio_names
     for zh, en in names.values():
         head += [f"{zh} {en}", f"{zh}（分子/分母） parts"]
-    areas: list[AreaSummary] = [result.summary.totals, *result.summary.streets, *result.summary.communities]
+    areas: list[AreaSummary] = [summary.totals, *result.whole_streets(), *result.whole_communities()]
     body = []
     for area in areas:
         level = {"total": "合计 total", "street": "街道 street", "community": "社区 community"}[area.level]
-        row: list[Any] = [level, area.code or "", area.name or "", area.street or "", area.households, area.findings]
+        code, name = (result.scope, result.scope_name) if area.level == "total" else (area.code, area.name)
+        row: list[Any] = [level, code or "", name or "", area.street or "", area.households, area.findings]
         row += [area.by_severity[s] for s in SEVERITY_ZH] + [area.by_rule.get(r, 0) for r in rules]
         for name in names:
             ratio = area.ratios[name]
@@ -122,7 +141,7 @@ def write_xlsx(result: CoverageResult, path: Path) -> None:
         percent = workbook.add_format({"num_format": "0.0%"})
         sheet = workbook.add_worksheet("问题清单 Findings")
         write_cells(sheet, 0, 0, [header(*c) for c in COLUMNS], bold)
-        for i, row in enumerate(rows(result.findings), start=1):
+        for i, row in enumerate(rows(result), start=1):
             write_cells(sheet, i, 0, row)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(1, len(result.findings)), len(COLUMNS) - 1)

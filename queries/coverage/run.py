@@ -19,7 +19,7 @@ from typing import Any
 
 from orggraph.errors import ConfigurationError, NotFoundError
 from orggraph.memory import collector_paused
-from orggraph.model.kinds import AREA_KINDS
+from orggraph.model.kinds import AREA_KINDS, NodeKind
 from orggraph.store.view import DayView, Subtree
 from queries.coverage.checks import Tally, run_check
 from queries.coverage.findings import Finding, sort_findings
@@ -27,6 +27,9 @@ from queries.coverage.summary import AreaSummary, CoverageSummary, summarise
 from queries.policy import Policy, Rule, checks_of, load_policy
 
 _AREA_KINDS = frozenset(kind.value for kind in AREA_KINDS)
+#: The kinds of scope (``None``: no scope) that hold whole streets, and whole communities.
+_HOLDS_STREETS = frozenset({None, NodeKind.DISTRICT.value})
+_HOLDS_COMMUNITIES = frozenset({*_HOLDS_STREETS, NodeKind.STREET.value})
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,9 @@ class CoverageResult:
         The area code the run was limited to, or ``None`` for the whole store.
     timings
         Seconds spent per rule (for benchmarks; not part of :meth:`to_dict`).
+    scope_name, scope_kind
+        The scope's name and kind (``district``, ``street``, ``community``, ``grid`` …); ``None``
+        without a scope.
     """
 
     findings: list[Finding]
@@ -52,15 +58,36 @@ class CoverageResult:
     as_of: str
     scope: str | None
     timings: dict[str, float] = field(default_factory=dict, compare=False)
+    scope_name: str | None = None
+    scope_kind: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"as_of", "scope", "findings": [...], "summary": {...}}``, JSON-ready."""
+        """``{"as_of", "scope", "scope_name", "scope_kind", "findings": [...], "summary": {...}}``, JSON-ready."""
         return {
             "as_of": self.as_of,
             "scope": self.scope,
+            "scope_name": self.scope_name,
+            "scope_kind": self.scope_kind,
             "findings": [f.to_dict() for f in self.findings],
             "summary": self.summary.to_dict(),
         }
+
+    @property
+    def scope_label(self) -> str:
+        """What the scope's column or row is called: its name and code (``长安二社区 (130705001011)``), or
+        ``合计 total`` for the whole store."""
+        if self.scope is None:
+            return "合计 total"
+        return f"{self.scope_name} ({self.scope})" if self.scope_name else self.scope
+
+    def whole_streets(self) -> list[AreaSummary]:
+        """The streets the scope holds whole (all of them, or a district's): a street partly in the scope
+        (the street of a community scope) would show the scope's counts under the street's name."""
+        return self.summary.streets if self.scope_kind in _HOLDS_STREETS else []
+
+    def whole_communities(self) -> list[AreaSummary]:
+        """The communities the scope holds whole (those of the store, a district or a street)."""
+        return self.summary.communities if self.scope_kind in _HOLDS_COMMUNITIES else []
 
 
 def select_rules(policy: Policy, rules: Sequence[str] | None) -> list[Rule]:
@@ -173,11 +200,17 @@ def run_coverage(
     with collector_paused():
         summary = summarise(view, findings, policy, subtree, [r.id for r in selected], tallies)
     timings["summary"] = time.perf_counter() - started
-    return CoverageResult(findings, summary, view.day, None if subtree is None else subtree.root.split(":", 1)[1], timings)
+    if subtree is None:
+        return CoverageResult(findings, summary, view.day, None, timings)
+    place = view.node(subtree.root) or {}
+    return CoverageResult(
+        findings, summary, view.day, subtree.root.split(":", 1)[1], timings, place.get("name"), place.get("kind")
+    )
 
 
 def worst_communities(result: CoverageResult, n: int = 10) -> list[AreaSummary]:
-    """The ``n`` communities most in need: most high-severity findings per household, then most findings.
+    """The ``n`` communities most in need: most high-severity findings per household, then most findings
+    (of the communities the scope holds whole: none below a street).
 
     Parameters
     ----------
@@ -191,4 +224,4 @@ def worst_communities(result: CoverageResult, n: int = 10) -> list[AreaSummary]:
         high = area.by_severity["high"]
         return (-(high / area.households if area.households else float(high)), -area.findings, area.code or "")
 
-    return sorted(result.summary.communities, key=need)[:n]
+    return sorted(result.whole_communities(), key=need)[:n]

@@ -18,6 +18,7 @@ from orggraph.errors import ConfigurationError
 from queries.policy.model import (
     ESCALATION_ROLES,
     SEVERITY_ORDER,
+    SEVERITY_ZH,
     CategoryRule,
     Escalation,
     Level,
@@ -32,6 +33,7 @@ from queries.policy.rules import Check, checks_of, ratio_checks
 __all__ = [
     "ESCALATION_ROLES",
     "SEVERITY_ORDER",
+    "SEVERITY_ZH",
     "CategoryRule",
     "Check",
     "Escalation",

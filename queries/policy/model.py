@@ -27,6 +27,8 @@ from queries.policy.cases import CasePolicy
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+#: The severities in Chinese (严重程度: 高/中/低).
+SEVERITY_ZH: dict[str, str] = {"high": "高", "medium": "中", "low": "低"}
 
 #: The keys of a coverage rule's declaration (:mod:`queries.policy.rules`); every other key is a parameter.
 DECLARATION = frozenset(

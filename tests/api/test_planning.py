@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import datetime as dt
 import io
 
@@ -88,6 +89,27 @@ def test_the_findings_export_as_a_spreadsheet_and_csv(client: ClientFor) -> None
     assert csv.status_code == 200
     assert "household-uncontacted" in csv.content.decode("utf-8-sig")
     assert client("viewer", "S1").get("/v1/coverage/export").status_code == 403
+
+
+def test_the_export_gives_chinese_severities_and_rule_names_beside_the_ids(client: ClientFor) -> None:
+    """Issue 18: the API's export is the command line's: 高/中/低 beside the severity, the rule's name beside its id."""
+    planner = client("planner", "S1")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(planner.get("/v1/coverage/export", params={"format": "xlsx"}).content))
+    rows = book.get_sheet_by_name("问题清单 Findings").to_python()
+    text = planner.get("/v1/coverage/export", params={"format": "csv"}).content
+    assert text.startswith(b"\xef\xbb\xbf")
+    lines = list(csv_module.reader(io.StringIO(text.decode("utf-8-sig"))))
+    for table in (rows, lines):
+        assert table[0][:4] == ["严重程度 severity", "严重程度代码 severity id", "规则 rule", "规则编号 rule id"]
+        words = {(row[0], row[1]) for row in table[1:]}
+        assert words <= {("高", "high"), ("中", "medium"), ("低", "low")}
+        assert ["住户无党员联系（1+10）", "household-uncontacted"] in [row[2:4] for row in table[1:]]
+    summary = CoverageSummaryOut.model_validate(planner.get("/v1/coverage/summary", params={"area": "C1"}).json())
+    assert (summary.scope_name, summary.scope_kind) == ("幸福社区", "community")
+    assert summary.rule_names["household-uncontacted"] == {
+        "zh": "住户无党员联系（1+10）",
+        "en": "Household no Party member contacts",
+    }
 
 
 def test_the_areas_below_with_their_findings_to_drill_down(client: ClientFor) -> None:

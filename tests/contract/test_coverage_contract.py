@@ -18,6 +18,7 @@ from orggraph.store.neo4j import Neo4jStore
 from queries.coverage import CoverageResult, Finding, find_gaps, ratio_names, run_coverage, scope_of
 from queries.policy import load_policy
 from tests.contract.conftest import BoltTarget, twin_stores
+from tests.queries.test_coverage_scope import households_in_grid
 
 #: Every declared rule of the shipped policy, the one that ships off included.
 RULES = list(load_policy(None).coverage)
@@ -106,6 +107,23 @@ def test_the_whole_run_and_its_summary_are_the_same(engines: Engines) -> None:
     for scope in _scopes(embedded):
         for day in (AS_OF, EARLIER):
             assert _run(bolt, scope, day).to_dict() == _run(embedded, scope, day).to_dict(), (scope, day)
+
+
+def test_a_grid_scope_counts_the_households_in_grid_it_on_both_engines(engines: Engines) -> None:
+    """Issue 18: a basic grid's scope holds the households IN_GRID it (none lies below it in the address
+    tree): its household count is what its findings are about, on the Bolt server as embedded."""
+    embedded, _ = engines
+    view = embedded.view(AS_OF)
+    grids = sorted(n.split(":", 1)[1] for n, _ in embedded.nodes(NodeKind.GRID, as_of=AS_OF))
+    for grid in (grids[0], grids[len(grids) // 2]):
+        expected = households_in_grid(view, grid)
+        assert expected, grid
+        for store in engines:
+            result = _run(store, grid, AS_OF)
+            uncontacted = {f.node for f in result.findings if f.rule == "household-uncontacted"}
+            assert result.summary.totals.households == len(expected), (store, grid)
+            assert uncontacted <= expected, (store, grid)
+            assert (result.scope_kind, result.whole_streets(), result.whole_communities()) == ("grid", [], [])
 
 
 def test_an_unknown_scope_is_not_found_alike(engines: Engines) -> None:

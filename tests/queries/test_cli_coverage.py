@@ -64,3 +64,53 @@ def test_rule_filter_scope_and_files(store: str, tmp_path: Path) -> None:
     assert unknown.exit_code == 1
     no_output = runner.invoke(app, ["coverage", "--store", store, "--format", "xlsx"])
     assert no_output.exit_code == 1
+
+
+def _heading(output: str, first_column: str) -> str:
+    """The heading line of the table whose first column is ``first_column``."""
+    return next(line for line in output.splitlines() if first_column in line)
+
+
+def test_the_ratio_column_names_the_scope_not_its_street(store: str) -> None:
+    """Issue 18: with --scope a community the ratio column was headed with the community's street."""
+    whole = runner.invoke(app, ["coverage", "--store", store, "--as-of", "2025-06-30", "--limit", "0"])
+    assert whole.exit_code == 0, whole.output
+    heading = _heading(whole.output, "指标 ratio")
+    assert "钟楼街道" in heading
+    assert "合计 total" in heading
+    assert "最需关注的社区" in whole.output
+    assert "高 high" in _heading(whole.output, "社区 community")
+    for scope, name in (("130705001001", "翠竹西社区"), ("130705001001G0102", "翠竹西社区1-2网格")):
+        result = runner.invoke(app, ["coverage", "--store", store, "--as-of", "2025-06-30", "--scope", scope, "--limit", "0"])
+        assert result.exit_code == 0, result.output
+        for first in ("指标 ratio", "规则 rule"):
+            heading = _heading(result.output, first)
+            assert f"{name} ({scope})" in heading
+            assert "钟楼街道" not in heading
+            assert "合计 total" not in heading
+        assert "最需关注的社区" not in result.output  # a community's counts shown for the scope alone, not as its community's
+
+
+def test_a_grid_scope_shows_the_households_in_grid_it(store: str) -> None:
+    """Issue 18: ``coverage --scope <grid>`` showed 0 households beside dozens of uncontacted households."""
+    args = ["coverage", "--store", store, "--as-of", "2025-06-30", "--scope", "130705001001G0102"]
+    table = runner.invoke(app, [*args, "--limit", "0"])
+    assert table.exit_code == 0, table.output
+    data = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    households = data["summary"]["totals"]["households"]
+    uncontacted = [f for f in data["findings"] if f["rule"] == "household-uncontacted"]
+    assert households >= len(uncontacted) > 0
+    assert data["summary"]["totals"]["ratios"]["households_contacted"]["denominator"] == households
+    row = next(line for line in table.output.splitlines() if line.startswith("│ 户数"))
+    assert f"{households:,}" in row
+    assert (data["scope_name"], data["scope_kind"]) == ("翠竹西社区1-2网格", "grid")
+
+
+def test_the_tables_give_rule_names_and_severities_in_chinese(store: str) -> None:
+    result = runner.invoke(app, ["coverage", "--store", store, "--as-of", "2025-06-30", "--limit", "5"])
+    assert result.exit_code == 0, result.output
+    assert "住户无党员联系（1+10）" in result.output
+    assert any(word in result.output for word in ("高 high", "中 medium", "低 low"))
+    assert "共 " in result.output
+    shown = runner.invoke(app, ["policy", "show"])
+    assert "中 medium" in shown.output

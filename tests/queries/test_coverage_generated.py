@@ -108,15 +108,19 @@ def test_a_stricter_grid_size_gives_more_findings(street: Street) -> None:
 
 def test_the_json_shape(street: Street) -> None:
     data = json.loads(json.dumps(street.result.to_dict(), ensure_ascii=False))
-    assert set(data) == {"as_of", "scope", "findings", "summary"}
-    assert (data["as_of"], data["scope"]) == (AS_OF, None)
+    assert set(data) == {"as_of", "scope", "scope_name", "scope_kind", "findings", "summary"}
+    assert (data["as_of"], data["scope"], data["scope_name"], data["scope_kind"]) == (AS_OF, None, None, None)
     communities = {c["code"] for c in data["summary"]["communities"]}
     assert len(communities) == 25
     for finding in data["findings"]:
         assert finding["rule"] in RULE_PARAMS
         assert finding["community"] is None or finding["community"] in communities
     summary = data["summary"]
-    assert set(summary) >= {"totals", "streets", "communities", "rules", "ratio_names"}
+    assert set(summary) >= {"totals", "streets", "communities", "rules", "ratio_names", "rule_names"}
+    assert summary["rule_names"]["household-uncontacted"] == {
+        "zh": "住户无党员联系（1+10）",
+        "en": "Household no Party member contacts",
+    }
     for area in [summary["totals"], *summary["streets"], *summary["communities"]]:
         assert set(area["ratios"]) == set(RATIOS)
         for ratio in area["ratios"].values():
@@ -188,7 +192,7 @@ def test_exports_carry_the_findings(street: Street, tmp_path: Path) -> None:
     raw = (tmp_path / "gaps.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert table[0][:2] == ["严重程度 severity", "规则 rule"]
+    assert table[0][:4] == ["严重程度 severity", "严重程度代码 severity id", "规则 rule", "规则编号 rule id"]
     assert len(table) == len(result.findings) + 1
     write_xlsx(result, tmp_path / "gaps.xlsx")
     book = CalamineWorkbook.from_path(str(tmp_path / "gaps.xlsx"))
