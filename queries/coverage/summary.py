@@ -83,22 +83,16 @@ class CoverageSummary:
     totals: AreaSummary
     streets: list[AreaSummary] = field(default_factory=list)
     communities: list[AreaSummary] = field(default_factory=list)
-<<<<<<< HEAD
     ratio_norms: dict[str, float] = field(default_factory=dict)
-=======
     #: Every rule of the policy: id → (Chinese name, English name).
     rule_names: dict[str, tuple[str, str]] = field(default_factory=dict)
->>>>>>> i18-cli
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rules": self.rules,
             "ratio_names": {name: {"zh": zh, "en": en} for name, (zh, en) in self.ratio_names.items()},
-<<<<<<< HEAD
             "ratio_norms": self.ratio_norms,
-=======
             "rule_names": {rule: {"zh": zh, "en": en} for rule, (zh, en) in self.rule_names.items()},
->>>>>>> i18-cli
             "totals": self.totals.to_dict(),
             "streets": [s.to_dict() for s in self.streets],
             "communities": [c.to_dict() for c in self.communities],
@@ -114,15 +108,14 @@ def ratio_names(policy: Policy) -> dict[str, tuple[str, str]]:
     return {name: (ratio.zh, ratio.en) for name, ratio in policy.ratios.items()}
 
 
-<<<<<<< HEAD
 def ratio_norms(policy: Policy) -> dict[str, float]:
     """The headline ratios' norms (达标线) the policy sets: name → share; a ratio without one is left out."""
     return {name: ratio.norm for name, ratio in policy.ratios.items() if ratio.norm is not None}
-=======
+
+
 def rule_names(policy: Policy) -> dict[str, tuple[str, str]]:
     """The policy's coverage rules: id → (Chinese name, English name)."""
     return {rule.id: (rule.zh, rule.en) for rule in policy.coverage.values()}
->>>>>>> i18-cli
 
 
 def _link_ratio(view: DayView, ratio: RatioCheck, scope: Subtree | None, atlas: Atlas, add: Any) -> None:
@@ -255,13 +248,9 @@ def summarise(
     """
     names: dict[str | None, str | None] = {None: None}
     counts = by_code(view, count_ratios(view, policy, scope, tallies), names)
-<<<<<<< HEAD
-    summary = summarise_counts(counts, names, findings, rules, ratio_names(policy))
+    summary = summarise_counts(counts, names, findings, rules, ratio_names(policy), rule_names(policy))
     summary.ratio_norms = ratio_norms(policy)
     return summary
-=======
-    return summarise_counts(counts, names, findings, rules, ratio_names(policy), rule_names(policy))
->>>>>>> i18-cli
 
 
 def summarise_counts(

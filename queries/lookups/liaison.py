@@ -138,9 +138,7 @@ def household_liaison(view: DayView, household: str) -> HouseholdLiaison:
             vacant.append((role, answered.zh, answered.en))
             return ()
         return tuple(
-            Post(role, *ROLE_NAMES[role], a.person, a.org, a.area, a.deputy, a.zh, a.en)
-            for a in answered
-            if a.person is not None
+            Post(role, *ROLE_NAMES[role], a.person, a.org, a.area, a.deputy, a.zh, a.en) for a in answered if a.person is not None
         )
 
     names = place.names
