@@ -30,6 +30,7 @@ from api.guard import StoreGuard
 from api.problems import ForbiddenError
 from api.scope import Scope
 from api.tokens import Token, TokenBook
+from api.trends import TrendCounter
 from orggraph.errors import NotFoundError
 from orggraph.model.kinds import AREA_KINDS, NodeKind
 from orggraph.settings import Settings
@@ -70,6 +71,7 @@ class Service:
         self._stop = threading.Event()
         self._refresher: threading.Thread | None = None
         self._trend_lock = threading.Lock()
+        self._counter: TrendCounter | None = None
         self._thresholds = gc.get_threshold()
         #: The view of today requests read (see the module docstring); ``None`` until warmed.
         self._published: DayView | None = None
@@ -143,6 +145,8 @@ class Service:
         view = self.store.view(today())  # built under the store's own lock: never half a write
         self._published = view
         self.precompute(view)
+        if self.own_store:
+            self._count_in_background()
         gc.unfreeze()
         gc.collect()
         gc.freeze()
@@ -166,19 +170,18 @@ class Service:
         """The headline ratios of an area (by code) at each of the last twelve month-ends, once per store
         revision and day, from as-of views that read what they need as they go.
 
-        The district's trend counts the whole graph on each day, per street and community: once made,
-        every street's and community's trend is read from it. Before, a street or a community (and any
-        area below) is counted alone, which is quicker. Each day is read under the shared lock on its
-        own, so writers wait for one day's count at most; counts that a write overtook are not kept."""
+        The district's trend counts the whole graph on each day, per street and community
+        (:meth:`count_district`, made after each new revision): once made, every street's and
+        community's trend is read from it. Before, a street or a community (and any area below) is
+        counted alone, which is quicker."""
         days = month_ends(dt.date.fromisoformat(today()))
-        kind = (self.published().node(f"area:{code}") or {}).get("kind")
-        whole = ("trend-counts", days[-1].isoformat(), id(self.policy))
-        counts = self.peek(whole)
+        view = self.published()
+        kind = (view.node(f"area:{code}") or {}).get("kind")
+        counts = self.peek(self._whole(days))
         if counts is None and kind == "district":
-            with self._trend_lock:  # one count of the whole district at a time; a second asker waits for it
-                counts = self.peek(whole) or self._count_district(whole, days)
+            counts = self.count_district(days)
         if counts is not None and kind in ("district", "street", "community"):
-            return trend_of_counts(counts, self.policy, days, code, str(kind))
+            return trend_of_counts(counts, self.policy, days, code, str(kind), self._streets_of(view, code, str(kind)))
 
         def alone() -> Trend:
             with self.guard.reading():
@@ -186,15 +189,52 @@ class Service:
 
         return self.cached(("trend", code, days[-1].isoformat(), id(self.policy)), alone)
 
-    def _count_district(self, key: tuple[Any, ...], days: list[dt.date]) -> list[DayCounts]:
-        revision = self.store.revision
-        counts: list[DayCounts] = []
-        for day in days:
-            with self.guard.reading():  # a day's count at a time: a writer waits for one day at most
-                counts += district_counts(lambda on: self.store.view(on, lazy=True), self.policy, [day])
-        if self.store.revision == revision:
-            self.remember(key, counts, revision)
-        return counts
+    def _whole(self, days: list[dt.date]) -> tuple[Any, ...]:
+        return ("trend-counts", days[-1].isoformat(), id(self.policy))
+
+    @staticmethod
+    def _streets_of(view: DayView, code: str, kind: str) -> frozenset[str] | None:
+        """A district's street codes when the store holds more than one district (``None``: everything)."""
+        if kind != "district" or len(summary_areas(view, streets=False)) <= 1:
+            return None
+        node = f"area:{code}"
+        return frozenset(s.split(":", 1)[1] for s in view.of_kind("street") if node in view.out_many([s], "PART_OF"))
+
+    def count_district(self, days: list[dt.date] | None = None) -> list[DayCounts]:
+        """The whole graph's ratio counts per street and community at the month-ends, once per revision:
+        in child processes when the store is one a child can open (:class:`api.trends.TrendCounter`),
+        else here a day at a time under the shared lock (a writer waits for one day at most). One count
+        at a time: a second asker waits for the first's. Counts a write overtook are not kept."""
+        days = days or month_ends(dt.date.fromisoformat(today()))
+        whole = self._whole(days)
+        with self._trend_lock:
+            found: list[DayCounts] | None = self.peek(whole)
+            if found is not None:
+                return found
+            revision = self.store.revision
+            counts: list[DayCounts] = []
+            read_at = {revision}
+            if self.own_store:
+                self._counter = self._counter or TrendCounter(self.settings)
+                read_at, counts = self._counter.count(self.policy, days)
+            else:
+                for day in days:
+                    with self.guard.reading():
+                        counts += district_counts(lambda on: self.store.view(on, lazy=True), self.policy, [day])
+            if read_at == {revision} and self.store.revision == revision:
+                self.remember(whole, counts, revision)
+            return counts
+
+    def _count_in_background(self) -> None:
+        """:meth:`count_district` in a thread of its own, so a new revision's trends are ready when asked."""
+
+        def run() -> None:
+            try:
+                self.count_district()
+            except Exception:
+                log.exception("could not count the month-ends: a trend asked for will be counted then")
+
+        threading.Thread(target=run, name="orggraph-trend", daemon=True).start()
 
     def stop(self) -> None:
         self._stop.set()
@@ -203,6 +243,8 @@ class Service:
         if self.webhooks is not None:
             self.webhooks.close(timeout=5)
         self.audit.stop()
+        if self._counter is not None:
+            self._counter.close()
         gc.unfreeze()
         gc.set_threshold(*self._thresholds)
 

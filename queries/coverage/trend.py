@@ -95,14 +95,28 @@ def district_counts(view_of: Callable[[str], DayView], policy: Policy, days: Seq
     return found
 
 
-def trend_of_counts(counts: Sequence[DayCounts], policy: Policy, days: Sequence[dt.date], code: str, level: str) -> Trend:
-    """The trend of the district (``level`` ``"district"``: everything), a street or a community (by code)
-    from :func:`district_counts`; a day where the area counts nothing has ratios of 0/0 (no value)."""
+def trend_of_counts(
+    counts: Sequence[DayCounts],
+    policy: Policy,
+    days: Sequence[dt.date],
+    code: str,
+    level: str,
+    streets: frozenset[str] | None = None,
+) -> Trend:
+    """The trend of a district, a street or a community (``level``; the area by code) from
+    :func:`district_counts`. A district counts what its ``streets`` count, or everything when ``None``
+    (the store holds one district); a day where the area counts nothing has ratios of 0/0 (no value)."""
+
+    def counted(street: str | None, community: str | None) -> bool:
+        if level == "district":
+            return streets is None or street in streets
+        return street == code if level == "street" else community == code
+
     points: list[dict[str, Ratio] | None] = []
     for day in counts:
         sums = {name: [0, 0] for name in policy.ratios}
         for (street, community), found in day.items():
-            if level == "district" or (level == "street" and street == code) or (level == "community" and community == code):
+            if counted(street, community):
                 for name, (numerator, denominator) in found.items():
                     sums[name][0] += numerator
                     sums[name][1] += denominator
