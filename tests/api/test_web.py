@@ -223,6 +223,29 @@ def test_a_viewer_is_offered_the_overview_and_the_cases_metrics_only(browser: We
     sign_in(browser, base_url, Role.VIEWER, "S1")
     assert visible_tabs(browser) == ["overview", "cases"]
     assert "查看" in browser.find_element(By.ID, "whoami").text
+    assert not browser.find_element(By.ID, "export").is_displayed()  # a planner's: not offered to be refused
+
+
+OVERLAPS = """
+const boxes = [...document.querySelectorAll('#graph text')].map(t => t.getBBox());
+const hits = [];
+boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+  if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) hits.push([a, b]);
+}));
+return [boxes.length, hits.length];
+"""
+
+
+def test_the_liaison_graph_lays_its_labels_out_without_overlaps(browser: WebDriver, base_url: str) -> None:
+    sign_in(browser, base_url, Role.DISPATCHER, "D")
+    browser.find_element(By.CSS_SELECTOR, '#tabs button[data-view="liaison"]').click()
+    for count in (3, 9, 24):  # one column, two, and as many as are drawn
+        around = [{"kind": "person", "label": f"联系人{i}号 · 幸福里小区3号楼2单元50{i}室", "role": "联系户（1+10）"} for i in range(count)]
+        browser.execute_script("drawGraph('幸福里小区3号楼2单元502室 · 一个很长的地址用来测试', arguments[0])", around)
+        labels, overlaps = browser.execute_script(OVERLAPS)
+        assert labels == 2 * count + 1
+        assert overlaps == 0, count
+    shot(browser, "liaison-graph-24")
 
 
 def test_liaison_search_draws_who_serves_a_household(browser: WebDriver, base_url: str) -> None:

@@ -516,8 +516,8 @@ function drawGraph(center, around) {
     const anchor = { x: left ? x - 12 : x + 12, "text-anchor": left ? "end" : "start" };
     items.push(node("line", { x1: cx, y1: cy, x2: x, y2: y }));
     items.push(node("circle", { cx: x, cy: y, r: 7, class: other.kind === "person" ? "person" : "place" }));
-    items.push(node("text", { ...anchor, y: y - 3, class: "label" }, other.label));
-    items.push(node("text", { ...anchor, y: y + 12, class: "muted label" }, other.role));
+    items.push(node("text", { ...anchor, y: y - 4, class: "label" }, other.label));
+    items.push(node("text", { ...anchor, y: y + 15, class: "muted label" }, other.role));
   });
   items.push(node("circle", { cx, cy, r: 10, class: "center" }));
   items.push(node("text", { x: cx, y: cy + 26, "text-anchor": "middle", class: "label center-label" }, center));
