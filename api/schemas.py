@@ -278,6 +278,16 @@ class RatioOut(BaseModel):
     denominator: int
 
 
+class TrendPendingOut(BaseModel):
+    """A trend not counted yet (202): the month-ends of the store's latest revision are being counted."""
+
+    scope: str
+    status: str = Field(description="counting")
+    retry_after_s: int = Field(description="seconds to wait before asking again (also the Retry-After header)")
+    message_en: str
+    message_zh: str
+
+
 class LabelsOut(BaseModel):
     """The model's words in Chinese and English (界面名称): each entry ``{"zh", "en"}``."""
 

@@ -30,7 +30,7 @@ from api.guard import StoreGuard
 from api.problems import ForbiddenError
 from api.scope import Scope
 from api.tokens import Token, TokenBook
-from api.trends import TrendCounter
+from api.trends import Trends
 from orggraph.errors import NotFoundError
 from orggraph.model.kinds import AREA_KINDS, NodeKind
 from orggraph.settings import Settings
@@ -42,7 +42,6 @@ from queries.cases.desk import CaseDesk, Moved
 from queries.cases.notify import notifier_of
 from queries.coverage import CoverageResult, run_coverage
 from queries.coverage.drilldown import summary_areas
-from queries.coverage.trend import DayCounts, Trend, district_counts, month_ends, trend, trend_of_counts
 from queries.policy import Policy, load_policy
 
 log = logging.getLogger("orggraph.api")
@@ -70,8 +69,6 @@ class Service:
         self._cache_lock = threading.Lock()
         self._stop = threading.Event()
         self._refresher: threading.Thread | None = None
-        self._trend_lock = threading.Lock()
-        self._counter: TrendCounter | None = None
         self._thresholds = gc.get_threshold()
         #: The view of today requests read (see the module docstring); ``None`` until warmed.
         self._published: DayView | None = None
@@ -80,6 +77,8 @@ class Service:
         self.zone = zone_of(settings.timezone)
         #: Webhooks of the policy told of dispatches and escalations (``None``: the policy has none).
         self.webhooks = notifier_of(self.policy, settings)
+        #: The trends of the headline ratios over the month-ends (趋势).
+        self.trends = Trends(self)
         self.cases = CaseDesk(
             self.store.case_ledger(),
             self.policy,
@@ -146,7 +145,7 @@ class Service:
         self._published = view
         self.precompute(view)
         if self.own_store:
-            self._count_in_background()
+            self.trends.start()  # the new revision's month-ends, counted by children while requests go on
         gc.unfreeze()
         gc.collect()
         gc.freeze()
@@ -166,76 +165,6 @@ class Service:
             lambda: run_coverage(view, scope=code, rules=rules, policy=self.policy),
         )
 
-    def trend(self, code: str) -> Trend:
-        """The headline ratios of an area (by code) at each of the last twelve month-ends, once per store
-        revision and day, from as-of views that read what they need as they go.
-
-        The district's trend counts the whole graph on each day, per street and community
-        (:meth:`count_district`, made after each new revision): once made, every street's and
-        community's trend is read from it. Before, a street or a community (and any area below) is
-        counted alone, which is quicker."""
-        days = month_ends(dt.date.fromisoformat(today()))
-        view = self.published()
-        kind = (view.node(f"area:{code}") or {}).get("kind")
-        counts = self.peek(self._whole(days))
-        if counts is None and kind == "district":
-            counts = self.count_district(days)
-        if counts is not None and kind in ("district", "street", "community"):
-            return trend_of_counts(counts, self.policy, days, code, str(kind), self._streets_of(view, code, str(kind)))
-
-        def alone() -> Trend:
-            with self.guard.reading():
-                return trend(lambda day: self.store.view(day, lazy=True), self.policy, code, days)
-
-        return self.cached(("trend", code, days[-1].isoformat(), id(self.policy)), alone)
-
-    def _whole(self, days: list[dt.date]) -> tuple[Any, ...]:
-        return ("trend-counts", days[-1].isoformat(), id(self.policy))
-
-    @staticmethod
-    def _streets_of(view: DayView, code: str, kind: str) -> frozenset[str] | None:
-        """A district's street codes when the store holds more than one district (``None``: everything)."""
-        if kind != "district" or len(summary_areas(view, streets=False)) <= 1:
-            return None
-        node = f"area:{code}"
-        return frozenset(s.split(":", 1)[1] for s in view.of_kind("street") if node in view.out_many([s], "PART_OF"))
-
-    def count_district(self, days: list[dt.date] | None = None) -> list[DayCounts]:
-        """The whole graph's ratio counts per street and community at the month-ends, once per revision:
-        in child processes when the store is one a child can open (:class:`api.trends.TrendCounter`),
-        else here a day at a time under the shared lock (a writer waits for one day at most). One count
-        at a time: a second asker waits for the first's. Counts a write overtook are not kept."""
-        days = days or month_ends(dt.date.fromisoformat(today()))
-        whole = self._whole(days)
-        with self._trend_lock:
-            found: list[DayCounts] | None = self.peek(whole)
-            if found is not None:
-                return found
-            revision = self.store.revision
-            counts: list[DayCounts] = []
-            read_at = {revision}
-            if self.own_store:
-                self._counter = self._counter or TrendCounter(self.settings)
-                read_at, counts = self._counter.count(self.policy, days)
-            else:
-                for day in days:
-                    with self.guard.reading():
-                        counts += district_counts(lambda on: self.store.view(on, lazy=True), self.policy, [day])
-            if read_at == {revision} and self.store.revision == revision:
-                self.remember(whole, counts, revision)
-            return counts
-
-    def _count_in_background(self) -> None:
-        """:meth:`count_district` in a thread of its own, so a new revision's trends are ready when asked."""
-
-        def run() -> None:
-            try:
-                self.count_district()
-            except Exception:
-                log.exception("could not count the month-ends: a trend asked for will be counted then")
-
-        threading.Thread(target=run, name="orggraph-trend", daemon=True).start()
-
     def stop(self) -> None:
         self._stop.set()
         if self._refresher is not None:
@@ -243,8 +172,7 @@ class Service:
         if self.webhooks is not None:
             self.webhooks.close(timeout=5)
         self.audit.stop()
-        if self._counter is not None:
-            self._counter.close()
+        self.trends.close()
         gc.unfreeze()
         gc.set_threshold(*self._thresholds)
 

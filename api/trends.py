@@ -1,24 +1,45 @@
-"""The whole district's trend counted in child processes (趋势): the headline ratios of every street
-and community at the last twelve month-ends take a minute of interpreter time on a district, which
-would hold the server's requests up; children (spawned once and kept; like the import's child, never
-forked from the threaded server) count the days in parallel at a lower priority, so the server's
-requests go first.
+"""The headline ratios' trends of a server (趋势): each ratio of an area at the last twelve month-ends.
+
+Counting a month-end reads the graph as it was that day (an as-of view) and runs the rules the ratios
+measure: seconds per day for a district or a large street, so a minute for a year. The server counts
+the whole graph once per store revision, per street and community (:class:`Trends`), and every
+district's, street's and community's trend is read from that; a grid or anything smaller is counted
+alone when asked (a small scope reads little). The whole count starts after each new revision
+(:meth:`api.service.Service.warm`) in child processes at a lower priority (:class:`TrendCounter`:
+the interpreter stays the requests'), or, for a store a child cannot open (in memory), in a thread.
+A trend asked for before its count is done waits a few seconds, then is answered "still counting"
+(HTTP 202, ``Retry-After``).
 
 A child opens the store the settings name, as the server did, and reads it at the revision it finds;
-the counts are kept only when that is the revision the server asked at (:meth:`Service.trend`).
+counts are kept only when that is the revision the server asked at.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 from orggraph.settings import Settings
 from orggraph.store import open_store
-from queries.coverage.trend import DayCounts, district_counts
+from orggraph.store.view import DayView
+from orggraph.timeline import today
+from queries.coverage.drilldown import summary_areas
+from queries.coverage.trend import DayCounts, Trend, district_counts, month_ends, trend, trend_of_counts
 from queries.policy import Policy
+
+if TYPE_CHECKING:
+    from api.service import Service
+
+log = logging.getLogger(__name__)
+
+#: The area kinds whose trends are read from the whole graph's count.
+COUNTED_WHOLE = ("district", "street", "community")
 
 
 def _lower_priority() -> None:
@@ -34,7 +55,8 @@ def _count(settings: Settings, policy: Policy, days: list[str]) -> tuple[int, li
 
 
 class TrendCounter:
-    """Child processes that count the whole district on given days (one per core, at most four)."""
+    """Child processes (spawned once and kept; never forked from the threaded server) that count the
+    whole graph on given days, in parallel: one per core, at most four."""
 
     def __init__(self, settings: Settings, workers: int | None = None) -> None:
         self.settings = settings
@@ -44,7 +66,7 @@ class TrendCounter:
     def count(self, policy: Policy, days: list[dt.date]) -> tuple[set[int], list[DayCounts]]:
         """The counts of ``days`` (in order) and the revisions the children read them at."""
         if self._pool is None:
-            context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+            context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_lower_priority)
         chunks = [days[i :: self.workers] for i in range(self.workers) if days[i :: self.workers]]
         futures = [self._pool.submit(_count, self.settings, policy, [d.isoformat() for d in chunk]) for chunk in chunks]
@@ -60,3 +82,114 @@ class TrendCounter:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+
+class Trends:
+    """A server's trends: the whole graph's month-end counts per revision, and the areas' trends."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self._counter: TrendCounter | None = None
+        self._counting = False
+        self._changed = threading.Condition()  # told when a count ends
+        self._one = threading.Lock()  # one count at a time
+
+    @staticmethod
+    def days() -> list[dt.date]:
+        """The last twelve month-ends, in the district's calendar."""
+        return month_ends(dt.date.fromisoformat(today()))
+
+    def _key(self, days: list[dt.date]) -> tuple[Any, ...]:
+        return ("trend-counts", days[-1].isoformat(), id(self.service.policy))
+
+    def of(self, code: str, *, wait: float) -> Trend | None:
+        """The trend of the area ``code``; ``None`` when the whole graph's count it needs is under way
+        after ``wait`` seconds (asked for again later, it is read from the count)."""
+        service = self.service
+        days = self.days()
+        view = service.published()
+        kind = str((view.node(f"area:{code}") or {}).get("kind"))
+        if kind in COUNTED_WHOLE:
+            counts = self.wait(days, wait)
+            if counts is None:
+                return None
+            return trend_of_counts(counts, service.policy, days, code, kind, self._streets_of(view, code, kind))
+
+        def alone() -> Trend:
+            with service.guard.reading():
+                return trend(lambda day: service.store.view(day, lazy=True), service.policy, code, days)
+
+        return service.cached(("trend", code, days[-1].isoformat(), id(service.policy)), alone)
+
+    @staticmethod
+    def _streets_of(view: DayView, code: str, kind: str) -> frozenset[str] | None:
+        """A district's street codes when the store holds more than one district (``None``: everything)."""
+        if kind != "district" or len(summary_areas(view, streets=False)) <= 1:
+            return None
+        node = f"area:{code}"
+        return frozenset(s.split(":", 1)[1] for s in view.of_kind("street") if node in view.out_many([s], "PART_OF"))
+
+    def wait(self, days: list[dt.date], seconds: float) -> list[DayCounts] | None:
+        """The whole graph's counts at ``days`` for the store's revision: kept ones, or those of the
+        count under way (started now if none is) when it ends within ``seconds``."""
+        deadline = time.monotonic() + seconds
+        with self._changed:
+            while (found := self.service.peek(self._key(days))) is None:
+                if not self._counting:
+                    self._start()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._changed.wait(left)
+        counts: list[DayCounts] = found
+        return counts
+
+    def start(self) -> None:
+        """Count the whole graph for the store's revision in the background, unless a count is under way."""
+        with self._changed:
+            if not self._counting:
+                self._start()
+
+    def _start(self) -> None:
+        self._counting = True
+        threading.Thread(target=self._run, name="orggraph-trend", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self.count()
+        except Exception:
+            log.exception("could not count the month-ends; a trend asked for starts the count again")
+        finally:
+            with self._changed:
+                self._counting = False
+                self._changed.notify_all()
+
+    def count(self, days: list[dt.date] | None = None) -> list[DayCounts]:
+        """The whole graph's ratio counts per street and community at ``days`` (default the month-ends),
+        made once per revision: by the children when the store is one a child can open, else here a day
+        at a time under the shared lock (a writer waits for one day at most). Counts a write overtook
+        are not kept."""
+        service = self.service
+        days = days or self.days()
+        key = self._key(days)
+        with self._one:
+            found: list[DayCounts] | None = service.peek(key)
+            if found is not None:
+                return found
+            revision = service.store.revision
+            counts: list[DayCounts] = []
+            read_at = {revision}
+            if service.own_store:
+                self._counter = self._counter or TrendCounter(service.settings)
+                read_at, counts = self._counter.count(service.policy, days)
+            else:
+                for day in days:
+                    with service.guard.reading():
+                        counts += district_counts(lambda on: service.store.view(on, lazy=True), service.policy, [day])
+            if read_at == {revision} and service.store.revision == revision:
+                service.remember(key, counts, revision)
+            return counts
+
+    def close(self) -> None:
+        if self._counter is not None:
+            self._counter.close()

@@ -19,7 +19,7 @@ from api.auth import Caller, Planner, Viewer
 from api.params import Area, AsOf, day_of
 from api.problems import responses
 from api.replies import FILE_CONTENT, file_reply, json_reply
-from api.schemas import AreasOut, CoverageSummaryOut, FindingsPage, StatsOut, TrendOut
+from api.schemas import AreasOut, CoverageSummaryOut, FindingsPage, StatsOut, TrendOut, TrendPendingOut
 from api.scope import Scope
 from orggraph.errors import NotFoundError
 from orggraph.store.view import DayView
@@ -87,15 +87,38 @@ def summary(caller: Viewer, area: Area = None, rule: Rules = None, as_of: AsOf =
         return json_reply({**head, **result.summary.to_dict()})
 
 
-@router.get("/coverage/trend", response_model=TrendOut, responses=responses(), summary="Headline ratios over twelve month-ends")
+#: Seconds a trend request waits for the whole graph's month-end counts before answering "still counting".
+TREND_WAIT = 5.0
+
+
+@router.get(
+    "/coverage/trend",
+    response_model=TrendOut,
+    responses={**responses(), 202: {"model": TrendPendingOut, "description": "still counting: ask again after Retry-After"}},
+    summary="Headline ratios over twelve month-ends",
+)
 def coverage_trend(caller: Viewer, area: Area = None) -> Response:
     """The area's headline ratios (主要指标) at each of the last twelve month-ends (趋势), from as-of
-    views of the kept history; computed once per store revision and area, then answered from memory."""
+    views of the kept history. The whole graph is counted once per store revision (after each write, in
+    the background) and every district's, street's and community's trend read from that; a smaller area
+    is counted when asked. Asked before the count is done: 202, ``Retry-After`` seconds to ask again."""
     service = caller.service
     with service.reading():
         _, code = area_in_scope(caller, service.view(), area)
         name = (service.view().node(f"area:{code}") or {}).get("name")
-    return json_reply({**service.trend(code).to_dict(), "scope_name": name})
+    found = service.trends.of(code, wait=TREND_WAIT)
+    if found is None:
+        pending = {
+            "scope": code,
+            "status": "counting",
+            "retry_after_s": 5,
+            "message_en": "the month-ends are being counted for the store's latest revision; ask again shortly",
+            "message_zh": "正在按各月末计算最新数据，请稍后再试",
+        }
+        reply = json_reply(pending, status=202)
+        reply.headers["Retry-After"] = "5"
+        return reply
+    return json_reply({**found.to_dict(), "scope_name": name})
 
 
 @router.get("/coverage/areas", response_model=AreasOut, responses=responses(), summary="Findings per area below")

@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.routes import coverage as coverage_routes
 from api.tokens import Role, TokenBook
 from orggraph.settings import Settings
-from orggraph.store import open_store
+from orggraph.store import MemoryStore, open_store
 from orggraph.timeline import today
 from queries.coverage.trend import month_ends, trend
 from queries.policy import load_policy
-from tests.api.conftest import api_world
+from tests.api.conftest import KEY, api_world
 
 
 def test_the_districts_trend_counted_in_children_is_the_one_counted_alone(tmp_path: Path) -> None:
@@ -27,11 +29,31 @@ def test_the_districts_trend_counted_in_children_is_the_one_counted_alone(tmp_pa
     with TestClient(app, headers={"Authorization": f"Bearer {whole}"}) as client:
         assert app.state.service.own_store  # so the count is made in child processes
         answers = {code: client.get("/v1/coverage/trend", params={"area": code}).json() for code in ("D", "S1", "C1", "G1")}
-        counted = app.state.service.count_district()  # kept for the revision: the same object again
-        assert app.state.service.count_district() is counted
-        assert app.state.service._counter is not None  # the children were asked
+        trends = app.state.service.trends
+        counted = trends.count()  # kept for the revision: the same object again
+        assert trends.count() is counted
+        assert trends._counter is not None  # the children were asked
     days = month_ends(dt.date.fromisoformat(today()))
     with open_store(settings) as store:
         for code, answer in answers.items():
             alone = trend(lambda day, s=store: s.view(day, lazy=True), load_policy(None), code, days)
             assert answer["series"] == alone.to_dict()["series"], code
+
+
+def test_a_trend_asked_before_its_count_is_done_is_a_202_to_ask_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(coverage_routes, "TREND_WAIT", 0.0)
+    store = api_world(MemoryStore(KEY))
+    tokens = TokenBook(None)
+    app = create_app(Settings(store=":memory:"), store=store, tokens=tokens)
+    whole, _ = tokens.add(Role.VIEWER, "D", expires=None, note="trend")
+    with TestClient(app, headers={"Authorization": f"Bearer {whole}"}) as client:
+        first = client.get("/v1/coverage/trend", params={"area": "S1"})
+        assert first.status_code == 202, first.text
+        assert first.headers["Retry-After"] == "5"
+        assert first.json()["status"] == "counting"
+        assert "正在" in first.json()["message_zh"]
+        assert app.state.service.trends.wait(app.state.service.trends.days(), 30) is not None
+        again = client.get("/v1/coverage/trend", params={"area": "S1"})
+        assert again.status_code == 200, again.text
+        assert len(again.json()["days"]) == 12
+        assert client.get("/v1/coverage/trend", params={"area": "G1"}).status_code == 200  # a grid: counted alone, at once

@@ -240,7 +240,8 @@ def test_the_liaison_graph_lays_its_labels_out_without_overlaps(browser: WebDriv
     sign_in(browser, base_url, Role.DISPATCHER, "D")
     browser.find_element(By.CSS_SELECTOR, '#tabs button[data-view="liaison"]').click()
     for count in (3, 9, 24):  # one column, two, and as many as are drawn
-        around = [{"kind": "person", "label": f"联系人{i}号 · 幸福里小区3号楼2单元50{i}室", "role": "联系户（1+10）"} for i in range(count)]
+        label = "联系人{}号 · 幸福里小区3号楼2单元50{}室"
+        around = [{"kind": "person", "label": label.format(i, i), "role": "联系户（1+10）"} for i in range(count)]
         browser.execute_script("drawGraph('幸福里小区3号楼2单元502室 · 一个很长的地址用来测试', arguments[0])", around)
         labels, overlaps = browser.execute_script(OVERLAPS)
         assert labels == 2 * count + 1

@@ -261,8 +261,15 @@ async function loadTrend() {
   state.trend = null;
   $("trend-status").textContent = t("trend_loading");
   try {
-    const trend = await (await api(`/v1/coverage/trend?${new URLSearchParams({ area: code })}`)).json();
+    const answer = await api(`/v1/coverage/trend?${new URLSearchParams({ area: code })}`);
     if (current().code !== code) return;  // moved on meanwhile
+    if (answer.status === 202) {  // the month-ends are being counted: ask again when told to
+      const pending = await answer.json();
+      $("trend-status").textContent = `${pick(pending.message_zh, pending.message_en)}…`;
+      setTimeout(() => { if (current().code === code && !state.trend) loadTrend(); }, 1000 * (pending.retry_after_s || 5));
+      return;
+    }
+    const trend = await answer.json();
     state.trend = trend;
     $("trend-status").textContent = "";
     renderTrend();
