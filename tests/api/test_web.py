@@ -95,6 +95,14 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
     driver.quit()
 
 
+@pytest.fixture(scope="module")
+def module_browser() -> Iterator[WebDriver]:
+    """One headless Chromium for a whole module (nothing is downloaded with it)."""
+    driver = chromium()
+    yield driver
+    driver.quit()
+
+
 def wait(driver: WebDriver, condition: object, seconds: float = 10) -> object:
     """Until ``condition`` holds; a page re-rendering meanwhile (stale elements) is waited out."""
     return WebDriverWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException]).until(condition)  # type: ignore[arg-type]

@@ -25,7 +25,7 @@ from selenium.webdriver.support.ui import Select
 import api.service
 from api.tokens import Role
 from tests.api import test_web
-from tests.api.test_web import TOKENS, chromium, shot, sign_in, texts, wait
+from tests.api.test_web import TOKENS, shot, sign_in, texts, wait
 
 #: This module's own server over the API test world (a module-scoped fixture of ``test_web.py``).
 base_url = test_web.base_url
@@ -41,12 +41,8 @@ def no_clock() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[WebDriver]:
-    """One headless Chromium for the module (``test_web.py``'s; nothing is downloaded here)."""
-    driver = chromium()
-    yield driver
-    driver.quit()
+#: One headless Chromium for the module (``test_web.py``'s).
+browser = test_web.module_browser
 
 
 @pytest.fixture(scope="module")

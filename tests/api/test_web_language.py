@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -21,7 +20,7 @@ from api.tokens import Role
 from orggraph.model import LinkKind, NodeKind
 from tests.api import test_web
 from tests.api.conftest import pid
-from tests.api.test_web import TOKENS, chromium, shot, sign_in, texts, wait
+from tests.api.test_web import TOKENS, shot, sign_in, texts, wait
 
 base_url = test_web.base_url
 
@@ -55,11 +54,8 @@ def leaks(driver: WebDriver, lang: str, data: frozenset[str] = frozenset()) -> l
     return found
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[WebDriver]:
-    driver = chromium()
-    yield driver
-    driver.quit()
+#: One headless Chromium for the module (``test_web.py``'s).
+browser = test_web.module_browser
 
 
 @pytest.fixture(scope="module")

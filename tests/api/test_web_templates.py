@@ -5,10 +5,8 @@ labelled in the page's language, saved with its Chinese file name. Screenshots g
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
@@ -16,17 +14,13 @@ from api.tokens import Role
 from importers.readers import read_file
 from importers.rosters import COLUMNS, RosterKind
 from tests.api import test_web
-from tests.api.test_web import chromium, shot, sign_in, texts, wait
+from tests.api.test_web import shot, sign_in, texts, wait
 
 #: This module's own server over the API test world (a module-scoped fixture of ``test_web.py``).
 base_url = test_web.base_url
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[WebDriver]:
-    driver = chromium(tmp_path)
-    yield driver
-    driver.quit()
+browser = test_web.browser
 
 
 def buttons(driver: WebDriver) -> list[str]:
