@@ -25,6 +25,13 @@ class RefOut(BaseModel):
     kind: str
 
 
+class UnitRefOut(RefOut):
+    """A work unit (单位) that answers or helps, with its office phone (联系电话)."""
+
+    phone_masked: str | None = None
+    phone: str | None = Field(default=None, description="whole office phone: dispatcher and above")
+
+
 class PersonOut(BaseModel):
     """A person (人员) as callers see them: masked, with the whole phone where the role allows."""
 
@@ -65,7 +72,7 @@ class StepOut(BaseModel):
     role_en: str
     person: PersonOut | None
     org: RefOut | None
-    unit: RefOut | None
+    unit: UnitRefOut | None
     area: RefOut | None
     deputy: bool
     reason: ReasonOut
@@ -83,7 +90,7 @@ class SkippedOut(BaseModel):
 
 
 class HelperOut(BaseModel):
-    unit: RefOut
+    unit: UnitRefOut
     project: RefOut
     category: str
     term_end: str | None
@@ -166,7 +173,7 @@ class BuildingLiaisonOut(BaseModel):
 class UnitOut(BaseModel):
     """What a work unit is linked to (单位关联); links outside the caller's scope are left out."""
 
-    unit: RefOut
+    unit: UnitRefOut
     as_of: str
     unit_kind: str | None
     handles: list[str]
