@@ -112,6 +112,35 @@ class EscalationOut(BaseModel):
     helpers: list[HelperOut]
 
 
+class SearchHitOut(BaseModel):
+    """One node found (查找结果): what it is — its kind named in Chinese and English —, how it matched
+    and where it is (a household's address; the street, community and grid within the caller's scope)."""
+
+    id: str = Field(description="the node id, as the lookups take it (household:H0001, person:…, area:…)")
+    kind: str
+    kind_zh: str
+    kind_en: str
+    code: str
+    name: str | None
+    rank: str = Field(description="exact, prefix or substring")
+    match: str = Field(description="what matched: code, name, address, id_masked or id_number")
+    address: str | None = Field(description="a household's, building's or entrance's address")
+    street: RefOut | None = None
+    community: RefOut | None = None
+    grid: RefOut | None = None
+    person: PersonOut | None = Field(default=None, description="a person, masked as the caller's role allows")
+
+
+class SearchOut(BaseModel):
+    """What a search found (查找): the best hits first, and whether there were more."""
+
+    query: str = Field(description="the text searched; a whole ID number is shown masked")
+    read_as: str = Field(description="id_number, address (it resolved to a household) or text")
+    as_of: str
+    results: list[SearchHitOut]
+    truncated: bool = Field(description="there were more hits than `limit`")
+
+
 class CategoriesOut(BaseModel):
     """The issue categories (事项类别) known to the escalation policy and the departments."""
 
