@@ -18,6 +18,7 @@ from queries.cli.policy import PolicyOption, effective_policy
 from queries.escalation import escalation_path
 from queries.lookups import community_links, household_liaison, member_links
 from queries.lookups.explain import explain_path
+from queries.lookups.search import person_named
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
@@ -89,7 +90,10 @@ def escalate(
 @reports_errors
 def who(
     household: Annotated[str | None, typer.Option("--household", help="Household code or address.")] = None,
-    member: Annotated[str | None, typer.Option("--member", help="Person: node id, code or masked ID number.")] = None,
+    member: Annotated[
+        str | None,
+        typer.Option("--member", help="Person: node id, code, masked or whole ID number, or name (人员：编号、身份证号或姓名)."),
+    ] = None,
     community: Annotated[str | None, typer.Option("--community", help="Community area code.")] = None,
     path: Annotated[
         tuple[str, str] | None, typer.Option("--path", help="Two node ids: the shortest explaining path between them.")
@@ -97,7 +101,11 @@ def who(
     as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Liaison lookups: who is responsible for a household; what a member or a community is linked to."""
+    """Liaison lookups: who is responsible for a household; what a member or a community is linked to.
+
+    ``--member`` takes a person's code, a masked ID number only one has, a whole ID number (looked up
+    by its keyed hash, printed masked) or a name; a name several persons have lists them, masked, and
+    asks for one's code."""
     settings = settings_for(store)
     asked = [x for x in (household, member, community, path) if x]
     if len(asked) != 1:
@@ -110,7 +118,7 @@ def who(
         if household:
             data = household_liaison(view, household).to_dict()
         elif member:
-            data = member_links(view, member).to_dict()
+            data = member_links(view, person_named(view, member, key=graph_store.pii_key)).to_dict()
         elif community:
             data = community_links(view, community).to_dict()
         else:
