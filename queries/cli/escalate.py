@@ -70,13 +70,14 @@ def escalate(
         table.add_column(column)
     for i, step in enumerate(data["steps"], start=1):
         holder = step.get("org") or step.get("unit") or {}
+        office = (step.get("unit") or {}).get("phone_masked") if step.get("person") is None else None  # a department's
         role = f"{step['role_zh']}{' (副书记代行 deputy)' if step.get('deputy') else ''}"
         table.add_row(
             str(i),
             step["level_zh"],
             role,
             escape(_person(step.get("person"))),
-            escape(holder.get("name") or ""),
+            escape(" ".join(filter(None, (holder.get("name"), office)))),
             step["deadline"],
             escape(step["reason"]["zh"]),
         )

@@ -37,6 +37,10 @@ def test_escalate_table_and_json(store: tuple[str, str]) -> None:
     assert table.exit_code == 0, table.output
     assert "逐级响应" in table.output
     data = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    departments = [s["unit"] for s in data["steps"] if s["role"] == "department"]
+    assert departments
+    assert all(d["phone_masked"] and "*" in d["phone_masked"] for d in departments)
+    assert departments[0]["phone_masked"] in table.output  # the department's office phone, masked
     assert data["steps"][0]["deadline"].startswith("2025-06-30T10:00")
     levels = [s["level"] for s in data["steps"]]
     assert levels == sorted(levels, key=["contact", "building", "grid", "community", "street"].index)
