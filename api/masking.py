@@ -113,7 +113,7 @@ class Revealer:
                 self.unit(item)
 
     def walk(self, value: Any) -> Any:
-        """Reveal, in place, every person in ``value`` (dicts and lists, any depth); returns ``value``."""
+        """Reveal, in place, every person and unit in ``value`` (dicts and lists, any depth); returns ``value``."""
         if isinstance(value, dict):
             if "id_masked" in value and str(value.get("id", "")).startswith("person:"):
                 self.person(value)

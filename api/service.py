@@ -41,7 +41,7 @@ from queries.cases.desk import CaseDesk, Moved
 from queries.cases.notify import notifier_of
 from queries.coverage import CoverageResult, run_coverage
 from queries.coverage.drilldown import summary_areas
-from queries.lookups.search import SearchIndex
+from queries.lookups.search_index import SearchIndex
 from queries.policy import Policy, load_policy
 
 log = logging.getLogger("orggraph.api")
@@ -75,6 +75,8 @@ class Service:
         #: The search index of the last view it was built for (:meth:`search_index`).
         self._search: SearchIndex | None = None
         self._search_lock = threading.Lock()
+        #: The (revision, day) whose index the refresh thread could not build: not tried again.
+        self._search_failed: tuple[int, str] | None = None
         #: The case desk (事件): reports, events and the clock over the store's ledger.
         #: The district's time zone (``ORGGRAPH_TIMEZONE``): deadlines are shown in it.
         self.zone = zone_of(settings.timezone)
@@ -110,7 +112,7 @@ class Service:
                 if self.guard.take_in_others_writes() or (self._published is not None and self._published.day != today()):
                     self.warm()  # a new revision, or a new day: its view is built here, not by a request
                 elif self._published is not None and not self.search_current(self._published):
-                    self.search_index(self._published)  # after a new revision: built here, not by a search
+                    self._index_published(self._published)  # after a new revision: built here, not by a search
                 elif ticks % FREEZE_EVERY == 0:
                     gc.collect(1)
                     gc.freeze()  # what lived through the young collections: caches, mostly
@@ -252,6 +254,15 @@ class Service:
             if found is None or not found.of(view):
                 found = self._search = SearchIndex.build(view, placer=places)
             return found
+
+    def _index_published(self, view: DayView) -> None:
+        if self._search_failed == (view.revision, view.day):
+            return
+        try:
+            self.search_index(view)
+        except Exception:
+            self._search_failed = (view.revision, view.day)
+            log.exception("could not build the search index of revision %s: a search builds it when asked", view.revision)
 
     def search_current(self, view: DayView) -> bool:
         """Whether the search index is ``view``'s own."""

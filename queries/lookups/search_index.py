@@ -64,14 +64,20 @@ _SPACES = re.compile(r"\s+")
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 
 
-def _fold_all(texts: list[str]) -> list[str]:
-    """:func:`fold` of many texts at once (one pass over them joined)."""
-    joined = _SEP.join(texts)
-    if joined.count(_SEP) != max(len(texts) - 1, 0):  # a text holding a NUL: one by one
-        return [fold(t) for t in texts]
-    if _FULL_WIDTH.search(joined):
-        joined = to_halfwidth(joined)
-    return _SPACES.sub("", joined).upper().split(_SEP) if texts else []
+def _fold_all(texts: list[str], chunk: int = 50_000) -> list[str]:
+    """:func:`fold` of many texts at once: each chunk of them joined and folded in one pass (a chunk at a
+    time, so the joined copies stay small beside the result)."""
+    folded: list[str] = []
+    for start in range(0, len(texts), chunk):
+        part = texts[start : start + chunk]
+        joined = _SEP.join(part)
+        if joined.count(_SEP) != len(part) - 1:  # a text holding a NUL: one by one
+            folded.extend(fold(t) for t in part)
+            continue
+        if _FULL_WIDTH.search(joined):
+            joined = to_halfwidth(joined)
+        folded.extend(_SPACES.sub("", joined).upper().split(_SEP))
+    return folded
 
 
 class Shard:
@@ -215,22 +221,27 @@ class SearchIndex:
                     where.append(tuple({s for place in placer(view, node) for s in shards_of(place)}) or ("",))
                 else:
                     where.append(("",))
-        keys: dict[str, list[tuple[str, int, int]]] = {}
-        for folded, owner, field in zip(_fold_all(raw), owners, fields, strict=True):
+        folded = _fold_all(raw)
+        del raw
+        by_shard: dict[str, array[int]] = {}  # shard → its keys' positions: no object per key until its turn
+        for i, owner in enumerate(owners):
             for shard in where[owner]:
-                found = keys.get(shard)
+                found = by_shard.get(shard)
                 if found is None:
-                    found = keys[shard] = []
-                found.append((folded, owner, field))
+                    found = by_shard[shard] = array("l")
+                found.append(i)
+        shards: dict[str, Shard] = {}
+        for shard in sorted(by_shard):
+            shards[shard] = Shard([(folded[i], owners[i], fields[i]) for i in by_shard.pop(shard)])
         above: dict[str, frozenset[str]] = {}
-        for shard in keys:
+        for shard in shards:
             chain: list[str] = []
             current = part_of.get(shard)
             while current and len(chain) < 16:
                 chain.append(current[0])
                 current = part_of.get(current[0])
             above[shard] = frozenset(chain)
-        return cls(view, nodes, kind_codes, {s: Shard(k) for s, k in keys.items()}, above, masked)
+        return cls(view, nodes, kind_codes, shards, above, masked)
 
     def of(self, view: DayView) -> bool:
         """Whether this is the index of ``view`` (its revision and day)."""

@@ -55,6 +55,13 @@ def test_text_is_compared_folded(index: SearchIndex, store: MemoryStore) -> None
     assert found(index, store, "h2")[0] == ("household:H2", "exact", "code")
 
 
+def test_keys_are_folded_alike_one_by_one_or_many_at_once() -> None:
+    from queries.lookups.search_index import _fold_all
+
+    texts = ["幸福里 小区", "ａｂ\u3000c", "", "x\x00y", "3号楼", "1101**********002x"] * 3
+    assert _fold_all(texts, chunk=4) == [fold(t) for t in texts] == _fold_all(texts)
+
+
 def test_an_address_that_resolves_is_its_household_first(index: SearchIndex, store: MemoryStore) -> None:
     result = search(index, store.view(DAY), "幸福社区 幸福里 3-2-502")
     first = result.hits[0]
