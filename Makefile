@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run bolt --scale district --repeat 3
 	$(BIN)/python -m benchmarks.run peers --scale district --repeat 3
 	$(BIN)/python -m benchmarks.run cases --scale district --repeat 3
+	$(BIN)/python -m benchmarks.run search --scale district --repeat 3
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from api import problems
 from api.audit import AuditGate
 from api.limits import Limits
-from api.routes import admin, cases, coverage, docs, graph, health, imports, lookups, proposals, web
+from api.routes import admin, cases, coverage, docs, graph, health, imports, lookups, proposals, search, web
 from api.service import Service
 from api.tokens import TokenBook
 from orggraph import __version__
@@ -69,7 +69,7 @@ def create_app(settings: Settings, *, store: GraphStore | None = None, tokens: T
         redoc_url=None,
     )
     problems.install(app)
-    for module in (health, docs, lookups, cases, coverage, proposals, graph, imports, admin, web):
+    for module in (health, docs, lookups, search, cases, coverage, proposals, graph, imports, admin, web):
         app.include_router(module.router)
     app.mount("/static", web.static_files(), name="static")
     app.add_middleware(AuditGate)  # inside the limits: an answer held for its audit entry counts to its time

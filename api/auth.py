@@ -52,14 +52,17 @@ class Caller:
         asked: Sequence[str] = (),
         person_route: bool = False,
         persons: Iterable[dict[str, Any] | None] | None = None,
+        units: Iterable[dict[str, Any] | None] = (),
         status: int = 200,
     ) -> Response:
-        """The JSON response: persons revealed as the role allows (``persons``, when the route knows
-        where they are; else every person found in ``payload``); the access recorded when the answer
-        names a person or household (``asked``, and every person whose whole data it shows)."""
+        """The JSON response: persons and units revealed as the role allows (``persons`` and ``units``,
+        when the route knows where they are; else every person and unit found in ``payload``); the access
+        recorded when the answer names a person or household (``asked``, and every person whose whole
+        data it shows)."""
         revealer = Revealer(reader, self.service.store.pii_key, self.role, person_route=person_route)
         if persons is not None:
             revealer.persons(persons)
+            revealer.units(units)
         else:
             revealer.walk(payload)
         shown = [*asked, *(n for n in revealer.shown if n not in asked)]

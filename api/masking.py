@@ -9,6 +9,12 @@ The queries hand out persons masked only (``id_masked``, ``phone_masked``). Befo
   else — residents, members without a post — stays masked for every role;
 * ``id_number`` — the whole ID number, for an admin on the person routes only.
 
+and to each unit that answers or helps (a functional department on an escalation path, a co-building
+unit, the unit looked up) ``phone`` — its whole office phone (单位联系电话, kept sealed and masked as a
+person's is), for a dispatcher and above: an office line is a post's by nature, so it is given as a
+person in a post's is; below that role it stays masked. A unit is no person: showing its phone is not
+recorded in the access audit.
+
 Anything not revealed is ``null``. Whole values come from the sealed fields with the store's key.
 """
 
@@ -78,6 +84,15 @@ class Revealer:
         if item["phone"] is not None or item["id_number"] is not None:
             self.shown.append(node)
 
+    def unit(self, item: dict[str, Any]) -> None:
+        """Add ``phone`` to a unit (``{"id": "unit:…", "phone_masked": …}``): whole for a dispatcher and above."""
+        item["phone"] = None
+        if not self.phones or not item.get("phone_masked"):
+            return
+        attrs = self.reader.node(item["id"])
+        if attrs is not None and attrs.get("phone_sealed"):
+            item["phone"] = self._unsealed(item["id"], "phone", attrs["phone_sealed"])
+
     def _unsealed(self, node: str, field: str, sealed: str) -> str:
         memo: dict[tuple[str, str], str] = self.reader.scratch.setdefault("api.unsealed", {})
         found = memo.get((node, field))
@@ -91,11 +106,19 @@ class Revealer:
             if item is not None:
                 self.person(item)
 
+    def units(self, items: Iterable[dict[str, Any] | None]) -> None:
+        """Reveal the given unit dicts (for routes that know where their units are)."""
+        for item in items:
+            if item is not None:
+                self.unit(item)
+
     def walk(self, value: Any) -> Any:
-        """Reveal, in place, every person in ``value`` (dicts and lists, any depth); returns ``value``."""
+        """Reveal, in place, every person and unit in ``value`` (dicts and lists, any depth); returns ``value``."""
         if isinstance(value, dict):
             if "id_masked" in value and str(value.get("id", "")).startswith("person:"):
                 self.person(value)
+            elif "phone_masked" in value and str(value.get("id", "")).startswith("unit:"):
+                self.unit(value)
             else:
                 for item in value.values():
                     if isinstance(item, dict | list):

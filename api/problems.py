@@ -140,6 +140,31 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+#: What the commonest field problems say in Chinese, by pydantic error type (the English message otherwise).
+_FIELD_ZH: dict[str, str] = {
+    "missing": "必须填写",
+    "string_too_short": "至少{min_length}个字符",
+    "string_too_long": "至多{max_length}个字符",
+    "greater_than_equal": "不能小于{ge}",
+    "less_than_equal": "不能大于{le}",
+    "greater_than": "必须大于{gt}",
+    "less_than": "必须小于{lt}",
+    "int_parsing": "应为整数",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "enum": "应为以下之一：{expected}",
+}
+
+
+def _zh(error: Any) -> str:
+    """A field problem in Chinese: the known kinds by name, others as pydantic words them."""
+    template = _FIELD_ZH.get(str(error.get("type", "")))
+    try:
+        return template.format(**error.get("ctx", {})) if template else str(error.get("msg", ""))
+    except (KeyError, IndexError):
+        return str(error.get("msg", ""))
+
+
 _HTTP_CODES: dict[int, tuple[str, str]] = {
     404: ("http.not-found", "没有这个地址"),
     405: ("http.method", "不支持此请求方法"),
@@ -158,11 +183,12 @@ def install(app: FastAPI) -> None:
     async def malformed(request: Request, exc: RequestValidationError) -> Response:
         errors = _field_errors(exc)
         where = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:5])
+        where_zh = "；".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}：{_zh(e)}" for e in exc.errors()[:5])
         return problem_response(
             422,
             "request.invalid",
             f"the request is malformed: {where}",
-            f"请求格式有误：{where}",
+            f"请求格式有误：{where_zh}",
             request.url.path,
             errors=errors,
         )

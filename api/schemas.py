@@ -25,6 +25,13 @@ class RefOut(BaseModel):
     kind: str
 
 
+class UnitRefOut(RefOut):
+    """A work unit (单位) that answers or helps, with its office phone (联系电话)."""
+
+    phone_masked: str | None = None
+    phone: str | None = Field(default=None, description="whole office phone: dispatcher and above")
+
+
 class PersonOut(BaseModel):
     """A person (人员) as callers see them: masked, with the whole phone where the role allows."""
 
@@ -65,7 +72,7 @@ class StepOut(BaseModel):
     role_en: str
     person: PersonOut | None
     org: RefOut | None
-    unit: RefOut | None
+    unit: UnitRefOut | None
     area: RefOut | None
     deputy: bool
     reason: ReasonOut
@@ -84,7 +91,7 @@ class SkippedOut(BaseModel):
 
 
 class HelperOut(BaseModel):
-    unit: RefOut
+    unit: UnitRefOut
     project: RefOut
     category: str
     term_end: str | None
@@ -104,6 +111,35 @@ class EscalationOut(BaseModel):
     steps: list[StepOut]
     skipped: list[SkippedOut]
     helpers: list[HelperOut]
+
+
+class SearchHitOut(BaseModel):
+    """One node found (查找结果): what it is — its kind named in Chinese and English —, how it matched
+    and where it is (a household's address; the street, community and grid within the caller's scope)."""
+
+    id: str = Field(description="the node id, as the lookups take it (household:H0001, person:…, area:…)")
+    kind: str
+    kind_zh: str
+    kind_en: str
+    code: str
+    name: str | None
+    rank: str = Field(description="exact, prefix or substring")
+    match: str = Field(description="what matched: code, name, address, id_masked or id_number")
+    address: str | None = Field(description="a household's, building's or entrance's address")
+    street: RefOut | None = None
+    community: RefOut | None = None
+    grid: RefOut | None = None
+    person: PersonOut | None = Field(default=None, description="a person, masked as the caller's role allows")
+
+
+class SearchOut(BaseModel):
+    """What a search found (查找): the best hits first, and whether there were more."""
+
+    query: str = Field(description="the text searched; a whole ID number is shown masked")
+    read_as: str = Field(description="id_number, address (it resolved to a household) or text")
+    as_of: str
+    results: list[SearchHitOut]
+    truncated: bool = Field(description="there were more hits than `limit`")
 
 
 class CategoriesOut(BaseModel):
@@ -168,7 +204,7 @@ class BuildingLiaisonOut(BaseModel):
 class UnitOut(BaseModel):
     """What a work unit is linked to (单位关联); links outside the caller's scope are left out."""
 
-    unit: RefOut
+    unit: UnitRefOut
     as_of: str
     unit_kind: str | None
     handles: list[str]

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from api.audit import AccessAudit
 from api.guard import StoreGuard
 from api.problems import ForbiddenError
-from api.scope import Scope
+from api.scope import Scope, places
 from api.tokens import Token, TokenBook
 from api.trends import Trends
 from orggraph.errors import NotFoundError
@@ -42,6 +42,7 @@ from queries.cases.desk import CaseDesk, Moved
 from queries.cases.notify import notifier_of
 from queries.coverage import CoverageResult, run_coverage
 from queries.coverage.drilldown import summary_areas
+from queries.lookups.search_index import SearchIndex
 from queries.policy import Policy, load_policy
 
 log = logging.getLogger("orggraph.api")
@@ -72,6 +73,11 @@ class Service:
         self._thresholds = gc.get_threshold()
         #: The view of today requests read (see the module docstring); ``None`` until warmed.
         self._published: DayView | None = None
+        #: The search index of the last view it was built for (:meth:`search_index`).
+        self._search: SearchIndex | None = None
+        self._search_lock = threading.Lock()
+        #: The (revision, day) whose index the refresh thread could not build: not tried again.
+        self._search_failed: tuple[int, str] | None = None
         #: The case desk (事件): reports, events and the clock over the store's ledger.
         #: The district's time zone (``ORGGRAPH_TIMEZONE``): deadlines are shown in it.
         self.zone = zone_of(settings.timezone)
@@ -108,6 +114,8 @@ class Service:
             try:
                 if self.guard.take_in_others_writes() or (self._published is not None and self._published.day != today()):
                     self.warm()  # a new revision, or a new day: its view is built here, not by a request
+                elif self._published is not None and not self.search_current(self._published):
+                    self._index_published(self._published)  # after a new revision: built here, not by a search
                 elif ticks % FREEZE_EVERY == 0:
                     gc.collect(1)
                     gc.freeze()  # what lived through the young collections: caches, mostly
@@ -235,6 +243,43 @@ class Service:
                 f"no {kind.value} {given!r} on {reader.day}", message_zh=f"{reader.day}不存在{kind.zh}“{given}”", value=given
             )
         return node
+
+    def search_index(self, view: DayView) -> SearchIndex:
+        """The search index (:mod:`queries.lookups.search`) of ``view``, the published view of today.
+
+        It is built once per view — by the refresh thread, a second after each new revision is
+        published — and kept until the next. While it is being built, searches go on reading the index
+        of the revision before (their hits read from the new view: nothing ended is shown, a node new
+        in this revision is found seconds later); with no index of the day at all, a search builds it.
+        """
+        found = self._search
+        if found is not None and self.search_ready(view):
+            return found
+        with self._search_lock:
+            found = self._search
+            if found is None or not found.of(view):
+                found = self._search = SearchIndex.build(view, placer=places)
+            return found
+
+    def _index_published(self, view: DayView) -> None:
+        if self._search_failed == (view.revision, view.day):
+            return
+        try:
+            self.search_index(view)
+        except Exception:
+            self._search_failed = (view.revision, view.day)
+            log.exception("could not build the search index of revision %s: a search builds it when asked", view.revision)
+
+    def search_current(self, view: DayView) -> bool:
+        """Whether the search index is ``view``'s own."""
+        found = self._search
+        return found is not None and found.of(view)
+
+    def search_ready(self, view: DayView) -> bool:
+        """Whether a search of ``view`` is answered without building an index: the view's own, or the
+        one before while the view's is being built."""
+        found = self._search
+        return found is not None and (found.of(view) or (found.day == view.day and self._search_lock.locked()))
 
     def cached(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
         """``make()`` once per key (callers put the store revision and day in it); a few dozen kept."""

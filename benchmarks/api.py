@@ -121,6 +121,19 @@ class Server:
                     time.sleep(0.2)
         time.sleep(5)  # the collection and freeze that end each worker's warm-up
 
+    def wait_search(self, token: str, budget_s: float = 0.1) -> float:
+        """Until a search answers within ``budget_s``: the refresh thread has built the search index of
+        the store's revision (seconds after warming up, at district scale). The seconds waited."""
+        started = time.monotonic()
+        with httpx.Client(base_url=self.base, headers={"Authorization": f"Bearer {token}"}, timeout=600) as client:
+            while time.monotonic() - started < 600:
+                began = time.perf_counter()
+                client.get("/v1/search", params={"q": "王"}).raise_for_status()
+                if time.perf_counter() - began < budget_s:
+                    break
+                time.sleep(0.5)
+        return time.monotonic() - started
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=60)
@@ -237,6 +250,7 @@ def run(scale: Scale, repeat: int) -> dict[str, Any]:
             server = Server(store, workers)
             try:
                 server.wait_warm(viewer, "/v1/coverage/summary")
+                server.wait_search(dispatcher)  # the search index, built by the refresh thread: not during the load
                 result: dict[str, Any] = {}
                 if shutil.which("wrk"):
                     result["escalation"] = _load(server.base, dispatcher, escalations, folder, repeat)

@@ -7,7 +7,8 @@ escalation paths, the 1+10 proposal); ``api`` (the service over HTTP under ``wrk
 FalkorDB server, side by side with the embedded engine); ``peers`` (the hottest coverage rule beside
 LadybugDB on the same district); ``cases`` (the case loop: a month's cases reported and carried
 through their lifecycle over HTTP, the clock's tick and the month's metrics, on the embedded and the
-Bolt engine). Figures are medians of ``--repeat`` runs; every run's figure is listed under ``runs``.
+Bolt engine); ``search`` (``GET /v1/search`` over HTTP at three scopes, and the index build).
+Figures are medians of ``--repeat`` runs; every run's figure is listed under ``runs``.
 Budgets are printed beside the figures, never asserted.
 """
 
@@ -19,7 +20,7 @@ import platform
 import sys
 from typing import Any
 
-from benchmarks import api, bolt, cases, core, importers, peers, queries, web
+from benchmarks import api, bolt, cases, core, importers, peers, queries, search, web
 from orggraph.generator import Scale
 
 SUITES = {
@@ -31,6 +32,7 @@ SUITES = {
     "bolt": bolt.run,
     "peers": peers.run,
     "cases": cases.run,
+    "search": search.run,
 }
 
 

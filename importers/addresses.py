@@ -13,11 +13,16 @@ one household, or says exactly which part did not match.
 ...           room="501")
 >>> index.resolve(parse_address("幸福里 3-2-501"))
 'H0001'
+
+The names of the areas around a compound (its community, street, district) may be written in front,
+as people write them (``幸福社区幸福里小区3号楼2单元501室``): the compound is then looked for among
+those in these areas only, and an area name alone (``幸福社区 3-2-501``) names the one compound of the
+area that has the building, entrance and room.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from orggraph.addresses import (
@@ -25,9 +30,11 @@ from orggraph.addresses import (
     ENTRANCE_SUFFIX,
     ROOM_SUFFIX,
     Address,
+    area_marker,
     label,
     name_key,
     parse_address,
+    peel_area_names,
     stem,
 )
 from orggraph.errors import InvalidValueError
@@ -40,6 +47,8 @@ class _Compound:
     code: str
     names: list[str] = field(default_factory=list)
     buildings: dict[str, dict[str, dict[str, list[str]]]] = field(default_factory=dict)
+    #: the names (:func:`name_key` form) of the areas the compound lies in: community, street, district
+    areas: set[str] = field(default_factory=set)
 
     def title(self) -> str:
         return f"{self.names[0]} ({self.code})" if self.names else self.code
@@ -57,6 +66,8 @@ class AddressIndex:
         self._compounds: dict[str, _Compound] = {}
         self._by_name: dict[str, list[str]] = {}
         self._by_stem: dict[str, list[str]] = {}
+        #: area names (:func:`name_key` form) → themselves, to take off the front of an address
+        self._areas: dict[str, str] = {}
 
     def add(
         self,
@@ -67,17 +78,24 @@ class AddressIndex:
         building: str,
         entrance: str,
         room: str,
+        areas: Sequence[str] = (),
     ) -> None:
         """Index one household (户) at its compound, building, entrance and room.
 
         ``building`` and ``entrance`` are the labels as stored (``"3号楼"``, ``"3栋"``, ``"A座"``,
         ``"2单元"``); they are normalised the way :func:`parse_address` normalises an address.
+        ``areas`` are the names of the areas the compound lies in (its community, street, district).
         Two households at one address are kept, and resolving that address is then an error.
         """
         code = name_key(compound_code).upper()
         compound = self._compounds.get(code)
         if compound is None:
             compound = self._compounds[code] = _Compound(code=compound_code.strip())
+        for name in areas:
+            key = name_key(name)
+            if key:
+                compound.areas.add(key)
+                self._areas.setdefault(key, key)
         if compound_name and compound_name.strip() not in compound.names:
             compound.names.append(compound_name.strip())
             key = name_key(compound_name)
@@ -98,9 +116,34 @@ class AddressIndex:
         InvalidValueError
             Naming how the address was read (:meth:`Address.describe`) and why it does not resolve:
             no such compound, building, entrance or room; a compound name that fits several
-            compounds; or two households at one address.
+            compounds; an area named in front that is not known, or holds no such compound; or two
+            households at one address.
         """
-        compound = self._compound(address)
+        compounds = self._compounds_named(address)
+        if len(compounds) == 1:
+            return self._household(address, compounds[0])
+        found: dict[str, str] = {}
+        for compound in compounds:  # an area's name alone: its compounds, the one with this address
+            try:
+                found[compound.title()] = self._household(address, compound)
+            except InvalidValueError:
+                continue
+        if len(found) == 1:
+            return next(iter(found.values()))
+        if not found:
+            raise _unresolved(
+                address,
+                f"no compound of {address.compound} has this building, entrance and room",
+                f"{address.compound}没有一个小区有此楼栋、单元和室",
+            )
+        listed = ", ".join(found)
+        raise _unresolved(
+            address,
+            f"several compounds of {address.compound} have this building, entrance and room ({listed}); give the compound",
+            f"{address.compound}有多个小区有此楼栋、单元和室（{listed}）；请写出小区名称",
+        )
+
+    def _household(self, address: Address, compound: _Compound) -> str:
         entrances = compound.buildings.get(address.building)
         if entrances is None:
             raise self._missing(address, compound, "building", "楼栋", address.building, compound.buildings)
@@ -118,14 +161,46 @@ class AddressIndex:
             )
         return households[0]
 
-    def _compound(self, address: Address) -> _Compound:
-        key = name_key(address.compound)
-        compound = self._compounds.get(key.upper())
-        if compound is not None:
-            return compound
-        codes = self._by_name.get(key) or sorted({*self._by_stem.get(stem(key), ()), *self._by_stem.get(key, ())})
-        if len(set(codes)) == 1:
-            return self._compounds[codes[0]]
+    def _named(self, written: str, *, stems: bool = True) -> list[str]:
+        """The codes of the compounds a code or name names (with ``stems``, a name with or without its
+        小区/花园 …)."""
+        key = name_key(written)
+        if key.upper() in self._compounds:
+            return [key.upper()]
+        codes = self._by_name.get(key, [])
+        if not codes and stems:
+            codes = sorted({*self._by_stem.get(stem(key), ()), *self._by_stem.get(key, ())})
+        return list(dict.fromkeys(codes))
+
+    def _compounds_named(self, address: Address) -> list[_Compound]:
+        """The compound the address names — or, for an area's name alone, every compound of the area.
+        A compound's code or whole name comes first, then the areas' names, then a compound's name
+        without its 小区/花园 … (``和平社区`` is the community, not 和平家园)."""
+        codes = self._named(address.compound, stems=False)
+        if not codes and not peel_area_names(address.compound, self._areas)[0]:
+            codes = self._named(address.compound)
+        if not codes:
+            areas, rest = peel_area_names(address.compound, self._areas)
+            if areas:
+                inside = [c for c in self._compounds.values() if set(areas) <= c.areas]
+                if inside and not rest:
+                    return inside
+                codes = [code for code in self._named(rest) if set(areas) <= self._compounds[code].areas] if rest else []
+                if not codes:
+                    where = "".join(areas)
+                    raise _unresolved(
+                        address,
+                        f"{where} has no compound with code or name {rest!r}" if rest else f"{where} has no compound",
+                        f"{where}没有编码或名称为“{rest}”的小区" if rest else f"{where}没有小区",
+                    )
+            elif (marked := area_marker(address.compound)) is not None:
+                raise _unresolved(
+                    address,
+                    f"there is no community or street named {marked[0]!r} (written before the compound {marked[1]!r})",
+                    f"没有名为“{marked[0]}”的社区或街道（写在小区“{marked[1]}”之前）",
+                )
+        if len(codes) == 1:
+            return [self._compounds[codes[0]]]
         if not codes:
             raise _unresolved(
                 address,

@@ -333,6 +333,7 @@ def _address_parts(plan: Plan, areas: Areas, household: str, attrs: dict[str, An
         "building": str((plan.attrs(building) or {}).get("name", building.rsplit("/", 1)[-1])),
         "entrance": str((plan.attrs(entrance) or {}).get("name", entrance.rsplit("/", 1)[-1])),
         "room": str(attrs.get("room", "")),
+        "areas": tuple(str(a["name"]) for a in (plan.attrs(area) for area in chain[4:]) if a and a.get("name")),
     }
 
 

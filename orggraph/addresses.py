@@ -8,15 +8,26 @@ reported at an address); each resolves the parts against the graph its own way.
 '小区 幸福里小区, 楼栋 3, 单元 2, 室 501'
 >>> label("03号楼", BUILDING_SUFFIX), chinese_number("二十一")
 ('3', '21')
+
+An address may start with the names of the areas around the compound — the community (社区), the
+street (街道), the district (区) — as people write it: ``幸福社区幸福里小区3号楼2单元501室``.
+:func:`peel_area_names` takes known names off the front of the compound as read:
+
+>>> peel_area_names("新华街道幸福社区幸福里小区", {"新华街道": "S1", "幸福社区": "C1"})
+(['S1', 'C1'], '幸福里小区')
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from orggraph.errors import InvalidValueError
 from orggraph.text import to_halfwidth
+
+V = TypeVar("V")
 
 __all__ = [
     "BUILDING_SUFFIX",
@@ -26,10 +37,12 @@ __all__ = [
     "FORMS_ZH",
     "ROOM_SUFFIX",
     "Address",
+    "area_marker",
     "chinese_number",
     "label",
     "name_key",
     "parse_address",
+    "peel_area_names",
     "stem",
 ]
 
@@ -39,6 +52,9 @@ _ADDRESS = re.compile(
     rf"(?P<compound>.+?)\s*(?<![0-9A-Za-z])(?P<building>{_TOKEN})\s*(?:号楼|栋|幢|座|楼|号|#|-)\s*"
     rf"(?P<entrance>{_TOKEN})\s*(?:单元|-)\s*(?P<room>[0-9A-Za-z]+)\s*(?:室|号|户)?"
 )
+#: What ends the name of an area above a compound (社区, 街道 …), to tell an unknown one by: ``光明社区``.
+_AREA_MARKER = re.compile(r"(.+?(?:社区|街道|街办|镇|乡|村|居委会))[-,，、/]*(.+)")
+_LEADING_MARKS = "-,，、/"
 _DASHES = str.maketrans({"—": "-", "–": "-", "‐": "-", "−": "-"})
 BUILDING_SUFFIX = re.compile(r"(?:号楼|栋|幢|座|楼|号|#)$")
 ENTRANCE_SUFFIX = re.compile(r"(?:单元|号)$")
@@ -133,3 +149,39 @@ def stem(name: str) -> str:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name
+
+
+def peel_area_names(compound: str, known: Mapping[str, V]) -> tuple[list[V], str]:
+    """The known area names written before a compound's name, outermost first, and what follows them.
+
+    ``known`` maps :func:`name_key` forms of area names (a district's, streets', communities') to what
+    stands for them; the longest known name is taken off the front, then the next, while any fits.
+    What remains is the compound as written after them (``""`` when the address names no compound).
+
+    >>> peel_area_names("幸福社区 3", {"幸福社区": "C1"})
+    (['C1'], '3')
+    >>> peel_area_names("幸福里小区", {"幸福社区": "C1"})
+    ([], '幸福里小区')
+    """
+    rest = name_key(compound)
+    found: list[V] = []
+    while rest:
+        size = next((end for end in range(len(rest), 0, -1) if rest[:end] in known), 0)
+        if not size:
+            break
+        found.append(known[rest[:size]])
+        rest = rest[size:].lstrip(_LEADING_MARKS)
+    return found, rest
+
+
+def area_marker(compound: str) -> tuple[str, str] | None:
+    """An area's name (ending 社区, 街道, 镇, 村 …) written before the compound, and the compound after it:
+    how an address naming an area the graph does not know is told from one naming no compound.
+
+    >>> area_marker("光明社区幸福里小区")
+    ('光明社区', '幸福里小区')
+    >>> area_marker("幸福里小区") is None
+    True
+    """
+    match = _AREA_MARKER.fullmatch(name_key(compound))
+    return (match.group(1), match.group(2)) if match else None

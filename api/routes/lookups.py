@@ -40,7 +40,8 @@ async def escalation(
     as_of: AsOf = None,
 ) -> Response:
     """Who answers an issue of `category` reported at a household, who comes next, and by when
-    (逐级响应): ordered steps with the reason each person answers and each level's deadline."""
+    (逐级响应): ordered steps with the reason each person answers and each level's deadline; a
+    functional department's office phone with it."""
     start = one_start(household, address)
     service = caller.service
 
@@ -54,7 +55,8 @@ async def escalation(
         reasons = (*(s["reason"] for s in payload["steps"]), *(h["reason"] for h in payload["helpers"]))
         hide_outside(reasons, scope, reader, near=node)
         payload["start"], payload["read_as"] = start, read_as
-        return caller.respond(payload, reader, asked=[node], persons=(s["person"] for s in payload["steps"]))
+        units = (*(s["unit"] for s in payload["steps"]), *(h["unit"] for h in payload["helpers"]))
+        return caller.respond(payload, reader, asked=[node], persons=(s["person"] for s in payload["steps"]), units=units)
 
     return await service.guard.read(answer, quick=service.quick(as_of))
 
@@ -133,7 +135,8 @@ async def unit(
     as_of: AsOf = None,
 ) -> Response:
     """A work unit's place, registration (双报到), liaison (包联), managed compounds, live co-building
-    projects (共建项目), Party organisation and known staff — links within the caller's scope."""
+    projects (共建项目), Party organisation and known staff — links within the caller's scope — and its
+    office phone (联系电话), whole for a dispatcher and above."""
     service = caller.service
 
     def answer() -> Response:
@@ -141,7 +144,7 @@ async def unit(
         scope = caller.scope(reader)
         node = service.named(scope, reader, unit, NodeKind.UNIT)
         payload = _prune(unit_links(reader, node).to_dict(), scope, reader, _UNIT_ONE, _UNIT_MANY)
-        return json_reply(payload)
+        return caller.respond(payload, reader, persons=(), units=[payload["unit"]])
 
     return await service.guard.read(answer, quick=service.quick(as_of))
 

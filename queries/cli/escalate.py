@@ -18,6 +18,7 @@ from queries.cli.policy import PolicyOption, effective_policy
 from queries.escalation import escalation_path
 from queries.lookups import community_links, household_liaison, member_links
 from queries.lookups.explain import explain_path
+from queries.lookups.search import person_named
 
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON 而非表格 / Print JSON instead of tables.")]
 
@@ -80,13 +81,14 @@ def escalate(
         table.add_column(column)
     for i, step in enumerate(data["steps"], start=1):
         holder = step.get("org") or step.get("unit") or {}
+        office = (step.get("unit") or {}).get("phone_masked") if step.get("person") is None else None  # a department's
         role = f"{step['role_zh']}{' (副书记代行 deputy)' if step.get('deputy') else ''}"
         table.add_row(
             str(i),
             step["level_zh"],
             role,
             escape(_person(step.get("person"))),
-            escape(holder.get("name") or ""),
+            escape(" ".join(filter(None, (holder.get("name"), office)))),
             step["deadline"],
             escape(step["reason"]["zh"]),
         )
@@ -102,7 +104,10 @@ def who(
     household: Annotated[str | None, typer.Option("--household", help="住户编码或地址 / Household code or address.")] = None,
     member: Annotated[
         str | None,
-        typer.Option("--member", help="人员：节点编号、编码或脱敏身份证号 / Person: node id, code or masked ID number."),
+        typer.Option(
+            "--member",
+            help="人员：编号、脱敏或完整身份证号、姓名 / Person: node id, code, masked or whole ID number, or name.",
+        ),
     ] = None,
     community: Annotated[str | None, typer.Option("--community", help="社区区域编码 / Community area code.")] = None,
     path: Annotated[
@@ -115,7 +120,11 @@ def who(
     store: StoreOption = None,
 ) -> None:
     """联系查询：住户由谁负责，党员或社区关联了什么 /
-    Liaison lookups: who is responsible for a household; what a member or a community is linked to."""
+    Liaison lookups: who is responsible for a household; what a member or a community is linked to.
+
+    ``--member`` takes a person's code, a masked ID number only one has, a whole ID number (looked up
+    by its keyed hash, printed masked) or a name; a name several persons have lists them, masked, and
+    asks for one's code."""
     settings = settings_for(store)
     asked = [x for x in (household, member, community, path) if x]
     if len(asked) != 1:
@@ -128,7 +137,7 @@ def who(
         if household:
             data = household_liaison(view, household).to_dict()
         elif member:
-            data = member_links(view, member).to_dict()
+            data = member_links(view, person_named(view, member, key=graph_store.pii_key)).to_dict()
         elif community:
             data = community_links(view, community).to_dict()
         else:

@@ -29,7 +29,7 @@ from queries.escalation.result import EscalationPath, HelperLead, PathCore
 from queries.escalation.roles import HOUSEHOLD_ROLES, ROLES, handled_categories
 from queries.policy import Policy, load_policy
 from queries.reading.address import resolve_start
-from queries.reading.model import ROLE_NAMES, Answer, PersonRef, Ref, Skipped
+from queries.reading.model import ROLE_NAMES, Answer, PersonRef, Skipped, UnitRef
 from queries.reading.place import Answered, Place, Vacancy
 
 __all__ = ["EscalationPath", "escalation_path", "escalation_path_on", "known_categories"]
@@ -226,7 +226,7 @@ def _climb(reader: DayView, start: str, category: str, policy: Policy, plan: _Pl
     )
 
 
-def _listed(place: Place, who: Ref | PersonRef, earlier: str, level: str, role: str) -> Skipped:
+def _listed(place: Place, who: UnitRef | PersonRef, earlier: str, level: str, role: str) -> Skipped:
     """The note that ``who`` already answers at an earlier step (kept: it recurs across households)."""
     key = ("listed", who.id, earlier, level, role)
     found: Skipped | None = place.names.answers.get(key)
@@ -261,7 +261,7 @@ def _helpers(place: Place, category: str, policy: Policy) -> tuple[HelperLead, .
                 what, where = place.name(project), place.name(community)
                 zh = f"共建项目“{what}”（{attrs['category']}）服务{where}"
                 en = f"co-building project {what} ({attrs['category']}) for {where}"
-                found.append((names.ref(unit), names.ref(project), str(attrs["category"]), term_end, lead, zh, en, community))
+                found.append((names.unit(unit), names.ref(project), str(attrs["category"]), term_end, lead, zh, en, community))
         return tuple(found)
 
     helpers: tuple[HelperLead, ...] = place.names.answers.get(("helpers", community, wanted))  # type: ignore[assignment]

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, NamedTuple, Protocol
 
-from queries.reading.model import Answer, Helper, Hop, Reason, Ref, Skipped, Stage, Step
+from queries.reading.model import Answer, Helper, Hop, Reason, Ref, Skipped, Stage, Step, UnitRef
 
 
 class Where(Protocol):
@@ -23,7 +23,7 @@ class Where(Protocol):
 
 
 #: A helper before its reason is put together: unit, project, category, term end, lead hops, zh, en, area.
-HelperLead = tuple[Ref, Ref, str, "str | None", tuple[Hop, ...], str, str, str]
+HelperLead = tuple[UnitRef, Ref, str, "str | None", tuple[Hop, ...], str, str, str]
 
 
 class PathCore(NamedTuple):

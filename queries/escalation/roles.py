@@ -201,7 +201,7 @@ def liaison_leader(place: Place, category: str, deputies: bool) -> Answered:
             unit = reader.parent(person, "WORKS_AT")
             lead = (names.hop(person, "LIAISES_WITH", "out"),)
             zh, en = f"包联{name}的处级领导", f"division-level leader liaising with {name}"
-            unit_ref = names.ref(unit) if unit is not None else None
+            unit_ref = names.unit(unit) if unit is not None else None
             found.append(Answer(names.person(person), unit_ref, names.own_org(person), names.ref(community), False, lead, zh, en))
         return tuple(found) or Vacancy(f"社区{name}无处级包联领导", f"community {name} has no division-level liaison leader")
 
@@ -247,7 +247,7 @@ def department(place: Place, category: str, deputies: bool) -> Answered:
             found = tuple(
                 Answer(
                     None,
-                    names.ref(unit),
+                    names.unit(unit),
                     None,
                     names.ref(area) if area is not None else None,
                     False,

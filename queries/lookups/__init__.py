@@ -2,7 +2,9 @@
 and how two nodes are connected — each over a :class:`~orggraph.store.view.DayView`.
 
 :mod:`~queries.lookups.liaison` (households, members, communities), :mod:`~queries.lookups.building`,
-:mod:`~queries.lookups.unit`, :mod:`~queries.lookups.explain` (the shortest explaining path).
+:mod:`~queries.lookups.unit`, :mod:`~queries.lookups.explain` (the shortest explaining path), and
+:mod:`~queries.lookups.search` (nodes by name, code, address or ID number, over the index of
+:mod:`~queries.lookups.search_index`).
 """
 
 from queries.lookups.building import BuildingLiaison, building_liaison

@@ -10,7 +10,7 @@ from typing import Any
 from orggraph.errors import NotFoundError
 from orggraph.store.view import DayView
 from queries.lookups.liaison import LiveProject, live_project
-from queries.reading.model import Ref
+from queries.reading.model import Ref, UnitRef
 from queries.reading.place import Names
 
 
@@ -18,7 +18,7 @@ from queries.reading.place import Names
 class UnitLinks:
     """A unit and what it is linked to on the day; projects are those live on the day."""
 
-    unit: Ref
+    unit: UnitRef
     as_of: str
     unit_kind: str | None
     handles: tuple[str, ...]
@@ -73,7 +73,7 @@ def unit_links(view: DayView, unit: str) -> UnitLinks:
 
     projects = [p for p in (live_project(reader, names, project) for project in sorted(reader.out(node, "PROVIDES"))) if p]
     return UnitLinks(
-        unit=names.ref(node),
+        unit=names.unit(node),
         as_of=day,
         unit_kind=attrs.get("unit_kind"),
         handles=tuple(attrs.get("handles") or ()),

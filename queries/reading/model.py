@@ -1,7 +1,8 @@
 """What an escalation path (响应路径) and a lookup answer are made of: immutable records with ``to_dict()``.
 
 Persons appear only as :class:`PersonRef` — name, masked ID number (公民身份号码) and masked phone —
-never whole, never sealed. A :class:`Reason` is the graph path that makes someone responsible, as
+never whole, never sealed; a unit that answers or helps (a department, a co-building unit) as a
+:class:`UnitRef`, with its office phone masked. A :class:`Reason` is the graph path that makes someone responsible, as
 hops, with a sentence in Chinese and English.
 
 >>> hops = (Hop("person:ab", "王芳", "person", "CONTACTS", "out"), Hop("household:H1", "H1", "household", None, None))
@@ -47,6 +48,19 @@ class Ref(NamedTuple):
         return {"id": self.id, "code": self.code, "name": self.name, "kind": self.kind}
 
 
+class UnitRef(NamedTuple):
+    """A work unit (单位) that answers or helps: a :class:`Ref` with its office phone (联系电话), masked."""
+
+    id: str
+    code: str
+    name: str
+    kind: str
+    phone_masked: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "code": self.code, "name": self.name, "kind": self.kind, "phone_masked": self.phone_masked}
+
+
 class PersonRef(NamedTuple):
     """A person (人员) as shown to front-line systems: masked ID number and phone only."""
 
@@ -88,6 +102,12 @@ def ref_of(node: str, attrs: Mapping[str, Any] | None) -> Ref:
     return Ref(node, code, name, str(attrs.get("kind", "")))
 
 
+def unit_of(node: str, attrs: Mapping[str, Any] | None) -> UnitRef:
+    """The :class:`UnitRef` of a unit node: named as :func:`ref_of` names it, its phone masked only."""
+    ref = ref_of(node, attrs)
+    return UnitRef(ref.id, ref.code, ref.name, ref.kind, (attrs or {}).get("phone_masked"))
+
+
 def person_of(node: str, attrs: Mapping[str, Any] | None) -> PersonRef:
     """The masked :class:`PersonRef` of a person node: only the masked forms are read."""
     attrs = attrs or {}
@@ -127,7 +147,7 @@ class Answer(NamedTuple):
     The same for every household of the area, so it is kept per area (a named tuple: made often, cheaply)."""
 
     person: PersonRef | None
-    unit: Ref | None
+    unit: UnitRef | None
     org: Ref | None
     area: Ref | None
     deputy: bool
@@ -196,7 +216,7 @@ class Step:
         return self.answer.person
 
     @property
-    def unit(self) -> Ref | None:
+    def unit(self) -> UnitRef | None:
         return self.answer.unit
 
     @property
@@ -251,7 +271,7 @@ class Skipped(NamedTuple):
 class Helper:
     """A co-building unit (共建单位) that can help laterally: its live project for the community."""
 
-    unit: Ref
+    unit: UnitRef
     project: Ref
     category: str
     term_end: str | None

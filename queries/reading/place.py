@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from orggraph.store.view import DayView
-from queries.reading.model import Answer, Direction, Hop, PersonRef, Ref, person_of, ref_of
+from queries.reading.model import Answer, Direction, Hop, PersonRef, Ref, UnitRef, person_of, ref_of, unit_of
 
 #: A hop before names are looked up: (node, link to the next hop, direction of that link).
 RawHop = tuple[str, str | None, Direction | None]
@@ -67,6 +67,10 @@ class Names:
         if found is None:
             found = self.refs[node] = ref_of(node, self.reader.node(node))
         return found
+
+    def unit(self, node: str) -> UnitRef:
+        """A unit with its office phone masked (a department that answers, a co-building unit)."""
+        return unit_of(node, self.reader.node(node))
 
     def person(self, node: str) -> PersonRef:
         found = self.people.get(node)

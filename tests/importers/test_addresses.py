@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from importers.addresses import Address, AddressIndex, parse_address
 from orggraph.errors import InvalidValueError
+from orggraph.store import EmbeddedStore
+from tests.importers.conftest import MEMBERS, refused, roster, run, write
 
 HOME = Address(compound="幸福里小区", building="3", entrance="2", room="501")
 
@@ -140,3 +144,65 @@ def test_two_households_at_one_address_cannot_be_resolved(index: AddressIndex) -
 def test_a_code_wins_over_a_name(index: AddressIndex) -> None:
     index.add("H8", compound_code="幸福里小区", compound_name="别的小区", building="3", entrance="2", room="501")
     assert index.resolve(HOME) == "H8"
+
+
+@pytest.fixture
+def placed() -> AddressIndex:
+    """Two 幸福里小区 in two communities of two streets, and a community with two compounds."""
+    index = AddressIndex()
+    index.add("H1", compound_code="C01", compound_name="幸福里小区", building="3号楼", entrance="2单元", room="501",
+              areas=("幸福社区", "新华街道", "下花园区"))  # fmt: skip
+    index.add("H2", compound_code="C11", compound_name="幸福里小区", building="3号楼", entrance="2单元", room="501",
+              areas=("和平社区", "建设街道", "下花园区"))  # fmt: skip
+    index.add("H3", compound_code="C12", compound_name="和平家园", building="1号楼", entrance="1单元", room="101",
+              areas=("和平社区", "建设街道", "下花园区"))  # fmt: skip
+    return index
+
+
+@pytest.mark.parametrize(
+    ("written", "household"),
+    [
+        ("幸福社区幸福里小区3号楼2单元501室", "H1"),
+        ("和平社区幸福里小区3号楼2单元501室", "H2"),
+        ("新华街道 幸福社区 幸福里 3-2-501", "H1"),
+        ("下花园区建设街道和平社区幸福里小区3栋2单元501", "H2"),
+        ("幸福社区 3号楼2单元501", "H1"),
+        ("和平社区 1-1-101", "H3"),
+    ],
+)
+def test_an_address_with_its_community_or_street_in_front(placed: AddressIndex, written: str, household: str) -> None:
+    assert placed.resolve(parse_address(written)) == household
+
+
+@pytest.mark.parametrize(
+    ("written", "reason", "reason_zh"),
+    [
+        ("幸福里小区3号楼2单元501室", "fits several compounds", "对应多个小区"),
+        ("光明社区幸福里小区3号楼2单元501室", "no community or street named '光明社区'", "没有名为“光明社区”的社区或街道"),
+        ("新华街道和平社区幸福里小区3号楼2单元501室", "新华街道和平社区 has no compound", "新华街道和平社区没有"),
+        ("幸福社区和平家园1-1-101", "幸福社区 has no compound with code or name '和平家园'", "幸福社区没有"),
+        ("和平社区 9-9-909", "no compound of 和平社区 has this building", "没有一个小区"),
+    ],
+)
+def test_an_unknown_or_wrong_area_in_front_is_rejected_not_guessed(
+    placed: AddressIndex, written: str, reason: str, reason_zh: str
+) -> None:
+    with pytest.raises(InvalidValueError) as caught:
+        placed.resolve(parse_address(written))
+    assert reason in caught.value.message
+    assert reason_zh in caught.value.message_zh
+
+
+def test_a_members_address_with_its_community_in_front_is_the_same_household(loaded: EmbeddedStore, tmp_path: Path) -> None:
+    text = roster(MEMBERS).replace(",幸福里小区3号楼2单元201室", ",新华街道幸福社区幸福里小区3号楼2单元201室")
+    report = run(loaded, [write(tmp_path, "党员.csv", text)])
+    assert report.ok, report.rejections
+    assert report.changed == 0  # 李强 lives where he lived: H3
+
+
+def test_a_members_address_in_an_unknown_community_is_a_rejected_row(loaded: EmbeddedStore, tmp_path: Path) -> None:
+    text = roster(MEMBERS).replace(",幸福里小区3号楼2单元201室", ",光明社区幸福里小区3号楼2单元201室")
+    report = refused(loaded, [write(tmp_path, "党员.csv", text)])
+    (rejection,) = report.rejections
+    assert rejection.column == "居住地址"
+    assert "光明社区" in rejection.reason_zh

@@ -276,3 +276,35 @@ def test_the_caches_let_a_dropped_store_go() -> None:
     del store
     gc.collect()
     assert graph() is None
+
+
+#: Office phones (单位联系电话) of the housing bureau U2 and the law firm U3, as stored: whole and masked.
+OFFICE_PHONES = {"U2": "0313-5512345", "U3": "0313-5567890-8001"}
+
+
+def office_phones() -> Batch:
+    """U2 and U3 again, each with its office phone sealed and masked (as the units roster imports it)."""
+    from orggraph.model import Unit, UnitKind
+    from orggraph.pii import mask_phone
+
+    b = Batch("office phones")
+    for code, name, kind, handles in (
+        ("U2", "下花园区住房和城乡建设局", UnitKind.DEPARTMENT, ["物业纠纷", "设施维修"]),
+        ("U3", "幸福律师事务所", UnitKind.PRIVATE_ENTERPRISE, []),
+    ):
+        phone = OFFICE_PHONES[code]
+        sealed = KEY.seal("phone", phone).hex()
+        b.put(Unit(code=code, name=name, unit_kind=kind, handles=handles, phone_masked=mask_phone(phone), phone_sealed=sealed))
+    return b
+
+
+def test_a_department_step_and_a_helper_carry_the_office_phone_masked_only(store: MemoryStore) -> None:
+    store.write(office_phones())
+    path = escalation_path(store.view(lazy=True), "H2", "物业纠纷", at=AT)
+    (department,) = [s for s in path.steps if s.role == "department"]
+    assert department.unit is not None
+    assert (department.unit.code, department.unit.phone_masked) == ("U2", "0313-***2345")
+    assert [(h.unit.code, h.unit.phone_masked) for h in path.helpers] == [("U3", "0313-***7890-8001")]
+    text = json.dumps(path.to_dict(), ensure_ascii=False)
+    assert not any(phone in text for phone in OFFICE_PHONES.values())
+    assert "phone_sealed" not in text

@@ -194,3 +194,13 @@ def test_unit_links(store: MemoryStore) -> None:
     assert unit_links(store.view(lazy=True), "U1").handles == ("违章搭建", "环境卫生")
     with pytest.raises(NotFoundError):
         unit_links(store.view(lazy=True), "U404")
+
+
+def test_a_units_office_phone_is_given_masked(store: MemoryStore) -> None:
+    from tests.queries.test_escalation import office_phones
+
+    assert unit_links(store.view(lazy=True), "U2").unit.phone_masked is None  # none on the roster yet
+    store.write(office_phones())
+    found = unit_links(store.view(lazy=True), "U2").to_dict()
+    assert found["unit"]["phone_masked"] == "0313-***2345"
+    assert "0313-5512345" not in json.dumps(found)
