@@ -115,6 +115,13 @@ def test_every_tab_speaks_one_language(browser: WebDriver, base_url: str, a_case
     check("overview: who must fix it")
     shot(browser, f"lang-{lang}-community")
 
+    browser.find_element(By.ID, "search-box").send_keys("幸福")  # the search box: results with their kinds
+    wait(browser, lambda d: texts(d, "#search-results li"))
+    check("search")
+    shot(browser, f"lang-{lang}-search")
+    browser.find_element(By.ID, "search-box").clear()
+    browser.find_element(By.TAG_NAME, "h1").click()
+
     tab(browser, "escalation")
     browser.find_element(By.ID, "household").send_keys("H2")
     browser.find_element(By.CSS_SELECTOR, "#escalation-form button").click()

@@ -310,6 +310,9 @@ function openArea(area) {
   openPlace();
 }
 
+// A person's or a department's phone: whole where the role allows, else masked.
+const phoneOf = (who) => (who ? who.phone || who.phone_masked : null);
+
 // A post as findings name it, Chinese then English ("书记 secretary"): the page's language only.
 const postName = (post) => { const [zh, ...en] = (post || "").split(" "); return pick(zh, en.join(" ")); };
 
@@ -470,7 +473,7 @@ $("escalation-form").addEventListener("submit", async (event) => {
       el("div", { className: "who", textContent: [
         s.person ? s.person.name : s.unit && s.unit.name,
         pick(s.role_zh, s.role_en) + (s.deputy ? t("deputy") : ""),
-        s.person ? s.person.phone || s.person.phone_masked : null,
+        phoneOf(s.person || s.unit),
         s.org && s.org.name,
       ].filter(Boolean).join(" · ") }),
       el("div", { className: "why", textContent: pick(s.reason.zh, s.reason.en) })));
@@ -531,7 +534,7 @@ function drawGraph(center, around) {
   svg.replaceChildren(...items);
 }
 
-const personLabel = (p) => [p.name, p.phone || p.phone_masked].filter(Boolean).join(" ");
+const personLabel = (p) => [p.name, phoneOf(p)].filter(Boolean).join(" ");
 
 async function liaisonSearch(kind, what) {
   if (kind === "household") {
@@ -631,7 +634,7 @@ const cases = { area: null, page: 1, pages: 1, metrics: null, list: null, detail
 // Instants as the API gives them, in the district's time zone: its wall time to the minute, not the browser's.
 const wallTime = (iso) => (iso ? iso.slice(0, 16).replace("T", " ") : "—");
 const caseStatus = (c) => pick(c.status_zh, c.status);
-const holderLabel = (h) => (h ? [h.name || h.id, pick(h.role_zh, h.role_en), h.phone || h.phone_masked].filter(Boolean).join(" · ") : t("unassigned"));
+const holderLabel = (h) => (h ? [h.name || h.id, pick(h.role_zh, h.role_en), phoneOf(h)].filter(Boolean).join(" · ") : t("unassigned"));
 const overdueMark = () => el("span", { className: "overdue-mark", textContent: t("overdue") });
 const scoreText = (value) => (value === null || value === undefined ? "—" : String(Math.round(value * 10) / 10));
 // A key per report: kept across a double click or a retry, so the server makes one case; new once one is made.
@@ -791,7 +794,7 @@ function renderCase() {
     el("div", { className: "who", textContent: [
       s.person ? s.person.name : s.unit && s.unit.name,
       pick(s.role_zh, s.role_en) + (s.deputy ? t("deputy") : ""),
-      s.person ? s.person.phone || s.person.phone_masked : null,
+      phoneOf(s.person || s.unit),
     ].filter(Boolean).join(" · ") }),
     el("div", { className: "why", textContent: pick(s.reason_zh, s.reason_en) })));
   panel.replaceChildren(
