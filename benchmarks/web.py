@@ -73,7 +73,7 @@ STREET_SHOWN = (
 DRAWN = "return document.getElementById(arguments[0]).dataset.drawn === arguments[1]"
 
 
-def _until_drawn(driver: Any, chart: str, mark: str, timeout: float = 120) -> float:
+def _until_drawn(driver: Any, chart: str, mark: str, timeout: float = 600) -> float:
     """Seconds until the chart ``chart`` says it has drawn ``mark`` (charts.js sets ``data-drawn``)."""
     started = time.perf_counter()
     while not driver.execute_script(DRAWN, chart, mark):

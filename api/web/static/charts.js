@@ -40,7 +40,7 @@ function drawChart(id, option, mark) {
   const chart = chartIn(id);
   $(id).dataset.pending = mark;
   delete $(id).dataset.drawn;
-  chart.setOption({ textStyle: { fontFamily: CHART_FONT }, animationDuration: 0, animationDurationUpdate: 200, ...option }, true);
+  chart.setOption({ textStyle: { fontFamily: CHART_FONT }, animationDuration: 0, animationDurationUpdate: 0, ...option }, true);
   return chart;
 }
 
@@ -105,7 +105,7 @@ function drawMap(name, tree, more, open) {
     },
     series: [{
       type: "treemap", name, data: tree, roam: false, nodeClick: false, squareRatio: 1.2,
-      top: 8, left: 4, right: 4, bottom: 28, animationDurationUpdate: 150,
+      top: 8, left: 4, right: 4, bottom: 28, animationDurationUpdate: 120,
       breadcrumb: {
         show: true, bottom: 2, height: 20, itemStyle: { color: "#646a73", textStyle: { color: "#fff" } },
         emphasis: { itemStyle: { color: "#1456f0", textStyle: { color: "#fff" } } },
