@@ -22,7 +22,8 @@ import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any
 
 from orggraph.settings import Settings
@@ -42,46 +43,70 @@ log = logging.getLogger(__name__)
 COUNTED_WHOLE = ("district", "street", "community")
 
 
-def _lower_priority() -> None:
-    """A child's start: behind the server's requests for the processors."""
+def _count(conn: Connection, settings: Settings, policy: Policy, days: list[str]) -> None:
+    """A child: behind the server's requests for the processors, send back ("counts", (the store's
+    revision, the counts of each day)) or ("error", what went wrong)."""
     os.nice(10)
-
-
-def _count(settings: Settings, policy: Policy, days: list[str]) -> tuple[int, list[DayCounts]]:
-    """In a child: the store's revision and the counts of each day."""
-    with open_store(settings) as store:
-        counts = district_counts(lambda day: store.view(day, lazy=True), policy, [dt.date.fromisoformat(d) for d in days])
-        return store.revision, counts
+    answer: tuple[str, Any]
+    try:
+        with open_store(settings) as store:
+            counts = district_counts(lambda day: store.view(day, lazy=True), policy, [dt.date.fromisoformat(d) for d in days])
+            answer = ("counts", (store.revision, counts))
+    except Exception as error:  # sent back: the parent logs it and asks again later
+        answer = ("error", f"{type(error).__name__}: {error}")
+    conn.send(answer)
 
 
 class TrendCounter:
-    """Child processes (spawned once and kept; never forked from the threaded server) that count the
-    whole graph on given days, in parallel: one per core, at most four."""
+    """Child processes (spawned for each count, never forked from the threaded server) that count the
+    whole graph on given days, in parallel: one per core, at most four. :meth:`close` stops them."""
 
     def __init__(self, settings: Settings, workers: int | None = None) -> None:
         self.settings = settings
         self.workers = workers or max(1, min(4, os.cpu_count() or 1))
-        self._pool: ProcessPoolExecutor | None = None
+        self._children: list[BaseProcess] = []
+        self._closed = False
 
     def count(self, policy: Policy, days: list[dt.date]) -> tuple[set[int], list[DayCounts]]:
         """The counts of ``days`` (in order) and the revisions the children read them at."""
-        if self._pool is None:
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_lower_priority)
+        context = multiprocessing.get_context("spawn")
         chunks = [days[i :: self.workers] for i in range(self.workers) if days[i :: self.workers]]
-        futures = [self._pool.submit(_count, self.settings, policy, [d.isoformat() for d in chunk]) for chunk in chunks]
+        pipes = []
+        for chunk in chunks:
+            mine, theirs = context.Pipe(duplex=False)
+            child = context.Process(target=_count, args=(theirs, self.settings, policy, [d.isoformat() for d in chunk]))
+            child.daemon = True
+            if self._closed:
+                raise RuntimeError("the server is stopping")
+            child.start()
+            theirs.close()
+            self._children.append(child)
+            pipes.append((mine, child))
         by_day: dict[dt.date, DayCounts] = {}
         revisions: set[int] = set()
-        for chunk, future in zip(chunks, futures, strict=True):
-            revision, counts = future.result()
-            revisions.add(revision)
-            by_day.update(zip(chunk, counts, strict=True))
+        try:
+            for chunk, (mine, _) in zip(chunks, pipes, strict=True):
+                outcome, value = mine.recv()
+                if outcome == "error":
+                    raise RuntimeError(f"a month-end count failed: {value}")
+                revision, counts = value
+                revisions.add(revision)
+                by_day.update(zip(chunk, counts, strict=True))
+        finally:
+            for mine, child in pipes:
+                mine.close()
+                if child.is_alive():
+                    child.kill()
+                child.join()
+                self._children.remove(child)
         return revisions, [by_day[day] for day in days]
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        """Stop the children counting now, if any (the server is stopping)."""
+        self._closed = True
+        for child in list(self._children):
+            if child.is_alive():
+                child.kill()
 
 
 class Trends:

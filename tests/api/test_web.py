@@ -332,3 +332,19 @@ def test_the_map_drills_from_the_district_to_a_communitys_grids_and_the_charts_a
     assert "第一网格" in browser.execute_script(root + ".children.map(c => c.name)")
     assert crumbs(browser) == ["下花园区"]  # the map drills by itself; the page stays where it is
     shot(browser, "overview-map-community")
+
+
+def test_charts_drawn_while_their_tab_was_hidden_fill_their_box_when_it_is_shown(browser: WebDriver, base_url: str) -> None:
+    sign_in(browser, base_url, Role.DISPATCHER, "D")
+    wait(browser, lambda d: d.find_element(By.ID, "chart-bars").get_attribute("data-drawn"))
+    browser.find_element(By.CSS_SELECTOR, '#tabs button[data-view="escalation"]').click()
+    browser.set_window_size(1100, 900)  # the hidden charts are fitted to boxes of no size …
+    browser.find_element(By.ID, "lang").click()  # … and drawn again, hidden
+    browser.find_element(By.ID, "lang").click()
+    browser.find_element(By.CSS_SELECTOR, '#tabs button[data-view="overview"]').click()
+    width = "return echarts.getInstanceByDom(document.getElementById(arguments[0])).getWidth()"
+    for chart in ("chart-bars", "chart-map"):
+        box = browser.execute_script(f"return document.getElementById('{chart}').clientWidth")
+        assert browser.execute_script(width, chart) == box
+        assert browser.execute_script(width, chart) > 100
+    browser.set_window_size(1280, 1000)

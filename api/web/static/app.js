@@ -224,6 +224,7 @@ $("signout").addEventListener("click", () => {
 
 function show(view) {
   for (const name of ["overview", "escalation", "liaison", "cases", "proposals", "imports"]) $(name).hidden = name !== view;
+  fitCharts($(view));
   if (view === "proposals") $("proposal-place").textContent = t("proposal_for", { place: current().name || current().code });
   if (view === "cases") openCases();
   for (const button of document.querySelectorAll("#tabs button")) button.classList.toggle("active", button.dataset.view === view);

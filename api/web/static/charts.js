@@ -38,18 +38,23 @@ function chartIn(id) {
 // Draw ``option`` afresh in the chart of ``id``; ``mark`` says what is drawn (the tests and benchmarks wait for it).
 function drawChart(id, option, mark) {
   const chart = chartIn(id);
+  const box = $(id);
+  if (chart.getWidth() !== box.clientWidth || chart.getHeight() !== box.clientHeight) chart.resize();  // made while hidden
   $(id).dataset.pending = mark;
   delete $(id).dataset.drawn;
   chart.setOption({ textStyle: { fontFamily: CHART_FONT }, animationDuration: 0, animationDurationUpdate: 0, ...option }, true);
   return chart;
 }
 
-window.addEventListener("resize", () => {
-  for (const id of ["chart-bars", "chart-map", "chart-trend", "chart-cases"]) {
-    const chart = echarts.getInstanceByDom($(id));
+// The charts within ``root`` fitted to their boxes: on a resized window, and on a tab shown (a chart
+// drawn while its tab was hidden has no size).
+function fitCharts(root = document) {
+  for (const box of root.querySelectorAll(".chart")) {
+    const chart = echarts.getInstanceByDom(box);
     if (chart) chart.resize();
   }
-});
+}
+window.addEventListener("resize", () => fitCharts());
 
 const asPercent = (value) => (value === null || value === undefined ? null : Math.round(value * 1000) / 10);
 
