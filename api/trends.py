@@ -118,6 +118,7 @@ class Trends:
         self._counting = False
         self._changed = threading.Condition()  # told when a count ends
         self._one = threading.Lock()  # one count at a time
+        self._closed = False
 
     @staticmethod
     def days() -> list[dt.date]:
@@ -180,13 +181,17 @@ class Trends:
         threading.Thread(target=self._run, name="orggraph-trend", daemon=True).start()
 
     def _run(self) -> None:
+        again = False
         try:
             self.count()
+            again = self.service.peek(self._key(self.days())) is None  # a write overtook it: count the new revision
         except Exception:
             log.exception("could not count the month-ends; a trend asked for starts the count again")
         finally:
             with self._changed:
                 self._counting = False
+                if again and not self._closed:
+                    self._start()
                 self._changed.notify_all()
 
     def count(self, days: list[dt.date] | None = None) -> list[DayCounts]:
@@ -216,5 +221,6 @@ class Trends:
             return counts
 
     def close(self) -> None:
+        self._closed = True
         if self._counter is not None:
             self._counter.close()

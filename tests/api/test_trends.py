@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api import trends as trends_module
 from api.app import create_app
 from api.routes import coverage as coverage_routes
 from api.tokens import Role, TokenBook
+from orggraph.model import Household
 from orggraph.settings import Settings
-from orggraph.store import MemoryStore, open_store
+from orggraph.store import Batch, MemoryStore, open_store
 from orggraph.timeline import today
 from queries.coverage.trend import month_ends, trend
 from queries.policy import load_policy
@@ -57,3 +61,30 @@ def test_a_trend_asked_before_its_count_is_done_is_a_202_to_ask_again(tmp_path: 
         assert again.status_code == 200, again.text
         assert len(again.json()["days"]) == 12
         assert client.get("/v1/coverage/trend", params={"area": "G1"}).status_code == 200  # a grid: counted alone, at once
+
+
+def test_a_count_a_write_overtook_is_made_again_for_the_new_revision(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = api_world(MemoryStore(KEY))
+    calls: list[object] = []
+    counted = trends_module.district_counts
+
+    def overtaken(*args: Any) -> Any:
+        if not calls:  # a roster keeper's write lands while the first day is counted
+            written = Batch("a write meanwhile")
+            written.put(Household(code="H9", room="101", residents=4))
+            store.write(written)
+        calls.append(args)
+        return counted(*args)
+
+    monkeypatch.setattr(trends_module, "district_counts", overtaken)
+    app = create_app(Settings(store=":memory:"), store=store, tokens=TokenBook(None))
+    with TestClient(app):
+        service = app.state.service
+        revision = store.revision
+        service.trends.start()  # as after a write: in the background, nobody waiting for it
+        deadline = time.monotonic() + 30
+        while service.peek(service.trends._key(service.trends.days())) is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert service.peek(service.trends._key(service.trends.days())) is not None  # counted again, and kept
+        assert store.revision == revision + 1
+        assert len(calls) == 24  # twelve days counted twice: the first count was not kept
