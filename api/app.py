@@ -3,7 +3,7 @@
 >>> from orggraph.settings import Settings
 >>> app = create_app(Settings(store=":memory:"), store=MemoryStore(PiiKey(bytes(32))), tokens=TokenBook(None))
 >>> sorted(p for p in app.openapi()["paths"] if p.startswith("/v1/coverage"))
-['/v1/coverage/areas', '/v1/coverage/export', '/v1/coverage/findings', '/v1/coverage/summary']
+['/v1/coverage/areas', '/v1/coverage/export', '/v1/coverage/findings', '/v1/coverage/summary', '/v1/coverage/trend']
 
 The store is opened when the app starts (its lifespan) unless one is given, and closed when it stops
 (a given store is left open). The same routes run on the embedded engine and on Neo4j: they read the

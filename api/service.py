@@ -198,6 +198,11 @@ class Service:
         engine (its day index). Such reads take no lock; others hold the shared lock."""
         return as_of is None and self.published().engine == "embedded"
 
+    def reading_lock(self) -> AbstractContextManager[object]:
+        """The shared lock, always (a read as of another day, for as long as it reads)."""
+        lock: AbstractContextManager[object] = self.guard.reading()
+        return lock
+
     def reading(self, as_of: str | dt.date | None = None) -> AbstractContextManager[object]:
         """``with service.reading(as_of):`` around what a request reads: nothing to hold for a snapshot,
         the shared lock otherwise."""

@@ -22,9 +22,11 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from orggraph.settings import Settings
 from orggraph.store import open_store
@@ -34,10 +36,27 @@ from queries.coverage.drilldown import summary_areas
 from queries.coverage.trend import DayCounts, Trend, district_counts, month_ends, trend, trend_of_counts
 from queries.policy import Policy
 
-if TYPE_CHECKING:
-    from api.service import Service
 
-log = logging.getLogger(__name__)
+class Host(Protocol):
+    """What the trends read of the server (:class:`api.service.Service`): its store and cache."""
+
+    settings: Settings
+    store: Any  # the server's store, behind its guard: a GraphStore's reads and revision
+    policy: Policy
+    own_store: bool
+
+    def published(self) -> DayView: ...
+
+    def reading_lock(self) -> AbstractContextManager[object]: ...
+
+    def cached(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any: ...
+
+    def peek(self, key: tuple[Any, ...], revision: int | None = None) -> Any: ...
+
+    def remember(self, key: tuple[Any, ...], value: object, revision: int) -> None: ...
+
+
+log = logging.getLogger("orggraph.api")
 
 #: The area kinds whose trends are read from the whole graph's count.
 COUNTED_WHOLE = ("district", "street", "community")
@@ -112,7 +131,7 @@ class TrendCounter:
 class Trends:
     """A server's trends: the whole graph's month-end counts per revision, and the areas' trends."""
 
-    def __init__(self, service: Service) -> None:
+    def __init__(self, service: Host) -> None:
         self.service = service
         self._counter: TrendCounter | None = None
         self._counting = False
@@ -142,10 +161,11 @@ class Trends:
             return trend_of_counts(counts, service.policy, days, code, kind, self._streets_of(view, code, kind))
 
         def alone() -> Trend:
-            with service.guard.reading():
+            with service.reading_lock():
                 return trend(lambda day: service.store.view(day, lazy=True), service.policy, code, days)
 
-        return service.cached(("trend", code, days[-1].isoformat(), id(service.policy)), alone)
+        found: Trend = service.cached(("trend", code, days[-1].isoformat(), id(service.policy)), alone)
+        return found
 
     @staticmethod
     def _streets_of(view: DayView, code: str, kind: str) -> frozenset[str] | None:
@@ -214,7 +234,7 @@ class Trends:
                 read_at, counts = self._counter.count(service.policy, days)
             else:
                 for day in days:
-                    with service.guard.reading():
+                    with service.reading_lock():
                         counts += district_counts(lambda on: service.store.view(on, lazy=True), service.policy, [day])
             if read_at == {revision} and service.store.revision == revision:
                 service.remember(key, counts, revision)
