@@ -152,8 +152,10 @@ class Service:
         view = self.store.view(today())  # built under the store's own lock: never half a write
         self._published = view
         self.precompute(view)
-        if self.own_store:
-            self.trends.start()  # the new revision's month-ends, counted by children while requests go on
+        if self.own_store and view.engine == "embedded":
+            # the new revision's month-ends, counted by children while requests go on; on a Bolt server
+            # they are counted when a trend is first asked for (each day's reads would load the server)
+            self.trends.start()
         gc.unfreeze()
         gc.collect()
         gc.freeze()

@@ -82,7 +82,7 @@ class TrendCounter:
 
     def __init__(self, settings: Settings, workers: int | None = None) -> None:
         self.settings = settings
-        self.workers = workers or max(1, min(4, os.cpu_count() or 1))
+        self.workers = workers or settings.trend_workers or max(1, min(4, os.cpu_count() or 1))
         self._children: list[BaseProcess] = []
         self._closed = False
 

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     import_max_shared_strings: int = Field(default=20_000_000, ge=1, description="most distinct texts in one workbook")
     request_timeout: float = Field(default=30.0, gt=0, description="seconds before a request is answered 503")
     import_timeout: float = Field(default=600.0, gt=0, description="seconds an upload import may take")
+    trend_workers: int = Field(
+        default=0, ge=0, le=16, description="child processes counting the month-ends of the trends (0: one per core, at most 4)"
+    )
 
     @property
     def is_bolt(self) -> bool:
