@@ -51,10 +51,6 @@ class Host(Protocol):
 
     def cached(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any: ...
 
-    def peek(self, key: tuple[Any, ...], revision: int | None = None) -> Any: ...
-
-    def remember(self, key: tuple[Any, ...], value: object, revision: int) -> None: ...
-
 
 log = logging.getLogger("orggraph.api")
 
@@ -138,14 +134,23 @@ class Trends:
         self._changed = threading.Condition()  # told when a count ends
         self._one = threading.Lock()  # one count at a time
         self._closed = False
+        #: The last count kept: (store revision, last month-end, policy) and the counts. Kept apart from
+        #: the server's cache of runs, which drops its oldest: a minute's count is not dropped for them.
+        self._kept: tuple[tuple[Any, ...], list[DayCounts]] | None = None
 
     @staticmethod
     def days() -> list[dt.date]:
         """The last twelve month-ends, in the district's calendar."""
         return month_ends(dt.date.fromisoformat(today()))
 
-    def _key(self, days: list[dt.date]) -> tuple[Any, ...]:
-        return ("trend-counts", days[-1].isoformat(), id(self.service.policy))
+    def _key(self, days: list[dt.date], revision: int | None = None) -> tuple[Any, ...]:
+        revision = self.service.store.revision if revision is None else revision
+        return (revision, days[-1].isoformat(), id(self.service.policy))
+
+    def counted(self, days: list[dt.date] | None = None) -> list[DayCounts] | None:
+        """The whole graph's counts at ``days`` (default the month-ends) for the store's revision, if made."""
+        kept = self._kept
+        return kept[1] if kept is not None and kept[0] == self._key(days or self.days()) else None
 
     def of(self, code: str, *, wait: float) -> Trend | None:
         """The trend of the area ``code``; ``None`` when the whole graph's count it needs is under way
@@ -180,7 +185,7 @@ class Trends:
         count under way (started now if none is) when it ends within ``seconds``."""
         deadline = time.monotonic() + seconds
         with self._changed:
-            while (found := self.service.peek(self._key(days))) is None:
+            while (found := self.counted(days)) is None:
                 if not self._counting:
                     self._start()
                 left = deadline - time.monotonic()
@@ -204,7 +209,7 @@ class Trends:
         again = False
         try:
             self.count()
-            again = self.service.peek(self._key(self.days())) is None  # a write overtook it: count the new revision
+            again = self.counted() is None  # a write overtook it: count the new revision
         except Exception:
             log.exception("could not count the month-ends; a trend asked for starts the count again")
         finally:
@@ -221,9 +226,8 @@ class Trends:
         are not kept."""
         service = self.service
         days = days or self.days()
-        key = self._key(days)
         with self._one:
-            found: list[DayCounts] | None = service.peek(key)
+            found = self.counted(days)
             if found is not None:
                 return found
             revision = service.store.revision
@@ -237,7 +241,7 @@ class Trends:
                     with service.reading_lock():
                         counts += district_counts(lambda on: service.store.view(on, lazy=True), service.policy, [day])
             if read_at == {revision} and service.store.revision == revision:
-                service.remember(key, counts, revision)
+                self._kept = (self._key(days, revision), counts)
             return counts
 
     def close(self) -> None:

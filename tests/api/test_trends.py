@@ -83,8 +83,8 @@ def test_a_count_a_write_overtook_is_made_again_for_the_new_revision(monkeypatch
         revision = store.revision
         service.trends.start()  # as after a write: in the background, nobody waiting for it
         deadline = time.monotonic() + 30
-        while service.peek(service.trends._key(service.trends.days())) is None and time.monotonic() < deadline:
+        while service.trends.counted() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert service.peek(service.trends._key(service.trends.days())) is not None  # counted again, and kept
+        assert service.trends.counted() is not None  # counted again, and kept
         assert store.revision == revision + 1
         assert len(calls) == 24  # twelve days counted twice: the first count was not kept
