@@ -15,7 +15,7 @@ holds no household has met no norm.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,18 +207,28 @@ def _area(
     ratios: dict[str, tuple[str, str]],
 ) -> AreaSummary:
     """The summary of the keys ``keys`` (one community, a street's communities, or all)."""
-    sums = {ratio: [0, 0] for ratio in ratios}
     by_rule = dict.fromkeys(rules, 0)
     by_severity = dict.fromkeys(SEVERITIES, 0)
     for key in keys:
-        for ratio, (num, den) in counts.get(key, {}).items():
-            sums[ratio][0] += num
-            sums[ratio][1] += den
         for (rule, severity), n in found.get(key, Counter()).items():
             by_rule[rule] = by_rule.get(rule, 0) + n
             by_severity[severity] += n
-    shares = {ratio: Ratio(num, den) for ratio, (num, den) in sums.items()}
+    shares = summed(ratios, (counts.get(key, {}) for key in keys))
     return AreaSummary(level, code, name, street, sum(by_severity.values()), by_rule, by_severity, shares)
+
+
+def summed(names: Iterable[str], parts: Iterable[dict[str, list[int]]]) -> dict[str, Ratio]:
+    """Each ratio of ``names`` over ``parts`` (the counts of places: ratio → [numerator, denominator]).
+
+    >>> summed(["a"], [{"a": [1, 2]}, {"a": [2, 2]}, {}])
+    {'a': Ratio(numerator=3, denominator=4)}
+    """
+    sums = {name: [0, 0] for name in names}
+    for part in parts:
+        for name, (numerator, denominator) in part.items():
+            sums[name][0] += numerator
+            sums[name][1] += denominator
+    return {name: Ratio(numerator, denominator) for name, (numerator, denominator) in sums.items()}
 
 
 def summarise(

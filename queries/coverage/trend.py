@@ -23,7 +23,7 @@ from typing import Any
 from orggraph.errors import NotFoundError
 from orggraph.store.view import DayView
 from queries.coverage.run import scope_of
-from queries.coverage.summary import Key, Ratio, by_code, count_ratios, ratio_names, ratio_norms
+from queries.coverage.summary import Key, Ratio, by_code, count_ratios, ratio_names, ratio_norms, summed
 from queries.policy import Policy
 
 MONTHS = 12
@@ -67,12 +67,7 @@ def ratios_of(view: DayView, policy: Policy, scope: str | None) -> dict[str, Rat
         subtree = scope_of(view, scope)
     except NotFoundError:
         return None
-    sums = {name: [0, 0] for name in policy.ratios}
-    for counts in count_ratios(view, policy, subtree, {}).values():
-        for name, (numerator, denominator) in counts.items():
-            sums[name][0] += numerator
-            sums[name][1] += denominator
-    return {name: Ratio(numerator, denominator) for name, (numerator, denominator) in sums.items()}
+    return summed(policy.ratios, count_ratios(view, policy, subtree, {}).values())
 
 
 def trend(view_of: Callable[[str], DayView], policy: Policy, scope: str | None, days: Sequence[dt.date]) -> Trend:
@@ -112,13 +107,8 @@ def trend_of_counts(
             return streets is None or street in streets
         return street == code if level == "street" else community == code
 
-    points: list[dict[str, Ratio] | None] = []
-    for day in counts:
-        sums = {name: [0, 0] for name in policy.ratios}
-        for (street, community), found in day.items():
-            if counted(street, community):
-                for name, (numerator, denominator) in found.items():
-                    sums[name][0] += numerator
-                    sums[name][1] += denominator
-        points.append({name: Ratio(numerator, denominator) for name, (numerator, denominator) in sums.items()})
+    points: list[dict[str, Ratio] | None] = [
+        summed(policy.ratios, (found for (street, community), found in day.items() if counted(street, community)))
+        for day in counts
+    ]
     return Trend(code, [day.isoformat() for day in days], ratio_names(policy), ratio_norms(policy), points)
