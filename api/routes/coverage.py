@@ -104,8 +104,9 @@ def coverage_trend(caller: Viewer, area: Area = None) -> Response:
     is counted when asked. Asked before the count is done: 202, ``Retry-After`` seconds to ask again."""
     service = caller.service
     with service.reading():
-        _, code = area_in_scope(caller, service.view(), area)
-        name = (service.view().node(f"area:{code}") or {}).get("name")
+        view = service.view()
+        _, code = area_in_scope(caller, view, area)
+        name = (view.node(f"area:{code}") or {}).get("name")
     found = service.trends.of(code, wait=TREND_WAIT)
     if found is None:
         pending = {

@@ -17,7 +17,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from orggraph.addresses import (
@@ -69,6 +69,11 @@ def _compound_catalog(reader: DayView) -> dict[str, dict[str, list[str]]]:
 
 def _name(node: str, attrs: Mapping[str, Any] | None) -> str:
     return str((attrs or {}).get("name") or node.rsplit("/", 1)[-1].split(":", 1)[-1])
+
+
+def _listed(reader: DayView, compounds: Iterable[str]) -> str:
+    """Compounds as a message names them: ``幸福里小区 (P1), 和平里小区 (P2)``."""
+    return ", ".join(f"{_name(c, reader.node(c))} ({c.split(':', 1)[1]})" for c in compounds)
 
 
 def _not_found(text: str, address: Address, reason: str, reason_zh: str) -> NotFoundError:
@@ -169,7 +174,7 @@ def resolve_address(reader: DayView, text: str, address: Address) -> str:
     if area is not None:
         return _in_one_of(reader, text, address, live, area)
     if len(live) > 1:
-        listed = ", ".join(f"{_name(c, reader.node(c))} ({c.split(':', 1)[1]})" for c in live)
+        listed = _listed(reader, live)
         raise _not_found(
             text,
             address,
@@ -199,7 +204,7 @@ def _in_one_of(reader: DayView, text: str, address: Address, compounds: list[str
             f"no compound of {where} has building {address[1]}, entrance {address[2]}, room {address[3]}",
             f"{where}没有一个小区有{address[1]}号楼{address[2]}单元{address[3]}室",
         )
-    listed = ", ".join(f"{_name(c, reader.node(c))} ({c.split(':', 1)[1]})" for c in found)
+    listed = _listed(reader, found)
     raise _not_found(
         text,
         address,
