@@ -303,7 +303,7 @@ function mapTree() {
 async function mapGrids(node) {
   if (node.kind !== "community") return null;
   const { areas } = await (await api(`/v1/coverage/areas?${new URLSearchParams({ area: node.code })}`)).json();
-  return areas.map((a) => mapNode({ ...a, value: a.households ? Math.max(0, 1 - a.findings / a.households) : null }));
+  return areas.map((a) => mapNode({ ...a, value: withoutFindings(a) }));
 }
 
 function openArea(area) {
@@ -321,14 +321,17 @@ const ruleName = (id) => { const n = (state.summary.rule_names || {})[id]; retur
 
 const current = () => state.trail[state.trail.length - 1];
 
+// Below a community there are no ratios per area: its score is the share of its households without a finding.
+const withoutFindings = (area) => (area.households ? Math.max(0, 1 - area.findings / area.households) : null);
+
 function children() {
   const here = current();
   if (here.kind === "district") return state.summary.streets.map((s) => ({ ...s, kind: "street", value: score(s) }));
   if (here.kind === "street") {
     return state.summary.communities.filter((c) => c.street === here.code).map((c) => ({ ...c, kind: "community", value: score(c) }));
   }
-  // below a community: no ratios per grid or building, so the share of its households without a finding
-  return (state.below || []).map((a) => ({ ...a, value: a.households ? Math.max(0, 1 - a.findings / a.households) : null }));
+  // below a community: no ratios per grid or building
+  return (state.below || []).map((a) => ({ ...a, value: withoutFindings(a) }));
 }
 
 function renderOverview() {

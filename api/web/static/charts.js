@@ -40,8 +40,8 @@ function drawChart(id, option, mark) {
   const chart = chartIn(id);
   const box = $(id);
   if (chart.getWidth() !== box.clientWidth || chart.getHeight() !== box.clientHeight) chart.resize();  // made while hidden
-  $(id).dataset.pending = mark;
-  delete $(id).dataset.drawn;
+  box.dataset.pending = mark;
+  delete box.dataset.drawn;
   chart.setOption({ textStyle: { fontFamily: CHART_FONT }, animationDuration: 0, animationDurationUpdate: 0, ...option }, true);
   return chart;
 }
